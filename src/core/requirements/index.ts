@@ -1,0 +1,3 @@
+export { parseRequirementsFile } from './requirementsFile';
+export type { RequirementsFile, RequirementsFileError, RequirementsLine } from './requirementsFile';
+export { isFullyPinned } from './pinned';
