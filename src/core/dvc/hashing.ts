@@ -1,0 +1,270 @@
+import { createHash } from 'node:crypto';
+import type { FileStat, FileSystem } from '../fs/fileSystem';
+import { isInside, joinPath, normalizePath, relativePath } from '../fs/paths';
+import { DvcIgnore } from './dvcIgnore';
+import type { HashCache } from './hashCache';
+import { compareCodePoints, pythonJsonDumps } from './pythonJson';
+
+/**
+ * DVC-compatible hashing (dvc-data `hashfile/hash.py` and `tree.py`):
+ * - `md5`: md5 of the raw bytes (DVC 3 entries carry `hash: md5`);
+ * - `md5-dos2unix`: DVC 2.x, for lock entries without `hash:`. The file is read in 1 MiB chunks and
+ *   each chunk whose first 512 bytes look like text has CRLF turned into LF before hashing. The
+ *   chunking is part of the result (a CRLF split across a boundary stays), so chunks are exact.
+ * - a directory: md5 of Python's `json.dumps(sorted entries, sort_keys=True)` + ".dir", entries
+ *   `{"md5", "relpath"}` for files only, sorted by relpath code points, `.dvcignore` respected.
+ */
+export type HashAlgorithm = 'md5' | 'md5-dos2unix';
+
+export const HASH_CHUNK_SIZE = 1 << 20;
+const TEXT_PROBE_SIZE = 512;
+
+/** A FileSystem that can stream; the core's interface does not have this (yet), so it is optional. */
+export interface ChunkedFileSystem extends FileSystem {
+  readFileChunks?(path: string, chunkSize: number): AsyncIterable<Uint8Array>;
+}
+
+export class HashAbortedError extends Error {
+  constructor() {
+    super('hashing was cancelled');
+    this.name = 'AbortError';
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new HashAbortedError();
+}
+
+/**
+ * Yields the file in chunks of exactly `chunkSize` bytes (the last may be shorter), streaming when
+ * the FileSystem can and falling back to one `readFile` otherwise.
+ */
+export async function* readFileInChunks(fs: FileSystem, path: string, chunkSize: number, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+  const streaming = (fs as ChunkedFileSystem).readFileChunks;
+  if (!streaming) {
+    const data = await fs.readFile(path);
+    for (let off = 0; off < data.length; off += chunkSize) {
+      throwIfAborted(signal);
+      yield data.subarray(off, Math.min(off + chunkSize, data.length));
+    }
+    return;
+  }
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  for await (const piece of streaming.call(fs, path, chunkSize)) {
+    throwIfAborted(signal);
+    pending.push(piece);
+    pendingBytes += piece.length;
+    while (pendingBytes >= chunkSize) {
+      const joined = concat(pending, pendingBytes);
+      yield joined.subarray(0, chunkSize);
+      const rest = joined.subarray(chunkSize);
+      pending = rest.length ? [rest] : [];
+      pendingBytes = rest.length;
+    }
+  }
+  if (pendingBytes) yield concat(pending, pendingBytes);
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+/** dvc-data's istextblock: empty is text, NUL is binary, else at most 30% bytes outside printable ASCII + \n\r\t\f\b. */
+export function isTextBlock(block: Uint8Array): boolean {
+  if (block.length === 0) return true;
+  let nonText = 0;
+  for (let i = 0; i < block.length; i++) {
+    const b = block[i]!;
+    if (b === 0) return false;
+    const text = (b >= 32 && b <= 126) || b === 10 || b === 13 || b === 9 || b === 12 || b === 8;
+    if (!text) nonText++;
+  }
+  return nonText / block.length <= 0.3;
+}
+
+export function dos2unix(chunk: Uint8Array): Uint8Array {
+  let crlf = 0;
+  for (let i = 0; i + 1 < chunk.length; i++) if (chunk[i] === 13 && chunk[i + 1] === 10) crlf++;
+  if (!crlf) return chunk;
+  const out = new Uint8Array(chunk.length - crlf);
+  let o = 0;
+  for (let i = 0; i < chunk.length; i++) {
+    if (chunk[i] === 13 && chunk[i + 1] === 10) continue;
+    out[o++] = chunk[i]!;
+  }
+  return out;
+}
+
+export function md5Hex(data: Uint8Array | string): string {
+  return createHash('md5').update(data).digest('hex');
+}
+
+export interface DirEntryHash {
+  relpath: string;
+  md5: string;
+}
+
+/** The directory hash from its file entries, exactly as dvc-data's Tree.digest(). */
+export function directoryHashFromEntries(entries: DirEntryHash[]): string {
+  const sorted = [...entries].sort((a, b) => compareCodePoints(a.relpath, b.relpath));
+  const json = pythonJsonDumps(
+    sorted.map((e) => ({ md5: e.md5, relpath: e.relpath })),
+    { sortKeys: true },
+  );
+  return md5Hex(json) + '.dir';
+}
+
+export interface HashProgress {
+  path: string;
+  bytesHashed: number;
+  /** Total bytes to hash for the current path when known (a file's size). */
+  totalBytes?: number;
+}
+
+export interface HasherOptions {
+  workspaceRoot: string;
+  cache?: HashCache;
+  signal?: AbortSignal;
+  onProgress?: (p: HashProgress) => void;
+  /** Hash paths outside the workspace root too. Off by default: such deps are reported, never read. */
+  allowOutsideWorkspace?: boolean;
+  ignore?: DvcIgnore;
+}
+
+export type HashOutcome =
+  | { kind: 'file'; md5: string; size: number }
+  | { kind: 'directory'; md5: string; size: number; nfiles: number }
+  | { kind: 'missing' }
+  | { kind: 'outside-workspace' }
+  | { kind: 'error'; message: string };
+
+export interface HasherStats {
+  filesRead: number;
+  bytesRead: number;
+  cacheHits: number;
+}
+
+export class DvcHasher {
+  readonly stats: HasherStats = { filesRead: 0, bytesRead: 0, cacheHits: 0 };
+  readonly ignore: DvcIgnore;
+  private readonly root: string;
+  private realRoot: string | undefined;
+  /** Results within one run, so a path used by several stages is walked once. */
+  private readonly memo = new Map<string, Promise<HashOutcome>>();
+
+  constructor(
+    private readonly fs: FileSystem,
+    private readonly options: HasherOptions,
+  ) {
+    this.root = normalizePath(options.workspaceRoot);
+    this.ignore = options.ignore ?? new DvcIgnore(fs, this.root);
+  }
+
+  private async isOutside(path: string): Promise<boolean> {
+    if (this.options.allowOutsideWorkspace) return false;
+    if (!isInside(this.root, path)) return true;
+    // A symlink inside the workspace may still point out of it.
+    this.realRoot ??= await this.fs.realPath(this.root).catch(() => this.root);
+    const real = await this.fs.realPath(path).catch(() => undefined);
+    return real !== undefined && !isInside(this.realRoot, real) && !isInside(this.root, real);
+  }
+
+  /** Hashes a file or directory the way DVC would; never throws except on cancellation. */
+  hashPath(path: string, algorithm: HashAlgorithm): Promise<HashOutcome> {
+    const key = `${algorithm}\0${normalizePath(path)}`;
+    let p = this.memo.get(key);
+    if (!p) {
+      p = this.computeOutcome(normalizePath(path), algorithm);
+      this.memo.set(key, p);
+    }
+    return p;
+  }
+
+  private async computeOutcome(path: string, algorithm: HashAlgorithm): Promise<HashOutcome> {
+    throwIfAborted(this.options.signal);
+    if (await this.isOutside(path)) return { kind: 'outside-workspace' };
+    const st = await this.fs.stat(path);
+    if (!st) return { kind: 'missing' };
+    if (isInside(this.root, path) && (await this.ignore.isPathIgnored(path, st.kind === 'directory'))) return { kind: 'missing' };
+    try {
+      if (st.kind === 'file') return { kind: 'file', md5: await this.hashFile(path, algorithm, st), size: st.size };
+      if (st.kind === 'directory') return { kind: 'directory', ...(await this.hashDirectory(path, algorithm)) };
+      return { kind: 'error', message: `${path} is neither a file nor a directory` };
+    } catch (e) {
+      if (e instanceof HashAbortedError) throw e;
+      return { kind: 'error', message: String((e as Error)?.message ?? e) };
+    }
+  }
+
+  async hashFile(path: string, algorithm: HashAlgorithm, knownStat?: FileStat): Promise<string> {
+    const st = knownStat ?? (await this.fs.stat(path));
+    if (!st || st.kind !== 'file') throw new Error(`not a file: ${path}`);
+    const cached = this.options.cache?.get(path, st, algorithm);
+    if (cached) {
+      this.stats.cacheHits++;
+      return cached;
+    }
+    const hasher = createHash('md5');
+    let done = 0;
+    for await (const chunk of readFileInChunks(this.fs, path, HASH_CHUNK_SIZE, this.options.signal)) {
+      const data = algorithm === 'md5-dos2unix' && isTextBlock(chunk.subarray(0, TEXT_PROBE_SIZE)) ? dos2unix(chunk) : chunk;
+      hasher.update(data);
+      done += chunk.length;
+      this.options.onProgress?.({ path, bytesHashed: done, totalBytes: st.size });
+    }
+    this.stats.filesRead++;
+    this.stats.bytesRead += done;
+    const md5 = hasher.digest('hex');
+    this.options.cache?.set(path, st, algorithm, md5);
+    return md5;
+  }
+
+  /**
+   * Walks like `os.walk` (which DVC uses): symlinks to files are hashed through the link, symlinks
+   * to directories are not entered, so a symlink loop cannot make the walk endless. A visited set of
+   * real paths guards against anything else that would revisit a directory.
+   */
+  async hashDirectory(dir: string, algorithm: HashAlgorithm): Promise<{ md5: string; size: number; nfiles: number }> {
+    const entries: DirEntryHash[] = [];
+    let size = 0;
+    const visited = new Set<string>();
+    const walk = async (current: string): Promise<void> => {
+      throwIfAborted(this.options.signal);
+      const real = await this.fs.realPath(current).catch(() => current);
+      if (visited.has(real)) return;
+      visited.add(real);
+      const children = await this.fs.readDirectory(current);
+      for (const child of children) {
+        const full = joinPath(current, child.name);
+        let kind = child.kind;
+        let st: FileStat | undefined;
+        if (kind === 'symlink') {
+          st = await this.fs.stat(full);
+          if (!st || st.kind !== 'file') continue; // dangling, looping or a directory link: os.walk lists no file
+          if (await this.isOutside(full)) throw new Error(`${full} links outside the workspace`);
+          kind = 'file';
+        }
+        if (kind === 'directory') {
+          if (await this.ignore.isIgnored(current, child.name, true)) continue;
+          await walk(full);
+        } else if (kind === 'file') {
+          if (await this.ignore.isIgnored(current, child.name, false)) continue;
+          st ??= await this.fs.stat(full);
+          if (!st || st.kind !== 'file') continue;
+          entries.push({ relpath: relativePath(dir, full), md5: await this.hashFile(full, algorithm, st) });
+          size += st.size;
+        }
+      }
+    };
+    await walk(dir);
+    return { md5: directoryHashFromEntries(entries), size, nfiles: entries.length };
+  }
+}
