@@ -1,0 +1,446 @@
+#!/usr/bin/env node
+// Runs the suites in test/vscode/suite/ against the PACKAGED extension inside a real VS Code:
+// code-server (VS Code's server + web workbench) driven by Debian's Chromium through playwright-core.
+// The tests run with mocha in the extension host and use the real `vscode` API.
+//
+//   node test/vscode/run.mjs [--grep TEXT]
+//
+// Needs what scripts/setup-vscode-test.sh installs. Environment:
+//   MLH_VSIX                   test this .vsix instead of building dist/ml-hygiene.vsix
+//   MLH_VSCODE_TEST_CACHE      where setup put Node 24 and code-server (default .vscode-test/)
+//   MLH_VSCODE_TIMEOUT_S       overall time limit (default 480)
+//   CHROMIUM                   browser binary (default /usr/bin/chromium)
+//
+// Output: the extension host's log as it happens, one line per test (✔/✖), and finally exactly one
+// line `N passed, N failed`. Exit status 0 only when tests ran and none failed. Server logs, VS Code's
+// own logs and screenshots of each run go to test/vscode/.artifacts/.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const cache = process.env.MLH_VSCODE_TEST_CACHE ?? path.join(root, '.vscode-test');
+const node24 = path.join(cache, 'node24/bin/node');
+const codeServer = path.join(cache, 'code-server/node_modules/code-server/out/node/entry.js');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const artifacts = path.join(here, '.artifacts');
+const bundledSuites = path.join(artifacts, 'suite');
+const HOST = '127.0.0.1';
+const EXTENSION_ID = 'ml-hygiene.ml-hygiene';
+const overallTimeoutMs = Number(process.env.MLH_VSCODE_TIMEOUT_S ?? 480) * 1000;
+const grep = argValue('--grep');
+
+/**
+ * One run = one code-server instance with one fixture workspace, running the bundled tests in
+ * suite/<workspace>/. Add a run here when a suite needs another workspace or another trust state.
+ */
+const RUNS = [
+  {
+    workspace: 'deps-project',
+    trusted: true,
+    // Taken after a green run; the suite folder's screenshot.ts stages the workbench for it.
+    screenshot: 'docs/images/pyproject-diagnostics.png',
+  },
+];
+
+// VS Code settings for every run. Tests rely on edits staying unsaved (undo, revert), and the
+// screenshot should show the workbench a user sees without first-run clutter.
+const USER_SETTINGS = {
+  'files.autoSave': 'off',
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'chat.disableAIFeatures': true,
+  'git.enabled': false,
+  'editor.cursorBlinking': 'solid',
+  'window.commandCenter': false,
+};
+
+/** Processes and browsers this harness started; stopped on every way out. */
+const cleanups = [];
+const results = [];
+let finished = false;
+/** Temporary folder holding the workspace copies, extensions and user data of every run. */
+let scratch;
+
+function argValue(name) {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+
+function log(line) {
+  process.stdout.write(line + '\n');
+}
+
+function fail(title, error) {
+  results.push({ title, state: 'failed', error: String(error?.stack ?? error) });
+  log(`✖ ${title}\n${String(error?.message ?? error)}`);
+}
+
+async function cleanUp() {
+  while (cleanups.length) {
+    const cleanup = cleanups.pop();
+    try {
+      await cleanup();
+    } catch {
+      // Best effort: the process may already be gone.
+    }
+  }
+}
+
+/** Prints the closing summary (failures again, then the one count line) and exits. */
+async function finish() {
+  if (finished) return;
+  finished = true;
+  await cleanUp();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  const passed = results.filter((r) => r.state === 'passed').length;
+  const failed = results.filter((r) => r.state === 'failed');
+  if (results.length === 0) failed.push({ title: 'no test ran', state: 'failed' });
+  if (failed.length) {
+    log('\nfailures:');
+    for (const f of failed) log(`  ✖ ${f.title}${f.error ? `\n${indent(f.error, '      ')}` : ''}`);
+  }
+  log(`${passed} passed, ${failed.length} failed`);
+  process.exit(failed.length ? 1 : 0);
+}
+
+function indent(text, prefix) {
+  return text
+    .split('\n')
+    .map((l) => prefix + l)
+    .join('\n');
+}
+
+function step(label) {
+  const started = Date.now();
+  log(`[vscode-test] ${label}`);
+  return () => log(`[vscode-test] ${label}: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+function checkPrerequisites() {
+  const missing = [
+    [node24, 'Node 24'],
+    [codeServer, 'code-server'],
+    [chromiumPath, 'Chromium'],
+  ].filter(([file]) => !existsSync(file));
+  if (missing.length) {
+    throw new Error(
+      `missing ${missing.map(([file, what]) => `${what} (${file})`).join(', ')}; run bash scripts/setup-vscode-test.sh`,
+    );
+  }
+}
+
+function packageExtension() {
+  if (process.env.MLH_VSIX) return path.resolve(process.env.MLH_VSIX);
+  const done = step('packaging the extension (npm run package)');
+  const r = spawnSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error(`npm run package failed (exit ${r.status ?? r.signal})`);
+  done();
+  return path.join(root, 'dist/ml-hygiene.vsix');
+}
+
+async function bundleSuites() {
+  const done = step('bundling test/vscode/suite');
+  const esbuild = await import('esbuild');
+  rmSync(bundledSuites, { recursive: true, force: true });
+  const suiteRoot = path.join(here, 'suite');
+  const entryPoints = [path.join(suiteRoot, 'index.ts')];
+  for (const run of RUNS) {
+    const dir = path.join(suiteRoot, run.workspace);
+    for (const name of readdirSync(dir)) {
+      if (name.endsWith('.test.ts') || name === 'screenshot.ts') entryPoints.push(path.join(dir, name));
+    }
+  }
+  await esbuild.build({
+    entryPoints,
+    outbase: suiteRoot,
+    outdir: bundledSuites,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: 'inline',
+    logLevel: 'warning',
+    // `vscode` is the extension host's; mocha resolves from the repository's node_modules.
+    external: ['vscode', 'mocha'],
+  });
+  done();
+}
+
+function installExtension(vsix, extensionsDir, userDataDir) {
+  if (!existsSync(vsix)) throw new Error(`${vsix} does not exist`);
+  const done = step(`installing ${path.relative(root, vsix) || vsix} into a fresh extensions folder`);
+  const r = spawnSync(
+    node24,
+    [codeServer, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix],
+    { encoding: 'utf8' },
+  );
+  const installed = readdirSync(extensionsDir).some((name) => name.startsWith(`${EXTENSION_ID}-`));
+  if (r.status !== 0 || !installed) {
+    throw new Error(`code-server --install-extension failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+  }
+  done();
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, HOST, () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts code-server in its own process group (so its extension host and helpers stop with it). */
+async function startCodeServer({ port, workspaceDir, userDataDir, extensionsDir, trusted, env, logFile }) {
+  const args = [
+    codeServer,
+    '--auth', 'none',
+    '--bind-addr', `${HOST}:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-getting-started-override',
+    '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir,
+    '--ignore-last-opened',
+    // Without the smoke-test driver a built VS Code ignores extensionDevelopmentPath/extensionTestsPath.
+    '--vscode-option', 'enable-smoke-test-driver',
+    ...(trusted ? ['--disable-workspace-trust'] : []),
+    workspaceDir,
+  ];
+  const server = spawn(node24, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const logStream = createWriteStream(logFile);
+  let output = '';
+  const collect = (chunk) => {
+    logStream.write(chunk);
+    if (output.length < 64_000) output += chunk;
+  };
+  server.stdout.on('data', collect);
+  server.stderr.on('data', collect);
+  cleanups.push(async () => {
+    if (server.exitCode === null && server.signalCode === null) {
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      process.kill(-server.pid, 'SIGTERM');
+      const stopped = await Promise.race([exited.then(() => true), delay(5_000).then(() => false)]);
+      if (!stopped) process.kill(-server.pid, 'SIGKILL');
+    }
+    logStream.end();
+  });
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`code-server did not start within 60 s:\n${output}`)), 60_000);
+    const onExit = (code) => {
+      clearTimeout(timer);
+      reject(new Error(`code-server exited with ${code} before listening:\n${output}`));
+    };
+    server.once('exit', onExit);
+    const onData = () => {
+      if (/HTTP server listening on/.test(output)) {
+        clearTimeout(timer);
+        server.off('exit', onExit);
+        resolve();
+      }
+    };
+    server.stdout.on('data', onData);
+    server.stderr.on('data', onData);
+  });
+  return server;
+}
+
+function delay(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function readResults(file) {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+}
+
+// Known-harmless workbench noise on an offline machine (the recipe's "Gotchas seen"): gallery and
+// GitHub lookups that cannot resolve. Still written to vscode.log in the artifacts.
+const OFFLINE_NOISE = [/getaddrinfo ENOTFOUND/, /authentication provider 'github'/];
+
+/**
+ * Prints one log entry the workbench forwards in automation mode (its own and the extension host's
+ * console). Test result lines from suite/index.ts are shown as they are.
+ */
+function printWorkbenchLog(type, args, fullLog) {
+  const text = (Array.isArray(args) ? args : [args]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+  fullLog.write(`[${type}] ${text}\n`);
+  if (OFFLINE_NOISE.some((noise) => noise.test(text))) return;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('[mlh-test] ')) log(line.slice('[mlh-test] '.length));
+    else log(`  [vscode ${type}] ${line}`);
+  }
+}
+
+async function runWorkspace(run, { vsix, scratch, chromium }) {
+  const label = `${run.workspace}${run.trusted ? '' : ' (untrusted)'}`;
+  const runArtifacts = path.join(artifacts, label.replace(/\W+/g, '-'));
+  rmSync(runArtifacts, { recursive: true, force: true });
+  mkdirSync(runArtifacts, { recursive: true });
+
+  const base = path.join(scratch, label.replace(/\W+/g, '-'));
+  const extensionsDir = path.join(base, 'extensions');
+  const userDataDir = path.join(base, 'user-data');
+  const devExtension = path.join(base, 'dev-extension');
+  // Same folder name as the fixture, so the workbench title and Explorer read naturally.
+  const workspaceDir = path.join(base, 'workspace', run.workspace);
+  mkdirSync(extensionsDir, { recursive: true });
+  mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  writeFileSync(path.join(userDataDir, 'User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  cpSync(path.join(here, 'workspaces', run.workspace), workspaceDir, { recursive: true });
+  // The workbench only runs extensionTestsPath for a development extension. This empty one stands
+  // in, so the extension under test is the installed .vsix and not the repository's sources.
+  mkdirSync(devExtension, { recursive: true });
+  writeFileSync(
+    path.join(devExtension, 'package.json'),
+    JSON.stringify({ name: 'mlh-test-host', publisher: 'mlh-test', version: '0.0.0', engines: { vscode: '*' } }),
+  );
+  installExtension(vsix, extensionsDir, userDataDir);
+
+  const resultsFile = path.join(base, 'results.jsonl');
+  const screenshotDone = path.join(base, 'screenshot.done');
+  const port = await freePort();
+  const done = step(`running suite/${run.workspace} in code-server on ${HOST}:${port}`);
+  await startCodeServer({
+    port,
+    workspaceDir,
+    userDataDir,
+    extensionsDir,
+    trusted: run.trusted,
+    logFile: path.join(runArtifacts, 'server.log'),
+    env: {
+      MLH_VSCODE_SUITE_DIR: path.join(bundledSuites, run.workspace),
+      MLH_VSCODE_RESULTS: resultsFile,
+      MLH_VSCODE_EXTENSIONS_DIR: extensionsDir,
+      ...(grep ? { MLH_VSCODE_GREP: grep } : {}),
+      ...(run.screenshot ? { MLH_VSCODE_SCREENSHOT_DONE: screenshotDone } : {}),
+    },
+  });
+
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  cleanups.push(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const browserLog = createWriteStream(path.join(runArtifacts, 'browser.log'));
+  cleanups.push(() => new Promise((resolve) => browserLog.end(resolve)));
+  page.on('console', (message) => browserLog.write(`[${message.type()}] ${message.text()}\n`));
+  page.on('pageerror', (error) => browserLog.write(`[pageerror] ${error.stack ?? error}\n`));
+
+  let reportExit;
+  const exited = new Promise((resolve) => (reportExit = resolve));
+  let screenshotStaged;
+  const staged = new Promise((resolve) => (screenshotStaged = resolve));
+  const workbenchLog = createWriteStream(path.join(runArtifacts, 'vscode.log'));
+  cleanups.push(() => new Promise((resolve) => workbenchLog.end(resolve)));
+  await page.exposeFunction('codeAutomationLog', (type, args) => {
+    printWorkbenchLog(type, args, workbenchLog);
+    if (Array.isArray(args) && args.some((a) => a === '[mlh-screenshot] ready')) screenshotStaged();
+  });
+  await page.exposeFunction('codeAutomationExit', (code) => reportExit(code));
+
+  const remote = (p) => `vscode-remote://${HOST}:${port}${p}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(devExtension)],
+    ['extensionTestsPath', remote(path.join(bundledSuites, 'index.js'))],
+    ['skipWelcome', 'true'],
+  ];
+  await page.goto(
+    `http://${HOST}:${port}/?folder=${encodeURIComponent(workspaceDir)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+  );
+
+  let screenshotPath;
+  if (run.screenshot) {
+    staged.then(async () => {
+      const file = path.join(runArtifacts, path.basename(run.screenshot));
+      // The ready signal comes from the extension host; wait until the workbench has painted what it
+      // asked for: squiggles in the editor and rows in the Problems panel.
+      await page.waitForSelector('.monaco-editor .squiggly-warning', { timeout: 15_000 });
+      await page.waitForSelector('.markers-panel .monaco-list-row', { timeout: 15_000 });
+      await page.screenshot({ path: file });
+      screenshotPath = file;
+      writeFileSync(screenshotDone, '');
+    }).catch((error) => {
+      log(`[vscode-test] screenshot failed: ${error}`);
+      writeFileSync(screenshotDone, '');
+    });
+  }
+
+  const exitCode = await exited;
+  // Whatever the outcome, the last view of the workbench helps debugging.
+  await page.screenshot({ path: path.join(runArtifacts, 'workbench-at-exit.png') }).catch(() => {});
+  const runResults = readResults(resultsFile).map((r) => ({ ...r, title: `[${label}] ${r.title}` }));
+  results.push(...runResults);
+  if (exitCode !== 0 && !runResults.some((r) => r.state === 'failed')) {
+    fail(`[${label}] extension host test run`, `ended with exit code ${exitCode} (see the log above and vscode.log in the artifacts)`);
+  }
+  if (runResults.length === 0 && exitCode === 0) fail(`[${label}] test run`, 'no test ran');
+  done();
+
+  const logsDir = path.join(userDataDir, 'logs');
+  if (existsSync(logsDir)) cpSync(logsDir, path.join(runArtifacts, 'vscode-logs'), { recursive: true });
+
+  const green = exitCode === 0 && runResults.length > 0 && runResults.every((r) => r.state === 'passed');
+  if (run.screenshot && green && !grep) {
+    if (!screenshotPath) fail(`[${label}] screenshot`, 'the workbench was not staged for the screenshot');
+    else {
+      mkdirSync(path.dirname(path.join(root, run.screenshot)), { recursive: true });
+      cpSync(screenshotPath, path.join(root, run.screenshot));
+      log(`[vscode-test] wrote ${run.screenshot}`);
+    }
+  }
+}
+
+async function main() {
+  const timer = setTimeout(() => {
+    fail('overall time limit', `the run took longer than ${overallTimeoutMs / 1000} s`);
+    void finish();
+  }, overallTimeoutMs);
+  timer.unref();
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      fail('interrupted', `received ${signal}`);
+      void finish();
+    });
+  }
+
+  checkPrerequisites();
+  mkdirSync(artifacts, { recursive: true });
+  const vsix = packageExtension();
+  await bundleSuites();
+  const { chromium } = await import('playwright-core');
+  scratch = mkdtempSync(path.join(tmpdir(), 'mlh-vscode-'));
+  for (const run of RUNS) {
+    try {
+      await runWorkspace(run, { vsix, scratch, chromium });
+    } catch (error) {
+      fail(`[${run.workspace}] harness`, error);
+    }
+    // Stops this run's code-server and browser before the next run starts its own.
+    await cleanUp();
+  }
+  await finish();
+}
+
+main().catch(async (error) => {
+  fail('harness', error);
+  await finish();
+});

@@ -1,0 +1,1 @@
+"""Churn forecast: features, training and serving for the customer churn model."""
