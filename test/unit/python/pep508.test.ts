@@ -324,3 +324,92 @@ describe('PEP 508: invalid inputs have clear messages and spans', () => {
     assert.equal(failure('namé').message, 'Expected package name at the start of dependency specifier');
   });
 });
+
+describe('PEP 508: robustness', () => {
+  // A small deterministic generator keeps failures reproducible without a seed to report.
+  let state = 42;
+  const next = (n: number) => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state % n;
+  };
+  const pick = <T>(items: readonly T[]): T => items[next(items.length)] as T;
+  const ws = () => pick(['', '', ' ', '\t', '  ']);
+
+  /** A random well-formed requirement, with the parts it must report. */
+  function wellFormed(): { text: string; name: string; extras: string[]; specs: string[]; marker?: string; url?: string } {
+    const name = pick(['a', 'numpy', 'scikit-learn', 'Foo.Bar_baz', 'x1']);
+    const extras = next(3) === 0 ? [] : [pick(['dev', 'gpu']), pick(['test', 'all'])].slice(0, 1 + next(2));
+    let text = ws() + name + ws();
+    if (extras.length || next(4) === 0) text += '[' + ws() + extras.join(ws() + ',' + ws()) + ws() + ']' + ws();
+    const specs: string[] = [];
+    let url: string | undefined;
+    if (next(5) === 0) {
+      url = pick(['https://example.com/a.whl', 'git+ssh://git@github.com/o/r.git@v1']);
+      text += '@' + ws() + url + (next(2) ? ' ' + ws() : '');
+    } else {
+      const count = next(3);
+      const clauses: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const spec = pick(['>=', '<', '==', '!=', '~=']) + pick(['1.0', '2.11.0', '3.0rc1', '4.0.post1']);
+        specs.push(spec);
+        clauses.push(spec.replace(/^([<>=!~]+)/, `$1${ws()}`));
+      }
+      const body = clauses.join(ws() + ',' + ws());
+      text += count && next(3) === 0 ? '(' + ws() + body + ws() + ')' : body;
+      text += ws();
+    }
+    let marker: string | undefined;
+    if (next(2) === 0) {
+      marker = pick([`python_version${ws()}>=${ws()}'3.9'`, `(os_name == "nt" or sys_platform=='linux')${ws()}and extra == "gpu"`, `'3.7' not in python_version`]);
+      // After a URL, whitespace must separate it from the ';' (a URL runs up to whitespace).
+      if (url !== undefined && !/[ \t]$/.test(text)) text += ' ';
+      text += ';' + ws() + marker + ws();
+    }
+    return { text, name, extras, specs, ...(marker !== undefined ? { marker } : {}), ...(url !== undefined ? { url } : {}) };
+  }
+
+  test('random well-formed requirements parse, with spans that cut out their parts', () => {
+    for (let round = 0; round < 5000; round++) {
+      const expected = wellFormed();
+      const r = parsed(expected.text);
+      assert.equal(slice(expected.text, r.nameSpan), expected.name);
+      assert.deepEqual(r.extras, expected.extras, expected.text);
+      assert.deepEqual(
+        r.specifiers.map((c) => c.operator + c.version),
+        expected.specs,
+        expected.text,
+      );
+      for (const clause of r.specifiers) {
+        assert.equal(slice(expected.text, clause.operatorSpan), clause.operator);
+        assert.equal(slice(expected.text, clause.versionSpan), clause.version);
+      }
+      assert.equal(r.marker, expected.marker, expected.text);
+      assert.equal(slice(expected.text, r.markerSpan), expected.marker);
+      assert.equal(r.url, expected.url, expected.text);
+      assert.equal(slice(expected.text, r.urlSpan), expected.url);
+    }
+  });
+
+  test('mutated requirements never throw, and every span lies within the input', () => {
+    const noise = ['[', ']', ',', '(', ')', ';', '@', '=', '>', '.*', '+x', "'", '"', '\\', 'é', ' ', 'and', 'not', '\n'];
+    for (let round = 0; round < 20000; round++) {
+      let text = wellFormed().text;
+      for (let edits = 1 + next(2); edits > 0; edits--) {
+        const at = next(text.length + 1);
+        text = next(2) ? text.slice(0, at) + pick(noise) + text.slice(at) : text.slice(0, at) + text.slice(at + 1 + next(3));
+      }
+      const result = parseRequirement(text);
+      const inside = (span: Span) => span.start >= 0 && span.start <= span.end && span.end <= text.length;
+      if (!result.ok) {
+        assert.ok(inside(result.span), `${JSON.stringify(text)}: error span ${JSON.stringify(result.span)}`);
+        assert.ok(result.message.length > 0);
+        continue;
+      }
+      const r = result.requirement;
+      for (const span of [r.nameSpan, r.extrasSpan, r.specifierSpan, r.urlSpan, r.markerSpan, ...r.specifiers.map((c) => c.span)]) {
+        if (span) assert.ok(inside(span), `${JSON.stringify(text)}: span ${JSON.stringify(span)}`);
+      }
+      assert.equal(slice(text, r.nameSpan), r.name);
+    }
+  });
+});
