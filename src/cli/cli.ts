@@ -1,0 +1,143 @@
+import { existsSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Finding, TextEdit } from '../core/diagnostics';
+import { Engine } from '../core/engine';
+import { DiskFileSystem } from '../core/fs/diskFileSystem';
+import { normalizePath, relativePath, dirname } from '../core/fs/paths';
+import { applyTextEdits } from '../core/fixes/applyEdits';
+import { toJson, toText } from './format';
+import { collectPins } from '../core/fixes/pinPlan';
+
+const USAGE = `ml-hygiene — production readiness checks for Python ML projects
+
+Usage:
+  ml-hygiene check [PATH...] [--format text|json] [--fail-on error|warning|never]
+  ml-hygiene pin [PATH] (--all | --package NAME) [--dry-run]
+  ml-hygiene --help | --version
+
+Exit status: 0 when nothing is at error severity, 1 when something is, 2 on usage or internal error.`;
+
+class UsageError extends Error {}
+
+interface ParsedArgs {
+  command: string;
+  positionals: string[];
+  flags: Map<string, string | true>;
+}
+
+const VALUE_FLAGS = new Set(['--format', '--fail-on', '--package', '--cell', '--module', '--function']);
+
+export function parseArgs(argv: string[]): ParsedArgs {
+  const [command = '', ...rest] = argv;
+  const positionals: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq > 0 ? a.slice(0, eq) : a;
+      if (VALUE_FLAGS.has(name)) {
+        const value = eq > 0 ? a.slice(eq + 1) : rest[++i];
+        if (value === undefined) throw new UsageError(`${name} needs a value`);
+        flags.set(name, value);
+      } else flags.set(name, true);
+    } else positionals.push(a);
+  }
+  return { command, positionals, flags };
+}
+
+function toAbsolute(p: string): string {
+  return normalizePath(path.resolve(p));
+}
+
+/** The folder the engine scans: the common ancestor of the given paths (a file's folder for a file). */
+function workspaceRootOf(paths: string[]): string {
+  const dirs = paths.map((p) => (existsSync(p) && statSync(p).isFile() ? dirname(p) : p));
+  let root = dirs[0]!;
+  for (const d of dirs.slice(1)) while (!(d === root || d.startsWith(root === '/' ? '/' : root + '/'))) root = dirname(root);
+  return root;
+}
+
+async function runCheck(args: ParsedArgs, out: (s: string) => void): Promise<number> {
+  const format = (args.flags.get('--format') as string | undefined) ?? 'text';
+  if (!['text', 'json'].includes(format)) throw new UsageError(`unknown --format ${format}`);
+  const failOn = (args.flags.get('--fail-on') as string | undefined) ?? 'error';
+  if (!['error', 'warning', 'never'].includes(failOn)) throw new UsageError(`unknown --fail-on ${failOn}`);
+  const paths = (args.positionals.length ? args.positionals : ['.']).map(toAbsolute);
+  for (const p of paths) if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
+  const root = workspaceRootOf(paths);
+  // The CLI runs where the user runs it: that is a trusted context, but it still never executes Python.
+  const engine = new Engine({ fs: new DiskFileSystem(), workspaceRoot: root, trusted: true });
+  const findings = await engine.checkWorkspace(paths);
+  const cwd = normalizePath(process.cwd());
+  out(format === 'json' ? JSON.stringify(toJson(findings, cwd), null, 2) : toText(findings, cwd, process.stdout.isTTY === true));
+  return exitCodeFor(findings, failOn);
+}
+
+export function exitCodeFor(findings: Finding[], failOn: string): number {
+  if (failOn === 'never') return 0;
+  if (findings.some((f) => f.severity === 'error')) return 1;
+  if (failOn === 'warning' && findings.some((f) => f.severity === 'warning')) return 1;
+  return 0;
+}
+
+async function runPin(args: ParsedArgs, out: (s: string) => void): Promise<number> {
+  const all = args.flags.get('--all') === true;
+  const pkg = args.flags.get('--package') as string | undefined;
+  if (!all && !pkg) throw new UsageError('pin needs --all or --package NAME');
+  const target = toAbsolute(args.positionals[0] ?? '.');
+  if (!existsSync(target)) throw new UsageError(`no such file or folder: ${target}`);
+  const root = statSync(target).isFile() ? dirname(target) : target;
+  const engine = new Engine({ fs: new DiskFileSystem(), workspaceRoot: root, trusted: true });
+  const plan = await collectPins(engine, { ...(pkg ? { packageName: pkg } : {}), ...(statSync(target).isFile() ? { onlyFile: target } : {}) });
+  const byFile = new Map<string, TextEdit[]>();
+  for (const p of plan.pins) byFile.set(p.path, [...(byFile.get(p.path) ?? []), p.edit]);
+  const cwd = normalizePath(process.cwd());
+  for (const p of plan.pins) out(`${relativePath(cwd, p.path)}: ${p.before} -> ${p.after} (from ${p.from})`);
+  for (const s of plan.skipped) out(`${relativePath(cwd, s.path)}: ${s.requirement}: not pinned: ${s.reason}`);
+  if (args.flags.get('--dry-run') !== true) {
+    for (const [file, edits] of byFile) writeFileSync(file, applyTextEdits(readFileSync(file, 'utf8'), edits));
+  }
+  for (const note of plan.notes) out(note);
+  if (pkg && !plan.pins.length) {
+    out(`nothing to pin for ${pkg}`);
+    return 1;
+  }
+  if (!plan.pins.length) out('Nothing to pin.');
+  return 0;
+}
+
+export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n'), err: (s: string) => void = (s) => process.stderr.write(s + '\n')): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    switch (args.command) {
+      case 'check':
+        return await runCheck(args, out);
+      case 'pin':
+        return await runPin(args, out);
+      case '--version':
+        out('0.1.0');
+        return 0;
+      case '':
+      case '--help':
+      case 'help':
+        out(USAGE);
+        return args.command ? 0 : 2;
+      default:
+        throw new UsageError(`unknown command ${args.command}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`ml-hygiene: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    err(`ml-hygiene: internal error: ${(e as Error)?.stack ?? e}`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

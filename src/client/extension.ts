@@ -1,0 +1,104 @@
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { Notifications, Requests, type InitializationOptions, type PinAllParams, type PinAllResult } from '../protocol/protocol';
+
+/** The files the server speaks about, selected by pattern: VS Code has no TOML language of its own. */
+const DOCUMENT_SELECTOR = [
+  { scheme: 'file', pattern: '**/pyproject.toml' },
+  { scheme: 'file', pattern: '**/requirements*.txt' },
+  { scheme: 'file', pattern: '**/{uv.lock,poetry.lock,pdm.lock,pylock.toml,pylock.*.toml}' },
+  { scheme: 'file', pattern: '**/{dvc.yaml,dvc.lock,params.yaml}' },
+  { notebook: 'jupyter-notebook', language: 'python' },
+];
+
+/** Files whose change on disk can change a finding elsewhere (a lockfile regenerated in a terminal). */
+const WATCHED = '**/{pyproject.toml,requirements*.txt,uv.lock,poetry.lock,pdm.lock,pylock*.toml,.python-version,dvc.yaml,dvc.lock,params.yaml,*.ipynb,pyvenv.cfg}';
+
+export interface MlHygieneApi {
+  client: LanguageClient;
+  /** Resolves once the server answered `initialize`. */
+  ready: Promise<void>;
+}
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<MlHygieneApi> {
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const initializationOptions: InitializationOptions = { trusted: vscode.workspace.isTrusted };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: DOCUMENT_SELECTOR,
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher(WATCHED) },
+    initializationOptions,
+    diagnosticCollectionName: 'ml-hygiene',
+  };
+  client = new LanguageClient('mlHygiene', 'ML Hygiene', serverOptions, clientOptions);
+  const ready = client.start();
+
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      void client?.sendNotification(Notifications.trustChanged, { trusted: true });
+    }),
+    vscode.commands.registerCommand('mlHygiene.pinAll', (uri?: vscode.Uri) => pinAll(uri)),
+    vscode.commands.registerCommand('mlHygiene.pinDependency', (uri?: vscode.Uri, packageName?: string) => pinAll(uri, packageName)),
+    vscode.commands.registerCommand('mlHygiene.afterPin', (arg?: { lockfile: string; command: string; cwd: string }) => offerRelock(arg)),
+    vscode.commands.registerCommand('mlHygiene.runInTerminal', (arg?: { command: string; cwd: string }) => runInTerminal(arg)),
+    vscode.commands.registerCommand('mlHygiene.recheck', async () => {
+      await client?.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    }),
+    { dispose: () => void client?.stop() },
+  );
+  return { client, ready };
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}
+
+async function pinAll(uri?: vscode.Uri, packageName?: string): Promise<PinAllResult | undefined> {
+  const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+  if (!client || !target) {
+    void vscode.window.showWarningMessage('ML Hygiene: open a pyproject.toml or requirements file to pin its dependencies.');
+    return undefined;
+  }
+  const params: PinAllParams = { uri: target.toString(), ...(packageName ? { packageName } : {}) };
+  const result = await client.sendRequest<PinAllResult>(Requests.pinAll, params);
+  if (!result.edit) {
+    void vscode.window.showInformationMessage(
+      result.skipped.length ? `ML Hygiene: nothing could be pinned (${result.skipped.join('; ')}).` : 'ML Hygiene: every runtime dependency is already pinned.',
+    );
+    return result;
+  }
+  const edit = await client.protocol2CodeConverter.asWorkspaceEdit(result.edit as Parameters<typeof client.protocol2CodeConverter.asWorkspaceEdit>[0]);
+  if (!edit) return result;
+  // One WorkspaceEdit: the user undoes all pins in one step.
+  const applied = await vscode.workspace.applyEdit(edit);
+  if (applied && result.relock) void offerRelock({ lockfile: '', command: result.relock.command, cwd: result.relock.cwd });
+  return result;
+}
+
+async function offerRelock(arg?: { lockfile: string; command: string; cwd: string }): Promise<void> {
+  if (!arg) return;
+  const message = `ML Hygiene: pinning changed the manifest, so the lockfile must be regenerated with \`${arg.command}\`.`;
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showInformationMessage(`${message} (Run it yourself: this workspace is not trusted.)`);
+    return;
+  }
+  const choice = await vscode.window.showInformationMessage(message, `Run ${arg.command}`);
+  if (choice) runInTerminal(arg);
+}
+
+/** Terminal commands (re-lock, run a DVC stage) run only in a trusted workspace, in a visible terminal. */
+function runInTerminal(arg?: { command: string; cwd: string }): void {
+  if (!arg) return;
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage(`ML Hygiene does not run commands in an untrusted workspace. Run \`${arg.command}\` yourself once you trust it.`);
+    return;
+  }
+  const terminal = vscode.window.createTerminal({ name: 'ML Hygiene', cwd: arg.cwd });
+  terminal.show();
+  terminal.sendText(arg.command);
+}

@@ -1,0 +1,194 @@
+import type { Finding } from './diagnostics';
+import { DEFAULT_EDITOR_SETTINGS, readProjectConfig, resolveSeverity, type EditorSettings, type ProjectConfig } from './config';
+import { readEnvironment, type PythonEnvironment } from './environment/installedDistributions';
+import type { FileSystem } from './fs/fileSystem';
+import { readTextFile } from './fs/fileSystem';
+import { isInside, joinPath, relativePath } from './fs/paths';
+import { projectForFile, scanWorkspace, type PythonProject, type WorkspaceScan } from './project/discovery';
+import { parsePyproject, type PyprojectFile } from './pyproject/pyprojectFile';
+import { buildDependencyContext, type DependencyContext } from './rules/dependencies/context';
+import { dependencyRules } from './rules/dependencies';
+import { isKnownRuleCode } from './rules/registry';
+import type { RuleDefinition } from './rules/rule';
+import { isSuppressed, parseSuppressions } from './suppressions';
+import { compileGlobs } from './text/globs';
+
+export interface EngineOptions {
+  fs: FileSystem;
+  workspaceRoot: string;
+  /** In an untrusted workspace nothing is executed and the Python environment is not read. */
+  trusted: boolean;
+  editorSettings?: EditorSettings;
+}
+
+/**
+ * The analysis engine shared by the CLI and the language server. Stateless apart from the last
+ * workspace scan; callers decide when to rescan (the server on file-system events).
+ */
+export class Engine {
+  private scanResult: WorkspaceScan | undefined;
+  private environments = new Map<string, Promise<PythonEnvironment | undefined>>();
+
+  constructor(readonly options: EngineOptions) {}
+
+  get fs(): FileSystem {
+    return this.options.fs;
+  }
+
+  get editorSettings(): EditorSettings {
+    return this.options.editorSettings ?? DEFAULT_EDITOR_SETTINGS;
+  }
+
+  async scan(force = false): Promise<WorkspaceScan> {
+    if (!this.scanResult || force) {
+      this.scanResult = await scanWorkspace(this.fs, this.options.workspaceRoot, { exclude: this.editorSettings.exclude });
+    }
+    return this.scanResult;
+  }
+
+  invalidateScan(): void {
+    this.scanResult = undefined;
+  }
+
+  invalidateEnvironments(): void {
+    this.environments.clear();
+  }
+
+  async projectFor(path: string): Promise<PythonProject | undefined> {
+    const scan = await this.scan();
+    return projectForFile(scan, path);
+  }
+
+  /** The project's config: `[tool.ml-hygiene]` of its pyproject.toml. */
+  configFor(pyproject: PyprojectFile | undefined): ProjectConfig {
+    return readProjectConfig(pyproject, isKnownRuleCode);
+  }
+
+  /** Reads the Python environment's installed distributions: only in a trusted workspace, never by running Python. */
+  environmentFor(project: PythonProject): Promise<PythonEnvironment | undefined> {
+    if (!this.options.trusted) return Promise.resolve(undefined);
+    const configured = this.editorSettings.pythonPath;
+    const key = `${project.root}\u0000${configured ?? ''}`;
+    let env = this.environments.get(key);
+    if (!env) {
+      env = (async () => {
+        const candidates = configured ? [configured.startsWith('/') ? configured : joinPath(project.root, configured)] : [joinPath(project.root, '.venv'), joinPath(project.root, 'venv')];
+        for (const c of candidates) {
+          if (!(await this.fs.stat(c))) continue;
+          const e = await readEnvironment(this.fs, c);
+          if (e.distributions.size) return e;
+        }
+        return undefined;
+      })().catch(() => undefined);
+      this.environments.set(key, env);
+    }
+    return env;
+  }
+
+  async dependencyContext(project: PythonProject): Promise<DependencyContext> {
+    let pyproject: PyprojectFile | undefined;
+    if (project.pyprojectPath) {
+      const r = await readTextFile(this.fs, project.pyprojectPath);
+      if (r.ok) pyproject = parsePyproject(project.pyprojectPath, r.text);
+    }
+    const config = this.configFor(pyproject);
+    const environment = await this.environmentFor(project);
+    return buildDependencyContext({
+      fs: this.fs,
+      workspaceRoot: this.options.workspaceRoot,
+      project,
+      config,
+      ...(pyproject ? { pyproject } : {}),
+      ...(environment ? { environment } : {}),
+    });
+  }
+
+  /** Runs rules over one context and turns their reports into findings (severity, config, suppressions). */
+  async runRules<Ctx>(rules: RuleDefinition<Ctx>[], ctx: Ctx, config: ProjectConfig, textOf: (path: string) => string | undefined): Promise<Finding[]> {
+    const findings: Finding[] = [];
+    const excluded = compileGlobs([...config.exclude, ...this.editorSettings.exclude]);
+    for (const rule of rules) {
+      try {
+        await rule.check(ctx, (input) => {
+          const severity = resolveSeverity(rule.code, input.severity ?? rule.defaultSeverity, config, this.editorSettings);
+          if (severity === 'off') return;
+          if (excluded(relativePath(this.options.workspaceRoot, input.path))) return;
+          findings.push({
+            path: input.path,
+            ...(input.cell !== undefined ? { cell: input.cell } : {}),
+            range: input.range,
+            code: rule.code,
+            severity,
+            message: input.message,
+            ...(input.fixes?.length ? { fixes: input.fixes } : {}),
+            ...(input.unnecessary ? { unnecessary: true } : {}),
+          });
+        });
+      } catch (e) {
+        // One broken rule must not take the others (or the server) down; say which one failed.
+        findings.push({
+          path: (ctx as { project?: PythonProject }).project?.pyprojectPath ?? this.options.workspaceRoot,
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          code: rule.code,
+          severity: 'information',
+          message: `ML Hygiene could not run ${rule.code} (${rule.name}): ${(e as Error)?.message ?? e}`,
+        });
+      }
+    }
+    return filterSuppressed(findings, textOf);
+  }
+
+  async checkDependencies(project: PythonProject): Promise<Finding[]> {
+    const ctx = await this.dependencyContext(project);
+    const findings = await this.runRules(dependencyRules, ctx, ctx.config, ctx.textOf);
+    if (ctx.pyproject) findings.push(...configProblems(ctx));
+    return findings;
+  }
+
+  /** Every finding of every project in the workspace (or only those under `paths`). */
+  async checkWorkspace(paths?: string[]): Promise<Finding[]> {
+    const scan = await this.scan();
+    const findings: Finding[] = [];
+    for (const project of scan.projects) {
+      findings.push(...(await this.checkDependencies(project)));
+    }
+    const wanted = paths?.length ? (p: string) => paths.some((root) => isInside(root, p)) : () => true;
+    return sortFindings(findings.filter((f) => wanted(f.path)));
+  }
+}
+
+function configProblems(ctx: DependencyContext): Finding[] {
+  const li = ctx.pyproject ? ctx.lineIndexOf(ctx.pyproject.path) : undefined;
+  if (!li || !ctx.pyproject) return [];
+  return ctx.config.problems.map((p) => ({
+    path: ctx.pyproject!.path,
+    range: li.rangeOf(p.start, p.end),
+    code: 'MLH113',
+    severity: 'error' as const,
+    message: p.message,
+  }));
+}
+
+function filterSuppressed(findings: Finding[], textOf: (path: string) => string | undefined): Finding[] {
+  const cache = new Map<string, ReturnType<typeof parseSuppressions>>();
+  return findings.filter((f) => {
+    if (f.cell !== undefined) return true; // notebook cells handle their own suppressions
+    let directives = cache.get(f.path);
+    if (!directives) {
+      const text = textOf(f.path);
+      cache.set(f.path, (directives = text ? parseSuppressions(text) : []));
+    }
+    return !isSuppressed(directives, f.code, f.range.start.line);
+  });
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
+      (a.cell ?? -1) - (b.cell ?? -1) ||
+      a.range.start.line - b.range.start.line ||
+      a.range.start.character - b.range.start.character ||
+      (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+  );
+}

@@ -1,0 +1,145 @@
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  FileChangeType,
+  NotebookDocuments,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { basename } from '../core/fs/paths';
+import { Notifications, Requests, type InitializationOptions, type PinAllParams } from '../protocol/protocol';
+import { uriToPath } from './convert';
+import { codeActions } from './handlers/codeActions';
+import { isDependencyFile, publish, refreshDependencyDiagnostics } from './handlers/diagnostics';
+import { pinAll } from './handlers/pinAll';
+import { WorkspaceState } from './workspaceState';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const notebooks = new NotebookDocuments(documents);
+let state: WorkspaceState;
+
+/** Debounced per-path re-checks: typing fast must not queue one full check per keystroke. */
+const pending = new Map<string, NodeJS.Timeout>();
+const DEBOUNCE_MS = 120;
+
+function schedule(path: string, run: () => Promise<void>): void {
+  clearTimeout(pending.get(path));
+  pending.set(
+    path,
+    setTimeout(() => {
+      pending.delete(path);
+      run().catch((e) => connection.console.error(`ml-hygiene: check of ${path} failed: ${(e as Error)?.stack ?? e}`));
+    }, DEBOUNCE_MS),
+  );
+}
+
+function checkDocumentSoon(uri: string): void {
+  const path = uriToPath(uri);
+  if (!path || !isDependencyFile(path)) return;
+  schedule(path, () => refreshDependencyDiagnostics(state, path));
+}
+
+function recheckOpenDocuments(): void {
+  for (const doc of documents.all()) checkDocumentSoon(doc.uri);
+}
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const init = (params.initializationOptions ?? {}) as Partial<InitializationOptions>;
+  const supportsConfiguration = params.capabilities.workspace?.configuration === true;
+  state = new WorkspaceState(connection, documents, init.trusted === true, supportsConfiguration);
+  const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  state.setFolders(folders);
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }] }] },
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: 'ml-hygiene', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (state.supportsConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'mlHygiene' });
+  connection.workspace.onDidChangeWorkspaceFolders(async () => {
+    const folders = (await connection.workspace.getWorkspaceFolders()) ?? [];
+    state.setFolders(folders.map((f) => f.uri));
+    recheckOpenDocuments();
+  });
+});
+
+connection.onDidChangeConfiguration(() => {
+  state.reset();
+  recheckOpenDocuments();
+});
+
+connection.onNotification(Notifications.trustChanged, (params: { trusted: boolean }) => {
+  state.trusted = params.trusted === true;
+  state.reset();
+  recheckOpenDocuments();
+});
+
+documents.onDidOpen((e) => {
+  const path = uriToPath(e.document.uri);
+  if (path) state.fs.setOverlay(path, e.document.getText(), e.document.version);
+  checkDocumentSoon(e.document.uri);
+});
+
+documents.onDidChangeContent((e) => {
+  const path = uriToPath(e.document.uri);
+  if (path) state.fs.setOverlay(path, e.document.getText(), e.document.version);
+  checkDocumentSoon(e.document.uri);
+});
+
+documents.onDidClose((e) => {
+  const path = uriToPath(e.document.uri);
+  if (path) {
+    state.fs.clearOverlay(path);
+    clearTimeout(pending.get(path));
+    pending.delete(path);
+  }
+  publish(state, e.document.uri, []);
+  // The saved content may differ from the closed buffer: re-check the rest of the project.
+  recheckOpenDocuments();
+});
+
+connection.onDidChangeWatchedFiles((params) => {
+  let structural = false;
+  for (const change of params.changes) {
+    const path = uriToPath(change.uri);
+    if (!path) continue;
+    if (change.type !== FileChangeType.Changed) structural = true;
+    if (basename(path) === 'pyvenv.cfg' || path.includes('/site-packages/')) state.invalidateEnvironments();
+  }
+  if (structural) state.invalidateScans();
+  // Lockfiles, .python-version and manifests on disk feed every open manifest's diagnostics.
+  recheckOpenDocuments();
+});
+
+connection.onCodeAction((params) => {
+  try {
+    return codeActions(state, params);
+  } catch (e) {
+    connection.console.error(`ml-hygiene: code actions failed: ${(e as Error)?.stack ?? e}`);
+    return [];
+  }
+});
+
+connection.onRequest(Requests.pinAll, (params: PinAllParams) => pinAll(state, params));
+
+// Notebook sync is registered so cell documents flow through `documents` like the rest.
+void notebooks;
+
+// A bug in one handler must not take the server down: log it and keep serving.
+process.on('uncaughtException', (e) => connection.console.error(`ml-hygiene: uncaught: ${e?.stack ?? e}`));
+process.on('unhandledRejection', (e) => connection.console.error(`ml-hygiene: unhandled: ${(e as Error)?.stack ?? e}`));
+
+documents.listen(connection);
+notebooks.listen(connection);
+connection.listen();

@@ -1,0 +1,97 @@
+import type { Connection } from 'vscode-languageserver/node';
+import type { TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { DEFAULT_EDITOR_SETTINGS, type EditorSettings } from '../core/config';
+import type { Finding } from '../core/diagnostics';
+import { Engine } from '../core/engine';
+import { DiskFileSystem } from '../core/fs/diskFileSystem';
+import { isInside, normalizePath } from '../core/fs/paths';
+import type { ClientSettings } from '../protocol/protocol';
+import { OverlayFileSystem } from './overlayFileSystem';
+import { pathToUri, uriToPath } from './convert';
+
+/**
+ * Server-side state: one engine per workspace folder, all reading through one overlay of the open
+ * documents, and the last findings per document (code actions are answered from them).
+ */
+export class WorkspaceState {
+  readonly fs = new OverlayFileSystem(new DiskFileSystem());
+  private engines = new Map<string, Engine>();
+  private settings = new Map<string, EditorSettings>();
+  readonly findingsByUri = new Map<string, Finding[]>();
+  trusted: boolean;
+  folders: string[] = [];
+
+  constructor(
+    readonly connection: Connection,
+    readonly documents: TextDocuments<TextDocument>,
+    trusted: boolean,
+    readonly supportsConfiguration: boolean,
+  ) {
+    this.trusted = trusted;
+  }
+
+  setFolders(folderUris: string[]): void {
+    this.folders = folderUris.map((u) => uriToPath(u)).filter((p): p is string => !!p).map(normalizePath);
+    this.engines.clear();
+  }
+
+  /** The workspace folder that contains a path (the deepest one), else the file's own folder. */
+  folderFor(path: string): string {
+    let best: string | undefined;
+    for (const f of this.folders) if (isInside(f, path) && (!best || f.length > best.length)) best = f;
+    return best ?? path.slice(0, path.lastIndexOf('/')) ?? '/';
+  }
+
+  async settingsFor(folder: string): Promise<EditorSettings> {
+    let s = this.settings.get(folder);
+    if (s) return s;
+    s = DEFAULT_EDITOR_SETTINGS;
+    if (this.supportsConfiguration) {
+      try {
+        const raw = (await this.connection.workspace.getConfiguration({ scopeUri: pathToUri(folder), section: 'mlHygiene' })) as Partial<ClientSettings> | null;
+        if (raw) {
+          s = {
+            enable: raw.enable !== false,
+            severity: raw.severity && typeof raw.severity === 'object' ? raw.severity : {},
+            exclude: Array.isArray(raw.exclude) ? raw.exclude.filter((x) => typeof x === 'string') : [],
+            ...(raw.pythonPath ? { pythonPath: raw.pythonPath } : {}),
+          };
+        }
+      } catch {
+        // A client without configuration support: defaults.
+      }
+    }
+    this.settings.set(folder, s);
+    return s;
+  }
+
+  async engineFor(path: string): Promise<Engine> {
+    const folder = this.folderFor(path);
+    let engine = this.engines.get(folder);
+    if (!engine) {
+      const editorSettings = await this.settingsFor(folder);
+      engine = new Engine({ fs: this.fs, workspaceRoot: folder, trusted: this.trusted, editorSettings });
+      this.engines.set(folder, engine);
+    }
+    return engine;
+  }
+
+  allEngines(): Engine[] {
+    return [...this.engines.values()];
+  }
+
+  /** Settings or trust changed: rebuild engines (they capture both). */
+  reset(): void {
+    this.settings.clear();
+    this.engines.clear();
+  }
+
+  invalidateScans(): void {
+    for (const e of this.engines.values()) e.invalidateScan();
+  }
+
+  invalidateEnvironments(): void {
+    for (const e of this.engines.values()) e.invalidateEnvironments();
+  }
+}
