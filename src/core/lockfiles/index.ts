@@ -13,6 +13,7 @@ import type { LockKind, LockParseResult, LockReadResult, Lockfile } from './type
 import { parseUvLock } from './uvLock';
 
 export type { LockKind, LockedPackage, LockReadResult, Lockfile } from './types';
+export { checkLockFreshness, pdmContentHash, poetryContentHash, type DeclaredRequirement, type StaleFinding } from './freshness';
 export { pythonJsonDumps } from './pythonJson';
 
 const PYLOCK_NAME = /^pylock\.([^.]+\.)?toml$/;
