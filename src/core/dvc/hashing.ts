@@ -188,6 +188,16 @@ export class DvcHasher {
     return p;
   }
 
+  /** Like hashPath without reading content: 'missing', 'outside-workspace' or the kind with an empty hash. */
+  async existence(path: string): Promise<HashOutcome> {
+    const p = normalizePath(path);
+    if (await this.isOutside(p)) return { kind: 'outside-workspace' };
+    const st = await this.fs.stat(p);
+    if (!st) return { kind: 'missing' };
+    if (isInside(this.root, p) && (await this.ignore.isPathIgnored(p, st.kind === 'directory'))) return { kind: 'missing' };
+    return st.kind === 'directory' ? { kind: 'directory', md5: '', size: 0, nfiles: 0 } : { kind: 'file', md5: '', size: st.size };
+  }
+
   private async computeOutcome(path: string, algorithm: HashAlgorithm): Promise<HashOutcome> {
     throwIfAborted(this.options.signal);
     if (await this.isOutside(path)) return { kind: 'outside-workspace' };
