@@ -3,8 +3,8 @@ import { DEFAULT_EDITOR_SETTINGS, readProjectConfig, resolveSeverity, type Edito
 import { readEnvironment, type PythonEnvironment } from './environment/installedDistributions';
 import type { FileSystem } from './fs/fileSystem';
 import { readTextFile } from './fs/fileSystem';
-import { isInside, joinPath, relativePath } from './fs/paths';
-import { projectForFile, scanWorkspace, type PythonProject, type WorkspaceScan } from './project/discovery';
+import { basename, isInside, joinPath, relativePath } from './fs/paths';
+import { assignProjects, isRequirementsFile, projectForFile, scanWorkspace, type PythonProject, type WorkspaceScan } from './project/discovery';
 import { parsePyproject, type PyprojectFile } from './pyproject/pyprojectFile';
 import { buildDependencyContext, type DependencyContext } from './rules/dependencies/context';
 import { dependencyRules } from './rules/dependencies';
@@ -55,7 +55,17 @@ export class Engine {
   }
 
   async projectFor(path: string): Promise<PythonProject | undefined> {
-    const scan = await this.scan();
+    let scan = await this.scan();
+    // A manifest the last scan did not see (created since, or opened before its watcher event):
+    // it may start a project of its own, so rescan rather than attach it to a parent project.
+    const name = basename(path);
+    if ((name === 'pyproject.toml' || isRequirementsFile(path)) && !scan.files.includes(path) && isInside(this.options.workspaceRoot, path)) {
+      scan = await this.scan(true);
+      if (!scan.files.includes(path)) {
+        scan.files.push(path);
+        scan.projects = assignProjects(this.options.workspaceRoot, scan.files.sort());
+      }
+    }
     return projectForFile(scan, path);
   }
 

@@ -18,13 +18,17 @@ export const openEndedDependency: RuleDefinition<DependencyContext> = {
     fix: '**Pin dependency** rewrites it to `==<locked version>`; **Constrain dependency** to `~=<locked version>` (patch releases only). Or create a lockfile (`uv lock`) and keep it fresh. Libraries get this as information only.',
   },
   check(ctx, report) {
-    const lockConstrains = ctx.lock?.result.ok === true && ctx.lock.stale.length === 0;
+    // A lock constrains a requirement when it locks that package and no staleness finding names it:
+    // a stale entry for another package (say, a freshly pinned one) does not unpin this one.
+    const lock = ctx.lock?.result.ok ? ctx.lock.result.lock : undefined;
+    const staleNames = new Set(ctx.lock?.stale.map((s) => s.requirement).filter(Boolean));
+    const lockConstrains = (name: string) => !!lock && (lock.packages.get(name)?.length ?? 0) > 0 && !staleNames.has(name);
     for (const req of ctx.allRequirements) {
       const r = parsedOf(req);
       if (!r || !isRuntime(req) || r.url || !r.specifiers.length) continue;
       if (!r.specifiers.every((s) => LOWER_BOUNDS.has(s.operator)) || !r.specifiers.some((s) => s.operator !== '!=')) continue;
       // A fresh lockfile constrains pyproject ranges; a requirements file is itself what pip installs.
-      if (lockConstrains && req.path === ctx.pyproject?.path) continue;
+      if (req.path === ctx.pyproject?.path && lockConstrains(r.normalizedName)) continue;
       report({
         path: req.path,
         range: requirementRange(ctx, req),

@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { URI } from 'vscode-uri';
+
+export const SERVER = path.resolve(__dirname, '../../dist/server.js');
+
+/**
+ * A minimal LSP client over stdio against the *built* server bundle, so protocol tests exercise
+ * exactly what ships in the .vsix.
+ */
+export class LspClient {
+  readonly connection: MessageConnection;
+  readonly diagnostics = new Map<string, Diagnostic[]>();
+  readonly published: PublishDiagnosticsParams[] = [];
+  private waiters: Array<() => void> = [];
+  stderr = '';
+
+  private constructor(readonly proc: ChildProcess) {
+    this.connection = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+    proc.stderr!.on('data', (d) => (this.stderr += String(d)));
+    this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      this.diagnostics.set(p.uri, p.diagnostics);
+      this.published.push(p);
+      for (const w of this.waiters.splice(0)) w();
+    });
+    this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.settings));
+    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onNotification('window/logMessage', () => undefined);
+    this.connection.listen();
+  }
+
+  settings: unknown = { enable: true, severity: {}, exclude: [], pythonPath: '' };
+
+  static async start(workspace: string, opts: { trusted?: boolean } = {}): Promise<LspClient> {
+    const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const client = new LspClient(proc);
+    await client.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: URI.file(workspace).toString(),
+      workspaceFolders: [{ uri: URI.file(workspace).toString(), name: 'ws' }],
+      capabilities: { workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+      initializationOptions: { trusted: opts.trusted ?? false },
+    });
+    await client.connection.sendNotification('initialized', {});
+    return client;
+  }
+
+  open(uri: string, text: string, languageId = 'plaintext', version = 1): void {
+    void this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version, text } });
+  }
+
+  change(uri: string, text: string, version: number): void {
+    void this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+  }
+
+  close(uri: string): void {
+    void this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  /** Waits until `predicate` holds for the published diagnostics, or fails after `ms`. */
+  async waitFor<T>(predicate: () => T | undefined | false, ms = 10_000): Promise<T> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const v = predicate();
+      if (v) return v;
+      const left = end - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for diagnostics; server stderr:\n${this.stderr}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.min(left, 200));
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
+      await this.connection.sendNotification('exit');
+    } catch {
+      // already gone
+    }
+    const exited = new Promise((r) => this.proc.once('exit', r));
+    this.proc.kill();
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+    this.connection.dispose();
+  }
+}
+
+export function fileUri(p: string): string {
+  return URI.file(p).toString();
+}
