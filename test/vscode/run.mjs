@@ -70,6 +70,8 @@ const results = [];
 let finished = false;
 /** Temporary folder holding the workspace copies, extensions and user data of every run. */
 let scratch;
+/** The run in progress, so a timeout still counts the tests it finished. */
+let activeRun;
 
 function argValue(name) {
   const at = process.argv.indexOf(name);
@@ -317,7 +319,7 @@ async function runWorkspace(run, { vsix, scratch, chromium }) {
   const screenshotDone = path.join(base, 'screenshot.done');
   const port = await freePort();
   const done = step(`running suite/${run.workspace} in code-server on ${HOST}:${port}`);
-  await startCodeServer({
+  const server = await startCodeServer({
     port,
     workspaceDir,
     userDataDir,
@@ -347,6 +349,9 @@ async function runWorkspace(run, { vsix, scratch, chromium }) {
 
   let reportExit;
   const exited = new Promise((resolve) => (reportExit = resolve));
+  // Without these the run would only end at the overall time limit.
+  server.once('exit', (code, signal) => reportExit(`code-server exited (${code ?? signal})`));
+  page.on('crash', () => reportExit('the workbench page crashed'));
   let screenshotStaged;
   const staged = new Promise((resolve) => (screenshotStaged = resolve));
   const workbenchLog = createWriteStream(path.join(runArtifacts, 'vscode.log'));
@@ -384,10 +389,13 @@ async function runWorkspace(run, { vsix, scratch, chromium }) {
     });
   }
 
+  const collectResults = () => readResults(resultsFile).map((r) => ({ ...r, title: `[${label}] ${r.title}` }));
+  activeRun = { collectResults };
   const exitCode = await exited;
+  activeRun = undefined;
   // Whatever the outcome, the last view of the workbench helps debugging.
   await page.screenshot({ path: path.join(runArtifacts, 'workbench-at-exit.png') }).catch(() => {});
-  const runResults = readResults(resultsFile).map((r) => ({ ...r, title: `[${label}] ${r.title}` }));
+  const runResults = collectResults();
   results.push(...runResults);
   if (exitCode !== 0 && !runResults.some((r) => r.state === 'failed')) {
     fail(`[${label}] extension host test run`, `ended with exit code ${exitCode} (see the log above and vscode.log in the artifacts)`);
@@ -400,7 +408,7 @@ async function runWorkspace(run, { vsix, scratch, chromium }) {
 
   const green = exitCode === 0 && runResults.length > 0 && runResults.every((r) => r.state === 'passed');
   if (run.screenshot && green && !grep) {
-    if (!screenshotPath) fail(`[${label}] screenshot`, 'the workbench was not staged for the screenshot');
+    if (!screenshotPath) fail(`[${label}] screenshot`, `no screenshot was taken for ${run.screenshot} (see the log above)`);
     else {
       mkdirSync(path.dirname(path.join(root, run.screenshot)), { recursive: true });
       cpSync(screenshotPath, path.join(root, run.screenshot));
@@ -411,6 +419,7 @@ async function runWorkspace(run, { vsix, scratch, chromium }) {
 
 async function main() {
   const timer = setTimeout(() => {
+    if (activeRun) results.push(...activeRun.collectResults());
     fail('overall time limit', `the run took longer than ${overallTimeoutMs / 1000} s`);
     void finish();
   }, overallTimeoutMs);
