@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { Notifications, Requests, type InitializationOptions, type PinAllParams, type PinAllResult } from '../protocol/protocol';
@@ -24,10 +25,7 @@ let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<MlHygieneApi> {
   const serverModule = context.asAbsolutePath('dist/server.js');
-  const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
-  };
+  const serverOptions = serverOptionsFor(serverModule);
   const initializationOptions: InitializationOptions = { trusted: vscode.workspace.isTrusted };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
@@ -52,6 +50,28 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
     { dispose: () => void client?.stop() },
   );
   return { client, ready };
+}
+
+/**
+ * A trusted workspace gets the server in its own process, so long checks never block the extension
+ * host. An untrusted one gets it in-process over a stream pair: ML Hygiene then starts no process
+ * at all, as promised by `capabilities.untrustedWorkspaces`.
+ */
+function serverOptionsFor(serverModule: string): ServerOptions {
+  if (vscode.workspace.isTrusted) {
+    return {
+      run: { module: serverModule, transport: TransportKind.ipc },
+      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    };
+  }
+  return async () => {
+    const toServer = new PassThrough();
+    const toClient = new PassThrough();
+    // A runtime require of the shipped server bundle (not bundled into extension.js).
+    const server = require(serverModule) as { startInProcess(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): void };
+    server.startInProcess(toServer, toClient);
+    return { reader: toClient, writer: toServer };
+  };
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,6 +1,9 @@
 import {
   createConnection,
   DidChangeConfigurationNotification,
+  type Connection,
+  StreamMessageReader,
+  StreamMessageWriter,
   FileChangeType,
   NotebookDocuments,
   ProposedFeatures,
@@ -18,128 +21,146 @@ import { isDependencyFile, publish, refreshDependencyDiagnostics } from './handl
 import { pinAll } from './handlers/pinAll';
 import { WorkspaceState } from './workspaceState';
 
-const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
-const notebooks = new NotebookDocuments(documents);
-let state: WorkspaceState;
+/**
+ * Wires every handler on a connection. The standalone bundle (dist/server.js run by node) calls it
+ * with a stdio/IPC connection; in an untrusted workspace the extension calls it in-process over a
+ * stream pair, so no process is spawned at all.
+ */
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const notebooks = new NotebookDocuments(documents);
+  let state: WorkspaceState;
 
-/** Debounced per-path re-checks: typing fast must not queue one full check per keystroke. */
-const pending = new Map<string, NodeJS.Timeout>();
-const DEBOUNCE_MS = 120;
+  /** Debounced per-path re-checks: typing fast must not queue one full check per keystroke. */
+  const pending = new Map<string, NodeJS.Timeout>();
+  const DEBOUNCE_MS = 120;
 
-function schedule(path: string, run: () => Promise<void>): void {
-  clearTimeout(pending.get(path));
-  pending.set(
-    path,
-    setTimeout(() => {
-      pending.delete(path);
-      run().catch((e) => connection.console.error(`ml-hygiene: check of ${path} failed: ${(e as Error)?.stack ?? e}`));
-    }, DEBOUNCE_MS),
-  );
-}
+  function schedule(path: string, run: () => Promise<void>): void {
+    clearTimeout(pending.get(path));
+    pending.set(
+      path,
+      setTimeout(() => {
+        pending.delete(path);
+        run().catch((e) => connection.console.error(`ml-hygiene: check of ${path} failed: ${(e as Error)?.stack ?? e}`));
+      }, DEBOUNCE_MS),
+    );
+  }
 
-function checkDocumentSoon(uri: string): void {
-  const path = uriToPath(uri);
-  if (!path || !isDependencyFile(path)) return;
-  schedule(path, () => refreshDependencyDiagnostics(state, path));
-}
+  function checkDocumentSoon(uri: string): void {
+    const path = uriToPath(uri);
+    if (!path || !isDependencyFile(path)) return;
+    schedule(path, () => refreshDependencyDiagnostics(state, path));
+  }
 
-function recheckOpenDocuments(): void {
-  for (const doc of documents.all()) checkDocumentSoon(doc.uri);
-}
+  function recheckOpenDocuments(): void {
+    for (const doc of documents.all()) checkDocumentSoon(doc.uri);
+  }
 
-connection.onInitialize((params: InitializeParams): InitializeResult => {
-  const init = (params.initializationOptions ?? {}) as Partial<InitializationOptions>;
-  const supportsConfiguration = params.capabilities.workspace?.configuration === true;
-  state = new WorkspaceState(connection, documents, init.trusted === true, supportsConfiguration);
-  const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
-  state.setFolders(folders);
-  return {
-    capabilities: {
-      textDocumentSync: TextDocumentSyncKind.Incremental,
-      notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }] }] },
-      codeActionProvider: { codeActionKinds: ['quickfix'] },
-      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
-    },
-    serverInfo: { name: 'ml-hygiene', version: '0.1.0' },
-  };
-});
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const init = (params.initializationOptions ?? {}) as Partial<InitializationOptions>;
+    const supportsConfiguration = params.capabilities.workspace?.configuration === true;
+    state = new WorkspaceState(connection, documents, init.trusted === true, supportsConfiguration);
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    state.setFolders(folders);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }] }] },
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'ml-hygiene', version: '0.1.0' },
+    };
+  });
 
-connection.onInitialized(() => {
-  if (state.supportsConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'mlHygiene' });
-  connection.workspace.onDidChangeWorkspaceFolders(async () => {
-    const folders = (await connection.workspace.getWorkspaceFolders()) ?? [];
-    state.setFolders(folders.map((f) => f.uri));
+  connection.onInitialized(() => {
+    if (state.supportsConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'mlHygiene' });
+    connection.workspace.onDidChangeWorkspaceFolders(async () => {
+      const folders = (await connection.workspace.getWorkspaceFolders()) ?? [];
+      state.setFolders(folders.map((f) => f.uri));
+      recheckOpenDocuments();
+    });
+  });
+
+  connection.onDidChangeConfiguration(() => {
+    state.reset();
     recheckOpenDocuments();
   });
-});
 
-connection.onDidChangeConfiguration(() => {
-  state.reset();
-  recheckOpenDocuments();
-});
+  connection.onNotification(Notifications.trustChanged, (params: { trusted: boolean }) => {
+    state.trusted = params.trusted === true;
+    state.reset();
+    recheckOpenDocuments();
+  });
 
-connection.onNotification(Notifications.trustChanged, (params: { trusted: boolean }) => {
-  state.trusted = params.trusted === true;
-  state.reset();
-  recheckOpenDocuments();
-});
+  documents.onDidOpen((e) => {
+    const path = uriToPath(e.document.uri);
+    if (path) state.fs.setOverlay(path, e.document.getText(), e.document.version);
+    checkDocumentSoon(e.document.uri);
+  });
 
-documents.onDidOpen((e) => {
-  const path = uriToPath(e.document.uri);
-  if (path) state.fs.setOverlay(path, e.document.getText(), e.document.version);
-  checkDocumentSoon(e.document.uri);
-});
+  documents.onDidChangeContent((e) => {
+    const path = uriToPath(e.document.uri);
+    if (path) state.fs.setOverlay(path, e.document.getText(), e.document.version);
+    checkDocumentSoon(e.document.uri);
+  });
 
-documents.onDidChangeContent((e) => {
-  const path = uriToPath(e.document.uri);
-  if (path) state.fs.setOverlay(path, e.document.getText(), e.document.version);
-  checkDocumentSoon(e.document.uri);
-});
+  documents.onDidClose((e) => {
+    const path = uriToPath(e.document.uri);
+    if (path) {
+      state.fs.clearOverlay(path);
+      clearTimeout(pending.get(path));
+      pending.delete(path);
+    }
+    publish(state, e.document.uri, []);
+    // The saved content may differ from the closed buffer: re-check the rest of the project.
+    recheckOpenDocuments();
+  });
 
-documents.onDidClose((e) => {
-  const path = uriToPath(e.document.uri);
-  if (path) {
-    state.fs.clearOverlay(path);
-    clearTimeout(pending.get(path));
-    pending.delete(path);
-  }
-  publish(state, e.document.uri, []);
-  // The saved content may differ from the closed buffer: re-check the rest of the project.
-  recheckOpenDocuments();
-});
+  connection.onDidChangeWatchedFiles((params) => {
+    let structural = false;
+    for (const change of params.changes) {
+      const path = uriToPath(change.uri);
+      if (!path) continue;
+      if (change.type !== FileChangeType.Changed) structural = true;
+      if (basename(path) === 'pyvenv.cfg' || path.includes('/site-packages/')) state.invalidateEnvironments();
+    }
+    if (structural) state.invalidateScans();
+    // Lockfiles, .python-version and manifests on disk feed every open manifest's diagnostics.
+    recheckOpenDocuments();
+  });
 
-connection.onDidChangeWatchedFiles((params) => {
-  let structural = false;
-  for (const change of params.changes) {
-    const path = uriToPath(change.uri);
-    if (!path) continue;
-    if (change.type !== FileChangeType.Changed) structural = true;
-    if (basename(path) === 'pyvenv.cfg' || path.includes('/site-packages/')) state.invalidateEnvironments();
-  }
-  if (structural) state.invalidateScans();
-  // Lockfiles, .python-version and manifests on disk feed every open manifest's diagnostics.
-  recheckOpenDocuments();
-});
+  connection.onCodeAction((params) => {
+    try {
+      return codeActions(state, params);
+    } catch (e) {
+      connection.console.error(`ml-hygiene: code actions failed: ${(e as Error)?.stack ?? e}`);
+      return [];
+    }
+  });
 
-connection.onCodeAction((params) => {
-  try {
-    return codeActions(state, params);
-  } catch (e) {
-    connection.console.error(`ml-hygiene: code actions failed: ${(e as Error)?.stack ?? e}`);
-    return [];
-  }
-});
+  connection.onRequest(Requests.pinAll, (params: PinAllParams) => pinAll(state, params));
 
-connection.onRequest(Requests.pinAll, (params: PinAllParams) => pinAll(state, params));
+  // Notebook sync is registered so cell documents flow through `documents` like the rest.
+  void notebooks;
 
-// Notebook sync is registered so cell documents flow through `documents` like the rest.
-void notebooks;
+  documents.listen(connection);
+  notebooks.listen(connection);
+  connection.listen();
+}
 
-// A bug in one handler must not take the server down: log it and keep serving.
-process.on('uncaughtException', (e) => connection.console.error(`ml-hygiene: uncaught: ${e?.stack ?? e}`));
-process.on('unhandledRejection', (e) => connection.console.error(`ml-hygiene: unhandled: ${(e as Error)?.stack ?? e}`));
+if (require.main === module) {
+  const connection = createConnection(ProposedFeatures.all);
+  // A bug in one handler must not take the server down: log it and keep serving.
+  process.on('uncaughtException', (e) => connection.console.error(`ml-hygiene: uncaught: ${e?.stack ?? e}`));
+  process.on('unhandledRejection', (e) => connection.console.error(`ml-hygiene: unhandled: ${(e as Error)?.stack ?? e}`));
+  startServer(connection);
+}
 
-documents.listen(connection);
-notebooks.listen(connection);
-connection.listen();
+/**
+ * In-process start for untrusted workspaces: the extension host passes a stream pair, so reading
+ * and checking files needs no child process.
+ */
+export function startInProcess(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): void {
+  startServer(createConnection(ProposedFeatures.all, new StreamMessageReader(input), new StreamMessageWriter(output)));
+}
