@@ -652,7 +652,8 @@ function isComposite(v: PyValue): boolean {
 
 /** dvc/parsing ForeachDefinition.normalized_iterable: dict keys; list values, or indexes when composite. */
 export function foreachItems(iterable: PyValue): [string, PyValue][] {
-  if (isPyDict(iterable)) return Object.entries(iterable).map(([k, v]) => [k, { key: k, value: v }]);
+  // `${key}` is the key and `${item}` the value (dvc/parsing: KeyValue("key", "item")).
+  if (isPyDict(iterable)) return Object.entries(iterable);
   if (!Array.isArray(iterable)) return [];
   if (iterable.some(isComposite)) return iterable.map((v, i) => [String(i), v]);
   return iterable.map((v) => [dvcToStr(v), v]);
