@@ -290,14 +290,7 @@ class CellWalker {
       this.moduleFlow.bound.add(write.name);
       this.writes.add(write.name, write.start, write.end);
     }
-    for (const statement of root.namedChildren) {
-      const isolated = this.masked.isolatedRanges.some((r) => statement.startIndex >= r.start && statement.startIndex < r.end);
-      if (isolated) {
-        const before = this.moduleFlow.copy();
-        this.visitStatement(statement, { ...ctx, discardWrites: true });
-        this.moduleFlow.assign(before);
-      } else this.visitStatement(statement, ctx);
-    }
+    this.visitBlock(root, ctx);
     const reads = this.reads.list();
     const readNames = new Set(reads.map((r) => r.name));
     const writes = this.writes.list();
@@ -425,8 +418,15 @@ class CellWalker {
       case 'block':
       case 'module':
         return this.visitBlock(node, ctx);
-      case 'if_statement':
-        return this.visitIf(node, ctx, flow);
+      case 'if_statement': {
+        const wrapper = this.masked.statementWrappers.get(node.startIndex);
+        if (!wrapper) return this.visitIf(node, ctx, flow);
+        // `%time stmt` / `%timeit stmt`, masked as `if 1: stmt`: runs unconditionally.
+        const before = flow.copy();
+        this.visitBlock(node.childForFieldName('consequence'), wrapper.isolated ? { ...ctx, discardWrites: true } : ctx);
+        if (wrapper.isolated) flow.assign(before);
+        return;
+      }
       case 'for_statement':
       case 'while_statement':
         return this.visitLoop(node, ctx, flow);

@@ -11,9 +11,11 @@
  *
  * Per-magic decisions (why):
  * - `%time stmt`: IPython executes `stmt` in the user namespace, so its reads and bindings are real. We
- *   blank only the `%time [options]` prefix, leaving `stmt` to the parser at its true offsets.
+ *   replace the `%time [options] ` prefix with `if 1:` padded to the same width, so `stmt` keeps its
+ *   true offsets and the line keeps its indentation (blanking the prefix to spaces would indent `stmt`
+ *   and attach it to the block above). The analysis treats these wrappers as unconditional.
  * - `%timeit stmt`: the statement runs inside a timing function, so its reads are real but its bindings
- *   are local to that function. Same masking, and the range is reported as `isolatedRanges`.
+ *   are local to that function. Same masking; the wrapper is marked `isolated`.
  * - `%%time`, `%%prun`: the body is executed in the user namespace; only the first line is masked.
  * - `%%timeit`: body runs inside the timing function: reads count, bindings do not (`discardWrites`).
  * - `%%capture [out]`: body is ordinary Python; `out` (if given) is bound to the captured output.
@@ -39,8 +41,11 @@ export interface MaskedCell {
   opaque: boolean;
   /** `%%timeit`: the body runs in a throwaway namespace, so it binds nothing in the notebook. */
   discardWrites: boolean;
-  /** `%timeit stmt` lines: statements starting inside these ranges bind nothing in the notebook. */
-  isolatedRanges: Array<{ start: number; end: number }>;
+  /**
+   * `if 1:` wrappers standing in for `%time`/`%timeit` prefixes, by offset of the `if`. `isolated`
+   * (`%timeit`): the wrapped statement binds nothing in the notebook.
+   */
+  statementWrappers: Map<number, { isolated: boolean }>;
   /** Names bound by the magics themselves, e.g. `out` in `%%capture out`. */
   magicWrites: Array<{ name: string; start: number; end: number }>;
 }
@@ -164,8 +169,10 @@ class Masker {
       if (end - start > 1) this.chars[start + 1] = '#';
     } else this.chars[start] = '#';
   }
-  spaces(start: number, end: number): void {
+  /** Replace [start, end) (at least 6 wide) with `if 1:` and spaces. */
+  wrapper(start: number, end: number): void {
     for (let i = start; i < end; i++) this.chars[i] = ' ';
+    'if 1:'.split('').forEach((c, i) => (this.chars[start + i] = c));
   }
   toString(): string {
     return this.chars.join('');
@@ -213,7 +220,7 @@ export function maskMagics(source: string): MaskedCell {
     magics: [],
     opaque: false,
     discardWrites: false,
-    isolatedRanges: [],
+    statementWrappers: new Map(),
     magicWrites: [],
   };
   const lines = splitLines(source);
@@ -226,7 +233,7 @@ export function maskMagics(source: string): MaskedCell {
   const maskMagicLines = (kind: MagicKind, at: number, needsStatement: boolean, keepPython = -1): void => {
     let line = lines[lineIndex]!;
     const start = at;
-    if (keepPython >= 0) masker.spaces(at, keepPython);
+    if (keepPython >= 0) masker.wrapper(at, keepPython);
     else masker.blank(at, line.end, needsStatement);
     // IPython joins a magic line ending in a backslash with the next line.
     while (source[line.end - 1] === '\\' && lineIndex + 1 < lines.length) {
@@ -274,9 +281,9 @@ export function maskMagics(source: string): MaskedCell {
         const statementMagic = PYTHON_STATEMENT_LINE_MAGICS[name];
         if (statementMagic && !source.startsWith('%%', first)) {
           const pythonStart = skipOptions(source, argsStart, line.end, statementMagic.valueOptions);
-          if (pythonStart < line.end) {
+          if (pythonStart < line.end && pythonStart - first >= 'if 1: '.length) {
             maskMagicLines(kind, first, indented, pythonStart);
-            if (statementMagic.isolated) result.isolatedRanges.push({ start: pythonStart, end: line.end });
+            result.statementWrappers.set(first, { isolated: statementMagic.isolated });
             continue;
           }
         }

@@ -1,0 +1,44 @@
+/**
+ * Our reads/writes must equal CPython's (test/oracle/cell_scope.py over `ast`) on every code cell of our
+ * fixture notebooks and, when ../shared is present, of the shared corpus of real notebooks. On cells
+ * without magics agreement must be total; cells that are not valid Python 3 are excluded and counted.
+ */
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { initPythonParser } from '../../../src/core/analysis/parser';
+import { codeCells, compareWithOracle, type Agreement } from './oracleHarness';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+const CORPUS = path.join(__dirname, '..', '..', '..', '..', 'shared', 'corpus', 'notebooks');
+
+function notebookCells(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.ipynb'))
+    .sort()
+    .flatMap((f) => codeCells(path.join(dir, f)));
+}
+
+function summary(name: string, a: Agreement): string {
+  const pct = (x: number, n: number): string => (n ? ((100 * x) / n).toFixed(2) : '100.00');
+  return `${name}: ${a.cells} cells, ${a.excludedNotPython3} not Python 3 (excluded); agreement ${a.agreed}/${a.compared} (${pct(a.agreed, a.compared)}%), without magics ${a.withoutMagics.agreed}/${a.withoutMagics.compared} (${pct(a.withoutMagics.agreed, a.withoutMagics.compared)}%)`;
+}
+
+before(() => initPythonParser());
+
+describe('CPython oracle', () => {
+  it('agrees on every fixture cell', () => {
+    const result = compareWithOracle(notebookCells(FIXTURES));
+    console.log(summary('fixtures', result));
+    assert.equal(result.excludedNotPython3, 0);
+    assert.deepEqual(result.disagreements, []);
+  });
+
+  it('agrees on every corpus cell without magics', { skip: !existsSync(CORPUS) && 'shared corpus absent' }, () => {
+    const result = compareWithOracle(notebookCells(CORPUS));
+    console.log(summary('corpus', result));
+    assert.deepEqual(result.plainDisagreements, []);
+    assert.equal(result.withoutMagics.agreed, result.withoutMagics.compared);
+  });
+});
