@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import { LineIndex, type Range } from '../text/lineIndex';
 import { PyFloat, type PyDict, type PyValue } from './pyValue';
 
@@ -43,42 +43,78 @@ function firstLine(s: string): string {
   return s.split('\n')[0]!.trim();
 }
 
-export class YamlBudgetError extends Error {
-  constructor() {
-    super(`the YAML expands to more than ${MAX_YAML_NODES} nodes through aliases (an alias bomb?)`);
-  }
-}
+export class YamlBudgetError extends Error {}
 
 export interface Budget {
   nodes: number;
 }
 
+const MAX_DEPTH = 1000;
+
+/**
+ * Anchors by name with their offsets, built once per document: `Alias.resolve()` re-walks the whole
+ * document on every call, which an alias-heavy file turns into quadratic work.
+ */
+const anchorIndex = new WeakMap<Document, Map<string, Node[]>>();
+
+function anchorsOf(doc: Document): Map<string, Node[]> {
+  let index = anchorIndex.get(doc);
+  if (index) return index;
+  index = new Map();
+  const found = index;
+  visit(doc, {
+    Node(_key, node) {
+      const anchor = (node as Node & { anchor?: string }).anchor;
+      if (anchor) found.set(anchor, [...(found.get(anchor) ?? []), node as Node]);
+    },
+  });
+  anchorIndex.set(doc, index);
+  return index;
+}
+
 /** Plain data of a node, aliases expanded, integral floats kept as PyFloat. Throws YamlBudgetError. */
 export function toPy(node: unknown, doc: Document, budget: Budget = { nodes: 0 }): PyValue {
-  if (++budget.nodes > MAX_YAML_NODES) throw new YamlBudgetError();
-  if (node === null || node === undefined) return null;
-  if (isAlias(node)) return toPy(node.resolve(doc), doc, budget);
-  if (isScalar(node)) {
-    const v = node.value;
-    if (typeof v === 'number') {
-      const src = node.source ?? '';
-      return Number.isInteger(v) && /[.eE]|inf|nan/i.test(src) ? new PyFloat(v) : v;
+  const active = new Set<unknown>();
+  const convert = (n: unknown, depth: number): PyValue => {
+    if (++budget.nodes > MAX_YAML_NODES) throw new YamlBudgetError(`the YAML expands to more than ${MAX_YAML_NODES} nodes through aliases (an alias bomb?)`);
+    if (depth > MAX_DEPTH) throw new YamlBudgetError(`the YAML nests deeper than ${MAX_DEPTH} levels`);
+    if (n === null || n === undefined) return null;
+    if (isAlias(n)) {
+      // The most recent anchor of that name defined before the alias.
+      const at = n.range?.[0] ?? Infinity;
+      const target = (anchorsOf(doc).get(n.source) ?? []).filter((t) => (t.range?.[0] ?? 0) < at).pop();
+      if (!target) throw new YamlBudgetError(`alias *${n.source} has no anchor before it`);
+      if (active.has(target)) throw new YamlBudgetError(`alias *${n.source} refers to a node that contains it`);
+      return convert(target, depth + 1);
     }
-    if (typeof v === 'bigint') return Number(v);
-    if (v === null || v === undefined) return null;
-    if (typeof v === 'boolean' || typeof v === 'string') return v;
-    return String(v);
-  }
-  if (isSeq(node)) return node.items.map((x) => toPy(x, doc, budget));
-  if (isMap(node)) {
-    const out: PyDict = {};
-    for (const pair of node.items) {
-      const key = toPy(pair.key, doc, budget);
-      out[typeof key === 'string' ? key : keyString(key)] = toPy(pair.value, doc, budget);
+    if (isScalar(n)) {
+      const v = n.value;
+      if (typeof v === 'number') {
+        const src = n.source ?? '';
+        return Number.isInteger(v) && /[.eE]|inf|nan/i.test(src) ? new PyFloat(v) : v;
+      }
+      if (typeof v === 'bigint') return Number(v);
+      if (v === null || v === undefined) return null;
+      if (typeof v === 'boolean' || typeof v === 'string') return v;
+      return String(v);
     }
-    return out;
-  }
-  return null;
+    active.add(n);
+    try {
+      if (isSeq(n)) return n.items.map((x) => convert(x, depth + 1));
+      if (isMap(n)) {
+        const out: PyDict = {};
+        for (const pair of n.items) {
+          const key = convert(pair.key, depth + 1);
+          out[typeof key === 'string' ? key : keyString(key)] = convert(pair.value, depth + 1);
+        }
+        return out;
+      }
+      return null;
+    } finally {
+      active.delete(n);
+    }
+  };
+  return convert(node, 0);
 }
 
 function keyString(k: PyValue): string {
