@@ -5,6 +5,7 @@
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { initPythonParser } from '../../../src/core/analysis/parser';
@@ -33,6 +34,11 @@ describe('CPython oracle', () => {
     console.log(summary('fixtures', result));
     assert.equal(result.excludedNotPython3, 0);
     assert.deepEqual(result.disagreements, []);
+  });
+
+  it('is itself confirmed by execution on small stdlib-only cells', () => {
+    const run = spawnSync('python3', [path.join(__dirname, '..', '..', 'oracle', 'exec_check.py')], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stdout + run.stderr);
   });
 
   it('agrees on every corpus cell without magics', { skip: !existsSync(CORPUS) && 'shared corpus absent' }, () => {
