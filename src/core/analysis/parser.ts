@@ -14,9 +14,14 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Language, Parser, type Tree } from 'web-tree-sitter';
+// A require-style import on purpose: the bundles are CommonJS, and web-tree-sitter's ESM build calls
+// createRequire(import.meta.url), which is undefined once esbuild turns it into CommonJS.
+import TreeSitter = require('web-tree-sitter');
 
-export type { Node as SyntaxNode, Tree as SyntaxTree } from 'web-tree-sitter';
+const { Language, Parser } = TreeSitter;
+type Tree = TreeSitter.Tree;
+export type SyntaxNode = TreeSitter.Node;
+export type SyntaxTree = TreeSitter.Tree;
 
 export interface PythonParserOptions {
   /** Path to, or bytes of, `web-tree-sitter.wasm`. Default: next to the bundle, else the npm package. */
@@ -25,7 +30,7 @@ export interface PythonParserOptions {
   languageWasm?: string | Uint8Array;
 }
 
-let parser: Parser | null = null;
+let parser: TreeSitter.Parser | null = null;
 let initialising: Promise<void> | null = null;
 
 /** Bundles in dist/ carry both wasm files next to themselves (esbuild.mjs copies them there). */
