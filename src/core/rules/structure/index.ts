@@ -1,0 +1,24 @@
+import type { RuleDefinition } from '../rule';
+import type { StructureContext } from './context';
+import { noTypeChecking } from './MLH401-no-type-checking';
+import { noTests } from './MLH402-no-tests';
+import { noPackage } from './MLH403-no-package';
+import { notebookInProduction } from './MLH404-notebook-in-production';
+import { untrackedDataDir } from './MLH405-untracked-data-dir';
+import { committedEnvFile } from './MLH406-committed-env-file';
+import { noCi } from './MLH407-no-ci';
+import { hardcodedConfig } from './MLH408-hardcoded-config';
+
+export { createStructureContext, type CreateStructureContextOptions, type StructureContext, type ReportAnchor } from './context';
+
+/** MLH4xx: project-level checks, reported on pyproject.toml (or the project's most relevant file). */
+export const structureRules: RuleDefinition<StructureContext>[] = [
+  noTypeChecking,
+  noTests,
+  noPackage,
+  notebookInProduction,
+  untrackedDataDir,
+  committedEnvFile,
+  noCi,
+  hardcodedConfig,
+];
