@@ -7,12 +7,15 @@ import { normalizePath, relativePath, dirname } from '../core/fs/paths';
 import { applyTextEdits } from '../core/fixes/applyEdits';
 import { toJson, toText } from './format';
 import { collectPins } from '../core/fixes/pinPlan';
+import { formatStatusJson, formatStatusText } from '../core/dvc/status';
+import { hashCacheFile, loadHashCache, saveHashCache, userCacheDir } from '../adapters/hashCacheStore';
 
 const USAGE = `ml-hygiene — production readiness checks for Python ML projects
 
 Usage:
   ml-hygiene check [PATH...] [--format text|json] [--fail-on error|warning|never]
   ml-hygiene pin [PATH] (--all | --package NAME) [--dry-run]
+  ml-hygiene status [PATH] [--format text|json]
   ml-hygiene --help | --version
 
 Exit status: 0 when nothing is at error severity, 1 when something is, 2 on usage or internal error.`;
@@ -67,8 +70,9 @@ async function runCheck(args: ParsedArgs, out: (s: string) => void): Promise<num
   for (const p of paths) if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
   const root = workspaceRootOf(paths);
   // The CLI runs where the user runs it: that is a trusted context, but it still never executes Python.
-  const engine = new Engine({ fs: new DiskFileSystem(), workspaceRoot: root, trusted: true });
+  const { engine, save } = engineAt(root);
   const findings = await engine.checkWorkspace(paths);
+  save();
   const cwd = normalizePath(process.cwd());
   out(format === 'json' ? JSON.stringify(toJson(findings, cwd), null, 2) : toText(findings, cwd, process.stdout.isTTY === true));
   return exitCodeFor(findings, failOn);
@@ -78,6 +82,30 @@ export function exitCodeFor(findings: Finding[], failOn: string): number {
   if (failOn === 'never') return 0;
   if (findings.some((f) => f.severity === 'error')) return 1;
   if (failOn === 'warning' && findings.some((f) => f.severity === 'warning')) return 1;
+  return 0;
+}
+
+function engineAt(root: string): { engine: Engine; save: () => void } {
+  const cacheFile = hashCacheFile(userCacheDir(), root);
+  const hashCache = loadHashCache(cacheFile);
+  const engine = new Engine({ fs: new DiskFileSystem(), workspaceRoot: root, trusted: true, hashCache });
+  return { engine, save: () => saveHashCache(cacheFile, hashCache) };
+}
+
+/** `ml-hygiene status`: per-stage DVC status computed natively (DVC need not be installed). */
+async function runStatus(args: ParsedArgs, out: (s: string) => void): Promise<number> {
+  const format = (args.flags.get('--format') as string | undefined) ?? 'text';
+  if (!['text', 'json'].includes(format)) throw new UsageError(`unknown --format ${format}`);
+  const target = toAbsolute(args.positionals[0] ?? '.');
+  if (!existsSync(target)) throw new UsageError(`no such file or folder: ${target}`);
+  const isFile = statSync(target).isFile();
+  const root = isFile ? dirname(target) : target;
+  const { engine, save } = engineAt(root);
+  const files = isFile ? [target] : await engine.dvcFiles();
+  const statuses = [];
+  for (const f of files) statuses.push((await engine.checkDvc(f)).ctx.status);
+  save();
+  out(format === 'json' ? formatStatusJson(statuses) : files.length ? formatStatusText(statuses) : 'No dvc.yaml found.');
   return 0;
 }
 
@@ -115,6 +143,8 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
         return await runCheck(args, out);
       case 'pin':
         return await runPin(args, out);
+      case 'status':
+        return await runStatus(args, out);
       case '--version':
         out('0.1.0');
         return 0;

@@ -1,7 +1,8 @@
 import { PassThrough } from 'node:stream';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { Notifications, Requests, type InitializationOptions, type PinAllParams, type PinAllResult } from '../protocol/protocol';
+import { Notifications, Requests, type InitializationOptions, type PinAllParams, type PinAllResult, type PipelineTreeNode } from '../protocol/protocol';
+import { openEntryFile, PipelineTreeProvider, revealInDvcYaml, runStage } from './pipelineTree';
 
 /** The files the server speaks about, selected by pattern: VS Code has no TOML language of its own. */
 const DOCUMENT_SELECTOR = [
@@ -17,6 +18,8 @@ const WATCHED = '**/{pyproject.toml,requirements*.txt,uv.lock,poetry.lock,pdm.lo
 
 export interface MlHygieneApi {
   client: LanguageClient;
+  pipeline: PipelineTreeProvider;
+  pipelineView: vscode.TreeView<PipelineTreeNode>;
   /** Resolves once the server answered `initialize`. */
   ready: Promise<void>;
 }
@@ -26,15 +29,18 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<MlHygieneApi> {
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions = serverOptionsFor(serverModule);
-  const initializationOptions: InitializationOptions = { trusted: vscode.workspace.isTrusted };
+  const initializationOptions: InitializationOptions = { trusted: vscode.workspace.isTrusted, storagePath: context.globalStorageUri.fsPath };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher(WATCHED) },
+    // Any file can be a DVC dependency, so the server hears about every change (it debounces).
+    synchronize: { fileEvents: [vscode.workspace.createFileSystemWatcher(WATCHED), vscode.workspace.createFileSystemWatcher('**/*')] },
     initializationOptions,
     diagnosticCollectionName: 'ml-hygiene',
   };
   client = new LanguageClient('mlHygiene', 'ML Hygiene', serverOptions, clientOptions);
   const ready = client.start();
+  const pipeline = new PipelineTreeProvider(client, ready);
+  const pipelineView = vscode.window.createTreeView('mlHygiene.pipeline', { treeDataProvider: pipeline, showCollapseAll: true });
 
   context.subscriptions.push(
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
@@ -44,12 +50,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
     vscode.commands.registerCommand('mlHygiene.pinDependency', (uri?: vscode.Uri, packageName?: string) => pinAll(uri, packageName)),
     vscode.commands.registerCommand('mlHygiene.afterPin', (arg?: { lockfile: string; command: string; cwd: string }) => offerRelock(arg)),
     vscode.commands.registerCommand('mlHygiene.runInTerminal', (arg?: { command: string; cwd: string }) => runInTerminal(arg)),
+    pipeline,
+    pipelineView,
+    vscode.commands.registerCommand('mlHygiene.pipeline.refresh', () => pipeline.refresh()),
+    vscode.commands.registerCommand('mlHygiene.revealInDvcYaml', (node?: PipelineTreeNode) => revealInDvcYaml(node)),
+    vscode.commands.registerCommand('mlHygiene.openEntryFile', (node?: PipelineTreeNode) => openEntryFile(node)),
+    vscode.commands.registerCommand('mlHygiene.runStage', (node?: PipelineTreeNode | string, stage?: string) => runStage(node, stage)),
     vscode.commands.registerCommand('mlHygiene.recheck', async () => {
       await client?.sendNotification('workspace/didChangeConfiguration', { settings: null });
     }),
     { dispose: () => void client?.stop() },
   );
-  return { client, ready };
+  return { client, ready, pipeline, pipelineView };
 }
 
 /**

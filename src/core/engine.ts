@@ -8,6 +8,9 @@ import { assignProjects, isRequirementsFile, projectForFile, scanWorkspace, type
 import { parsePyproject, type PyprojectFile } from './pyproject/pyprojectFile';
 import { buildDependencyContext, type DependencyContext } from './rules/dependencies/context';
 import { dependencyRules } from './rules/dependencies';
+import { createDvcContext, dvcRules, type DvcContext } from './rules/dvc';
+import { HashCache } from './dvc/hashCache';
+import type { HashProgress } from './dvc/hashing';
 import { isKnownRuleCode } from './rules/registry';
 import type { RuleDefinition } from './rules/rule';
 import { isSuppressed, parseSuppressions } from './suppressions';
@@ -15,6 +18,8 @@ import { compileGlobs } from './text/globs';
 
 export interface EngineOptions {
   fs: FileSystem;
+  /** Stat-keyed DVC hash cache, shared across checks; the adapter persists it outside the repo. */
+  hashCache?: HashCache;
   workspaceRoot: string;
   /** In an untrusted workspace nothing is executed and the Python environment is not read. */
   trusted: boolean;
@@ -29,7 +34,9 @@ export class Engine {
   private scanResult: WorkspaceScan | undefined;
   private environments = new Map<string, Promise<PythonEnvironment | undefined>>();
 
-  constructor(readonly options: EngineOptions) {}
+  constructor(readonly options: EngineOptions) {
+    this.hashCache = options.hashCache ?? new HashCache();
+  }
 
   get fs(): FileSystem {
     return this.options.fs;
@@ -155,12 +162,43 @@ export class Engine {
     return findings;
   }
 
+  readonly hashCache: HashCache;
+
+  /** The DVC context of one dvc.yaml (parsed, with native status) and its MLH3xx findings. */
+  async checkDvc(dvcYamlPath: string, signal?: AbortSignal, onProgress?: (p: HashProgress) => void): Promise<{ ctx: DvcContext; findings: Finding[] }> {
+    const ctx = await createDvcContext(this.fs, dvcYamlPath, {
+      workspaceRoot: this.options.workspaceRoot,
+      hashCache: this.hashCache,
+      ...(signal ? { signal } : {}),
+      ...(onProgress ? { onProgress } : {}),
+    });
+    const project = await this.projectFor(dvcYamlPath);
+    let pyproject: PyprojectFile | undefined;
+    if (project?.pyprojectPath) {
+      const r = await readTextFile(this.fs, project.pyprojectPath);
+      if (r.ok) pyproject = parsePyproject(project.pyprojectPath, r.text);
+    }
+    const texts = new Map<string, string>();
+    const textOf = (path: string) => {
+      if (path === ctx.dvcYamlPath) return ctx.file.text;
+      return texts.get(path);
+    };
+    return { ctx, findings: await this.runRules(dvcRules, ctx, this.configFor(pyproject), textOf) };
+  }
+
+  /** Every dvc.yaml of the workspace. */
+  async dvcFiles(): Promise<string[]> {
+    const scan = await this.scan();
+    return scan.projects.flatMap((p) => p.dvcYamlPaths).sort();
+  }
+
   /** Every finding of every project in the workspace (or only those under `paths`). */
   async checkWorkspace(paths?: string[]): Promise<Finding[]> {
     const scan = await this.scan();
     const findings: Finding[] = [];
     for (const project of scan.projects) {
       findings.push(...(await this.checkDependencies(project)));
+      for (const dvcYaml of project.dvcYamlPaths) findings.push(...(await this.checkDvc(dvcYaml)).findings);
     }
     const wanted = paths?.length ? (p: string) => paths.some((root) => isInside(root, p)) : () => true;
     return sortFindings(findings.filter((f) => wanted(f.path)));

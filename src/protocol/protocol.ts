@@ -6,6 +6,8 @@ export const SERVER_ID = 'mlHygiene';
 
 export interface InitializationOptions {
   trusted: boolean;
+  /** A folder of the extension's own storage for caches (DVC hashes); never inside the repository. */
+  storagePath?: string;
 }
 
 export interface ClientSettings {
@@ -18,12 +20,37 @@ export interface ClientSettings {
 export const Requests = {
   /** Returns the workspace edit of "Pin all dependencies" for one manifest. */
   pinAll: 'mlHygiene/pinAll',
+  /** The pipeline tree of every dvc.yaml in the workspace, with native DVC status. */
+  pipelineTree: 'mlHygiene/pipelineTree',
 } as const;
 
 export const Notifications = {
   /** Workspace trust was granted after start. */
   trustChanged: 'mlHygiene/trustChanged',
+  /** Server → client: something a pipeline depends on changed; ask for the tree again. */
+  pipelineChanged: 'mlHygiene/pipelineChanged',
 } as const;
+
+/** Mirrors the core's PipelineTreeItem (plain JSON). */
+export interface PipelineTreeNode {
+  id: string;
+  kind: 'dvcfile' | 'stage' | 'dep' | 'out' | 'metric' | 'plot' | 'param' | 'problem';
+  label: string;
+  description?: string;
+  tooltip?: string;
+  path?: string;
+  /** dvc.yaml of the item (for reveal), absolute. */
+  dvcYaml?: string;
+  range?: { start: { line: number; character: number }; end: { line: number; character: number } };
+  state?: 'modified' | 'deleted' | 'new' | 'unchanged';
+  status?: 'up-to-date' | 'changed' | 'never-run' | 'frozen' | 'always-changed';
+  value?: string;
+  children?: PipelineTreeNode[];
+}
+
+export interface PipelineTreeResult {
+  roots: PipelineTreeNode[];
+}
 
 export interface PinAllParams {
   uri: string;

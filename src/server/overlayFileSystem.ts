@@ -38,6 +38,17 @@ export class OverlayFileSystem implements FileSystem {
     return this.overlays.has(path) ? this.stat(path) : this.base.lstat(path);
   }
 
+  async *readFileChunks(path: string, chunkSize: number): AsyncIterable<Uint8Array> {
+    const o = this.overlays.get(path);
+    const base = this.base as FileSystem & { readFileChunks?(p: string, n: number): AsyncIterable<Uint8Array> };
+    if (!o && base.readFileChunks) {
+      yield* base.readFileChunks(path, chunkSize);
+      return;
+    }
+    const data = o?.bytes ?? (await this.base.readFile(path));
+    for (let i = 0; i < data.length; i += chunkSize) yield data.subarray(i, i + chunkSize);
+  }
+
   readDirectory(path: string): Promise<DirEntry[]> {
     return this.base.readDirectory(path);
   }

@@ -19,6 +19,7 @@ import { uriToPath } from './convert';
 import { codeActions } from './handlers/codeActions';
 import { isDependencyFile, publish, refreshDependencyDiagnostics } from './handlers/diagnostics';
 import { pinAll } from './handlers/pinAll';
+import { isDvcFile, pipelineTree, refreshDvcDiagnostics } from './handlers/dvc';
 import { WorkspaceState } from './workspaceState';
 
 /**
@@ -48,8 +49,16 @@ export function startServer(connection: Connection): void {
 
   function checkDocumentSoon(uri: string): void {
     const path = uriToPath(uri);
-    if (!path || !isDependencyFile(path)) return;
-    schedule(path, () => refreshDependencyDiagnostics(state, path));
+    if (!path) return;
+    if (isDependencyFile(path)) schedule(path, () => refreshDependencyDiagnostics(state, path));
+    else if (isDvcFile(path)) schedule(path, () => refreshDvcDiagnostics(state, path));
+  }
+
+  /** Any file can be a DVC dependency: after changes on disk, re-check open dvc.yaml and tell the tree. */
+  function pipelineInputsChanged(): void {
+    schedule('<pipeline>', async () => {
+      void connection.sendNotification(Notifications.pipelineChanged, {});
+    });
   }
 
   function recheckOpenDocuments(): void {
@@ -60,6 +69,7 @@ export function startServer(connection: Connection): void {
     const init = (params.initializationOptions ?? {}) as Partial<InitializationOptions>;
     const supportsConfiguration = params.capabilities.workspace?.configuration === true;
     state = new WorkspaceState(connection, documents, init.trusted === true, supportsConfiguration);
+    if (typeof init.storagePath === 'string') state.storagePath = init.storagePath;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     state.setFolders(folders);
     return {
@@ -126,8 +136,10 @@ export function startServer(connection: Connection): void {
       if (basename(path) === 'pyvenv.cfg' || path.includes('/site-packages/')) state.invalidateEnvironments();
     }
     if (structural) state.invalidateScans();
-    // Lockfiles, .python-version and manifests on disk feed every open manifest's diagnostics.
+    // Lockfiles, .python-version and manifests on disk feed every open manifest's diagnostics,
+    // and any file may be a DVC dependency.
     recheckOpenDocuments();
+    pipelineInputsChanged();
   });
 
   connection.onCodeAction((params) => {
@@ -140,6 +152,7 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onRequest(Requests.pinAll, (params: PinAllParams) => pinAll(state, params));
+  connection.onRequest(Requests.pipelineTree, () => pipelineTree(state));
 
   // Notebook sync is registered so cell documents flow through `documents` like the rest.
   void notebooks;

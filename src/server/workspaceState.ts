@@ -8,6 +8,8 @@ import { DiskFileSystem } from '../core/fs/diskFileSystem';
 import { isInside, normalizePath } from '../core/fs/paths';
 import type { ClientSettings } from '../protocol/protocol';
 import { OverlayFileSystem } from './overlayFileSystem';
+import { hashCacheFile, loadHashCache, saveHashCache } from '../adapters/hashCacheStore';
+import type { HashCache } from '../core/dvc/hashCache';
 import { pathToUri, uriToPath } from './convert';
 
 /**
@@ -21,6 +23,10 @@ export class WorkspaceState {
   readonly findingsByUri = new Map<string, Finding[]>();
   trusted: boolean;
   folders: string[] = [];
+  /** Where DVC hash caches are kept between sessions (the extension's global storage). */
+  storagePath: string | undefined;
+  private hashCaches = new Map<string, HashCache>();
+  private saveTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly connection: Connection,
@@ -71,10 +77,29 @@ export class WorkspaceState {
     let engine = this.engines.get(folder);
     if (!engine) {
       const editorSettings = await this.settingsFor(folder);
-      engine = new Engine({ fs: this.fs, workspaceRoot: folder, trusted: this.trusted, editorSettings });
+      engine = new Engine({ fs: this.fs, workspaceRoot: folder, trusted: this.trusted, editorSettings, hashCache: this.hashCacheFor(folder) });
       this.engines.set(folder, engine);
     }
     return engine;
+  }
+
+  /** One hash cache per folder for the whole session (it outlives engine rebuilds on settings changes). */
+  private hashCacheFor(folder: string): HashCache | undefined {
+    let cache = this.hashCaches.get(folder);
+    if (!cache && this.storagePath) {
+      cache = loadHashCache(hashCacheFile(this.storagePath, folder));
+      this.hashCaches.set(folder, cache);
+    }
+    return cache;
+  }
+
+  /** Saves dirty hash caches a little later, so a burst of checks writes once. */
+  scheduleHashCacheSave(_engine: Engine): void {
+    if (!this.storagePath || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      for (const [folder, cache] of this.hashCaches) saveHashCache(hashCacheFile(this.storagePath!, folder), cache);
+    }, 2000);
   }
 
   allEngines(): Engine[] {

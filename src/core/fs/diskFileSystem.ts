@@ -1,4 +1,4 @@
-import { promises as fsp, type Stats } from 'node:fs';
+import { createReadStream, promises as fsp, type Stats } from 'node:fs';
 import type { DirEntry, FileKind, FileStat, FileSystem } from './fileSystem';
 
 /**
@@ -48,6 +48,12 @@ export class DiskFileSystem implements FileSystem {
       name: e.name,
       kind: e.isFile() ? 'file' : e.isDirectory() ? 'directory' : e.isSymbolicLink() ? 'symlink' : 'other',
     }));
+  }
+
+  /** Streams a file in chunks so hashing a multi-GB data file never holds it in memory. */
+  async *readFileChunks(path: string, chunkSize: number): AsyncIterable<Uint8Array> {
+    const stream = createReadStream(toNative(path), { highWaterMark: chunkSize });
+    for await (const chunk of stream) yield chunk as Uint8Array;
   }
 
   async realPath(path: string): Promise<string> {

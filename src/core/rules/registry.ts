@@ -1,12 +1,13 @@
 import type { RuleMeta } from './rule';
 import { dependencyRules } from './dependencies';
+import { dvcRules } from './dvc';
 
 /**
  * Every rule of every area, for docs, configuration validation and SARIF. Each area keeps its own
  * typed list (its rules share a context type); this is the one place they are joined.
  */
 export function allRules(): RuleMeta[] {
-  return [...dependencyRules].sort((a, b) => (a.code < b.code ? -1 : 1));
+  return [...dependencyRules, ...dvcRules].sort((a, b) => (a.code < b.code ? -1 : 1));
 }
 
 let known: Set<string> | undefined;
