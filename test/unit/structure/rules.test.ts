@@ -20,7 +20,8 @@ test('MLH401: reported on the [project] header without type-checker config; any 
   assert.equal(finding!.path, '/w/pyproject.toml');
   assert.deepEqual(finding!.range, { start: { line: 1, character: 0 }, end: { line: 1, character: 9 } });
   assert.equal(finding!.severity, 'information');
-  for (const extra of [{ 'pyproject.toml': PYPROJECT + '\n[tool.pyright]\nstrict = ["src"]\n' }, { 'mypy.ini': '[mypy]\n' }, { 'setup.cfg': '[metadata]\nname = p\n\n[mypy]\nstrict = True\n' }, { 'pyrightconfig.json': '{}' }]) {
+  const configs: Record<string, string>[] = [{ 'pyproject.toml': PYPROJECT + '\n[tool.pyright]\nstrict = ["src"]\n' }, { 'mypy.ini': '[mypy]\n' }, { 'setup.cfg': '[metadata]\nname = p\n\n[mypy]\nstrict = True\n' }, { 'pyrightconfig.json': '{}' }];
+  for (const extra of configs) {
     assert.deepEqual(await findingsOf({ 'pyproject.toml': PYPROJECT, ...extra }, 'MLH401'), [], JSON.stringify(Object.keys(extra)));
   }
 });
