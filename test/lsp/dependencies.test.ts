@@ -122,7 +122,7 @@ test('garbage input: broken TOML, a binary pyproject.toml, and the server keeps 
   client.open(uri, '[project\nname = ');
   const diags = await client.waitFor(() => client.diagnostics.get(uri)?.length ? client.diagnostics.get(uri) : undefined);
   assert.equal(diags[0]!.code, 'MLH113');
-  assert.match(diags[0]!.message, /not valid TOML/);
+  assert.match(String(diags[0]!.message), /not valid TOML/);
   const bin = path.join(dir, 'bin', 'pyproject.toml');
   mkdirSync(path.dirname(bin));
   writeFileSync(bin, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 0, 1, 2]));

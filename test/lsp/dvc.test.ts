@@ -73,7 +73,9 @@ test('the pipeline tree request returns stages in DAG order with status, and a d
   assert.deepEqual(prepare.children!.filter((c) => c.kind === 'dep').map((c) => [c.label, c.state]), [['data/raw.csv', 'unchanged'], ['src/prepare.py', 'unchanged']]);
   writeFileSync(path.join(dir, 'data/raw.csv'), 'id,churned\n1,0\n2,1\n3,0\n');
   let notified = false;
-  client.connection.onNotification('mlHygiene/pipelineChanged', () => (notified = true));
+  client.connection.onNotification('mlHygiene/pipelineChanged', () => {
+    notified = true;
+  });
   await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(path.join(dir, 'data/raw.csv')), type: 2 }] });
   await client.waitFor(() => notified || undefined, 5000);
   const second = (await client.connection.sendRequest('mlHygiene/pipelineTree', {})) as PipelineTreeResult;
