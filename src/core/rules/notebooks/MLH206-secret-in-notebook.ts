@@ -1,0 +1,59 @@
+import type { RuleDefinition } from '../rule';
+import { clearOutputsFix } from './clearOutputsFix';
+import { firstLineRange, pythonCells, spanRange, type NotebookContext } from './context';
+import { findGenericSecretAssignments, findProviderSecrets, isSecretName, keyBeforeLiteral, looksLikeSecretValue, redact, type SecretMatch } from './secrets';
+
+export const secretInNotebook: RuleDefinition<NotebookContext> = {
+  code: 'MLH206',
+  name: 'secret-in-notebook',
+  pillar: 'notebooks',
+  defaultSeverity: 'error',
+  docs: {
+    detects: 'A credential in a cell\'s source (code or comments) or in its saved outputs: AWS access key IDs, GitHub tokens (`ghp_`, `github_pat_`), OpenAI keys (`sk-`), Slack tokens (`xox.-`), Hugging Face tokens (`hf_`), Google API keys, private key blocks, and literal strings assigned to names such as `password`, `token`, `api_key` or `secret`.',
+    why: 'Notebooks are committed, shared and rendered on GitHub with their outputs; a key in a cell or printed in an output is leaked to everyone who can read the repository, and stays in its history after the cell is fixed.',
+    example: 'openai.api_key = "sk-proj-3xAmPl3..."   # MLH206\npassword = "hunter22"                 # MLH206',
+    exampleLanguage: 'python',
+    fix: 'Revoke the credential first. Then read it from the environment (`os.environ["OPENAI_API_KEY"]`) or a git-ignored `.env`, and clear the outputs that printed it (**Clear outputs of this cell**).',
+  },
+  check(ctx, report) {
+    for (const cell of pythonCells(ctx)) {
+      const source = cell.cell.source;
+      const found: SecretMatch[] = findProviderSecrets(source);
+      const overlaps = (start: number, end: number) => found.some((f) => f.start < end && start < f.end);
+      if (cell.analysis.parsed) {
+        for (const s of cell.analysis.strings) {
+          if (!looksLikeSecretValue(s.value) || overlaps(s.start, s.end)) continue;
+          const lineStart = cell.lines.lineStart(cell.lines.positionAt(s.start).line);
+          const key = keyBeforeLiteral(source.slice(lineStart, s.start));
+          if (key && isSecretName(key)) found.push({ kind: `\`${key}\` value`, start: s.start, end: s.end, value: s.value });
+        }
+      } else {
+        for (const g of findGenericSecretAssignments(source)) if (!overlaps(g.start, g.end)) found.push(g);
+      }
+      for (const f of found) {
+        report({
+          path: ctx.path,
+          cell: cell.codeIndex,
+          range: spanRange(cell, f.start, f.end),
+          message: `Possible ${f.kind} (${redact(f.value ?? source.slice(f.start, f.end))}) in the notebook: anyone who can read the file can use it. Revoke it and load it from the environment.`,
+        });
+      }
+
+      const outputs = cell.cell.outputs ?? [];
+      outputs.forEach((output, index) => {
+        const text = [output.text, output.evalue].filter((t): t is string => !!t).join('\n');
+        if (!text) return;
+        const leaks = [...findProviderSecrets(text), ...findGenericSecretAssignments(text)];
+        const first = leaks[0];
+        if (!first) return;
+        report({
+          path: ctx.path,
+          cell: cell.codeIndex,
+          range: firstLineRange(cell),
+          message: `Saved output ${index + 1} of this cell contains a possible ${first.kind} (${redact(text.slice(first.start, first.end))})${leaks.length > 1 ? ` and ${leaks.length - 1} more` : ''}: it is committed with the notebook. Revoke it and clear the output.`,
+          fixes: [clearOutputsFix(ctx.path, cell.codeIndex)],
+        });
+      });
+    }
+  },
+};

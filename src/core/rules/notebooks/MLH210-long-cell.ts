@@ -1,0 +1,36 @@
+import type { RuleDefinition } from '../rule';
+import { firstLineRange, pythonCells, type NotebookContext } from './context';
+
+/** Lines of a cell, not counting blank lines at its end (Jupyter often saves a trailing newline). */
+export function cellLineCount(source: string): number {
+  const trimmed = source.replace(/\s+$/, '');
+  if (trimmed === '') return 0;
+  let lines = 1;
+  for (let i = 0; i < trimmed.length; i++) {
+    const c = trimmed.charCodeAt(i);
+    if (c === 10 || (c === 13 && trimmed.charCodeAt(i + 1) !== 10)) lines++;
+  }
+  return lines;
+}
+
+export const longCell: RuleDefinition<NotebookContext> = {
+  code: 'MLH210',
+  name: 'long-cell',
+  pillar: 'notebooks',
+  defaultSeverity: 'hint',
+  docs: {
+    detects: 'A code cell longer than the threshold (`long-cell-lines` in `[tool.ml-hygiene]`, default 40 lines).',
+    why: 'A long cell is a program hidden in a notebook: it cannot be imported, tested or reviewed like a module, and it is what a pipeline ends up executing through papermill.',
+    example: '# a 120-line cell that loads, cleans, trains and plots',
+    exampleLanguage: 'python',
+    fix: '**Extract cell to module** moves the code into a function in the package, with free variables as parameters and names used later as return values, and replaces the cell with a call.',
+  },
+  check(ctx, report) {
+    const limit = ctx.config.longCellLines;
+    for (const cell of pythonCells(ctx)) {
+      const lines = cellLineCount(cell.cell.source);
+      if (lines <= limit) continue;
+      report({ path: ctx.path, cell: cell.codeIndex, range: firstLineRange(cell), message: `This cell has ${lines} lines (over ${limit}): move its logic into a module where it can be tested and reused.` });
+    }
+  },
+};

@@ -1,0 +1,62 @@
+import { dirname, joinPath } from '../../fs/paths';
+import type { RuleDefinition } from '../rule';
+import { pythonCells, spanRange, type NotebookContext } from './context';
+
+/** Reader functions by their last name segment, whatever the library (pandas, polars, dask, modin, cudf). */
+const FRAME_READERS = new Set(['read_csv', 'read_parquet', 'read_excel', 'read_json', 'read_feather', 'read_pickle', 'read_table', 'read_hdf', 'read_orc', 'read_sas', 'read_stata', 'read_spss', 'read_fwf', 'read_xml', 'read_ipc', 'read_avro', 'read_ndjson', 'scan_csv', 'scan_parquet']);
+/** Fully qualified readers whose first argument is a path. */
+const QUALIFIED_READERS = new Set([
+  'numpy.load', 'numpy.loadtxt', 'numpy.genfromtxt', 'numpy.fromfile', 'torch.load', 'joblib.load', 'scipy.io.loadmat', 'h5py.File',
+  'PIL.Image.open', 'cv2.imread', 'pyarrow.parquet.read_table', 'pyarrow.feather.read_table', 'xarray.open_dataset', 'open',
+]);
+/** File types that hold data (not code or configuration): reading one is what DVC should track. */
+const DATA_EXTENSION = /\.(csv|tsv|parquet|pq|json|jsonl|ndjson|xlsx|xls|feather|arrow|ipc|orc|avro|pkl|pickle|joblib|npy|npz|h5|hdf5|hdf|nc|mat|txt|dat|zip|gz|bz2|xz|tar|sqlite|db|pt|pth|ckpt|safetensors|png|jpe?g|tiff?|wav|mp3)$/i;
+
+function isReader(qualified: string): boolean {
+  if (QUALIFIED_READERS.has(qualified)) return true;
+  return FRAME_READERS.has(qualified.slice(qualified.lastIndexOf('.') + 1)) && qualified.includes('.');
+}
+
+export const untrackedDataRead: RuleDefinition<NotebookContext> = {
+  code: 'MLH211',
+  name: 'untracked-data-read',
+  pillar: 'data',
+  defaultSeverity: 'information',
+  docs: {
+    detects: 'A read of a local data file given as a literal relative path (`pd.read_csv("data/train.csv")`, `np.load`, `torch.load`, `open`, ...) that no DVC stage output and no `.dvc` file tracks. The path is resolved from the notebook\'s folder (Jupyter\'s working directory) and from the project root. Absolute paths are MLH205\'s business and URLs are remote, so neither is reported here.',
+    why: 'Results depend on the data as much as on the code. If the file is not versioned, nobody can tell which version produced the saved results, and a colleague or CI cannot get it at all.',
+    example: 'df = pd.read_csv("data/raw/customers.csv")   # MLH211 when no .dvc file or stage tracks it',
+    exampleLanguage: 'python',
+    fix: 'Track the file with `dvc add data/raw/customers.csv` (and commit the `.dvc` file), or produce it with a `dvc.yaml` stage.',
+  },
+  check(ctx, report) {
+    const tracked = ctx.project?.dvcTracked;
+    const notebookDir = dirname(ctx.path);
+    const root = ctx.project?.root;
+    for (const cell of pythonCells(ctx)) {
+      const literals = new Map(cell.analysis.strings.map((s) => [`${s.start}:${s.end}`, s.value]));
+      for (const call of cell.analysis.calls) {
+        const q = ctx.qualify(call.callee);
+        if (!isReader(q)) continue;
+        const first = call.args[0];
+        if (!first) continue;
+        const path = literals.get(`${first.start}:${first.end}`);
+        if (path === undefined || path.includes('{}') || path.includes('://') || !DATA_EXTENSION.test(path)) continue;
+        if (path.startsWith('/') || path.startsWith('~') || /^[A-Za-z]:[\\/]/.test(path)) continue;
+        if (q === 'open') {
+          // Writing a file is not reading data; a `mode=` keyword we cannot see is given the benefit of the doubt.
+          const mode = call.args[1] ? literals.get(`${call.args[1].start}:${call.args[1].end}`) : undefined;
+          if ((mode !== undefined && /[wax]/.test(mode)) || call.keywordArgs.includes('mode')) continue;
+        }
+        const candidates = [joinPath(notebookDir, path), ...(root ? [joinPath(root, path)] : [])];
+        if (tracked && candidates.some((c) => tracked.tracks(c))) continue;
+        report({
+          path: ctx.path,
+          cell: cell.codeIndex,
+          range: spanRange(cell, first.start, first.end),
+          message: `\`${path}\` is read here but no DVC stage or \`.dvc\` file tracks it: the data behind these results is not versioned.`,
+        });
+      }
+    }
+  },
+};

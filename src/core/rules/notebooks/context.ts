@@ -1,0 +1,185 @@
+import { analyzeCell, type CellAnalysis } from '../../analysis/cellAnalysis';
+import { initPythonParser } from '../../analysis/parser';
+import { DEFAULT_PROJECT_CONFIG, type ProjectConfig } from '../../config';
+import type { FileSystem } from '../../fs/fileSystem';
+import { readTextFile } from '../../fs/fileSystem';
+import { computeFirstPartyModules } from '../../imports/firstParty';
+import { pythonTargetOf } from '../../imports/pythonTarget';
+import { ImportResolver } from '../../imports/resolver';
+import { parseIpynb } from '../../notebook/ipynb';
+import { codeCells, isPythonNotebook, type CodeCellRef, type NotebookInput, type NotebookReadResult } from '../../notebook/model';
+import type { PythonProject } from '../../project/discovery';
+import type { DeclaredRequirement } from '../../pyproject/declaredRequirement';
+import type { PyprojectFile } from '../../pyproject/pyprojectFile';
+import { LineIndex, type Range } from '../../text/lineIndex';
+import type { DependencyContext } from '../dependencies/context';
+import type { DependencyTarget } from './addDependency';
+import { DvcTrackedPaths, readDvcTrackedPaths } from './dvcTracked';
+import { addModuleAliases, resolveCallee, type ModuleAliases } from './moduleAliases';
+
+/**
+ * What the notebook rules know about the project around a notebook: declared dependencies (for
+ * MLH204/MLH110), where to add one, how imports map to distributions, and what DVC tracks (MLH211).
+ * Built once per project and shared by all its notebooks and `.py` files.
+ */
+export interface NotebookProjectFacts {
+  root: string;
+  project?: PythonProject;
+  /** Every declared requirement: pyproject groups (runtime, optional, dev, build) and requirements files. */
+  requirements: readonly DeclaredRequirement[];
+  /** Normalized names of every declared distribution, any group: any of them satisfies an import. */
+  declaredNames: ReadonlySet<string>;
+  /** The project has somewhere it declares dependencies (`[project]` table or a requirements file). */
+  declaresDependencies: boolean;
+  /** Where "Add `<dist>` to dependencies" writes. */
+  dependencyTarget: DependencyTarget;
+  pyproject?: PyprojectFile;
+  resolver: ImportResolver;
+  dvcTracked: DvcTrackedPaths;
+  config: ProjectConfig;
+  /** Text of the manifests the requirements come from (for ranges of MLH111). */
+  textOf(path: string): string | undefined;
+}
+
+export interface BuildNotebookProjectFactsOptions {
+  /** DVC-tracked paths from the DVC engine, when it has them; otherwise read from `*.dvc` and `dvc.yaml` here. */
+  dvcTrackedPaths?: Iterable<string>;
+  /** The workspace scan's file list, to find `*.dvc` files without walking the disk again. */
+  workspaceFiles?: readonly string[];
+}
+
+/** Project facts from the dependency rules' context (the engine already builds one per project). */
+export async function buildNotebookProjectFacts(deps: DependencyContext, options: BuildNotebookProjectFactsOptions = {}): Promise<NotebookProjectFacts> {
+  const { project, pyproject } = deps;
+  const requiresPython = pyproject?.toml.get(['project', 'requires-python']);
+  const projectName = pyproject?.toml.get(['project', 'name']);
+  const resolver = new ImportResolver({
+    ...(deps.environment ? { environment: deps.environment } : {}),
+    target: pythonTargetOf(typeof requiresPython === 'string' ? requiresPython : undefined, deps.pythonVersion?.version),
+    firstParty: computeFirstPartyModules(project.root, project.pythonPaths, typeof projectName === 'string' ? projectName : undefined),
+  });
+  const dvcTracked = options.dvcTrackedPaths
+    ? new DvcTrackedPaths(options.dvcTrackedPaths)
+    : await readDvcTrackedPaths(deps.fs, project.root, project.dvcYamlPaths, options.workspaceFiles);
+  const runtimeRequirementsFile = deps.requirementsFiles.find((r) => r.requirements.every((q) => q.groupKind === 'runtime'));
+  const hasProjectTable = pyproject?.toml.get(['project']) !== undefined;
+  return {
+    root: project.root,
+    project,
+    requirements: deps.allRequirements,
+    declaredNames: declaredNamesOf(deps.allRequirements),
+    declaresDependencies: hasProjectTable || deps.requirementsFiles.length > 0,
+    dependencyTarget: {
+      ...(pyproject ? { pyproject } : {}),
+      ...(runtimeRequirementsFile && !hasProjectTable ? { requirementsFile: { path: runtimeRequirementsFile.path, text: runtimeRequirementsFile.text } } : {}),
+    },
+    ...(pyproject ? { pyproject } : {}),
+    resolver,
+    dvcTracked,
+    config: deps.config,
+    textOf: (path) => deps.textOf(path),
+  };
+}
+
+export function declaredNamesOf(requirements: readonly DeclaredRequirement[]): Set<string> {
+  const names = new Set<string>();
+  for (const r of requirements) if (r.parsed.ok) names.add(r.parsed.requirement.normalizedName);
+  return names;
+}
+
+/** A code cell with its dataflow analysis. */
+export interface AnalyzedCell extends CodeCellRef {
+  analysis: CellAnalysis;
+  lines: LineIndex;
+}
+
+export interface NotebookContext {
+  path: string;
+  /** Undefined when the file could not be read as a notebook (`readError` says why). */
+  notebook?: NotebookInput;
+  readError?: { message: string; range: Range };
+  /** False for R, Julia, ... kernels: the Python rules skip the notebook and MLH214 says so once. */
+  isPython: boolean;
+  cells: AnalyzedCell[];
+  /** Some code cell has an execution count: the notebook was run and saved. */
+  hasRun: boolean;
+  /** Imported module names across the notebook: `np` → `numpy`, `seed` → `numpy.random.seed`. */
+  aliases: ModuleAliases;
+  config: ProjectConfig;
+  project?: NotebookProjectFacts;
+  /** The fully qualified name of a call's callee, through the notebook's imports. */
+  qualify(callee: string): string;
+}
+
+export interface CreateNotebookContextOptions {
+  config?: ProjectConfig;
+  project?: NotebookProjectFacts;
+}
+
+/**
+ * The context the notebook rules run on, from a parsed notebook (from disk via `parseIpynb`, or from
+ * LSP notebook sync) or from a failed read. Initialises the Python parser on first use.
+ */
+export async function createNotebookContext(input: NotebookInput | { path: string; read: NotebookReadResult; text?: string }, options: CreateNotebookContextOptions = {}): Promise<NotebookContext> {
+  const config = options.config ?? options.project?.config ?? DEFAULT_PROJECT_CONFIG;
+  const aliases: ModuleAliases = new Map();
+  const base = {
+    aliases,
+    config,
+    ...(options.project ? { project: options.project } : {}),
+    qualify: (callee: string) => resolveCallee(aliases, callee),
+  };
+  let notebook: NotebookInput;
+  if ('read' in input) {
+    if (!input.read.ok) {
+      const pos = input.text !== undefined && input.read.offset !== undefined ? new LineIndex(input.text).positionAt(input.read.offset) : { line: 0, character: 0 };
+      return { ...base, path: input.path, readError: { message: input.read.message, range: { start: pos, end: { line: pos.line, character: pos.character + 1 } } }, isPython: false, cells: [], hasRun: false };
+    }
+    notebook = input.read.notebook;
+  } else notebook = input;
+
+  const isPython = isPythonNotebook(notebook);
+  const refs = codeCells(notebook);
+  const hasRun = refs.some((r) => typeof r.cell.executionCount === 'number');
+  if (!isPython) return { ...base, path: notebook.path, notebook, isPython, cells: [], hasRun };
+  await initPythonParser();
+  const cells = refs.map((ref) => {
+    const analysis = analyzeCell(ref.cell.source);
+    addModuleAliases(aliases, ref.cell.source, analysis);
+    return { ...ref, analysis, lines: new LineIndex(ref.cell.source) };
+  });
+  return { ...base, path: notebook.path, notebook, isPython, cells, hasRun };
+}
+
+/** Reads and parses a `.ipynb` from the file system into a context. Never throws. */
+export async function readNotebookContext(fs: FileSystem, path: string, options: CreateNotebookContextOptions = {}): Promise<NotebookContext> {
+  // Notebooks with saved images are routinely far larger than manifests: allow them, up to a sane cap.
+  const r = await readTextFile(fs, path, MAX_NOTEBOOK_BYTES);
+  if (!r.ok) {
+    const message =
+      r.reason === 'too-large'
+        ? `The notebook is ${(r.size / 1024 / 1024).toFixed(0)} MB, over the ${MAX_NOTEBOOK_BYTES / 1024 / 1024} MB ML Hygiene reads; it was not checked.`
+        : r.reason === 'binary'
+          ? 'The notebook is not a text file; it was not checked.'
+          : `The notebook could not be read${r.detail ? `: ${r.detail}` : ''}.`;
+    return createNotebookContext({ path, read: { ok: false, message } }, options);
+  }
+  return createNotebookContext({ path, read: parseIpynb(path, r.text), text: r.text }, options);
+}
+
+export const MAX_NOTEBOOK_BYTES = 256 * 1024 * 1024;
+
+/** The range of a cell's first line (for findings about the cell as a whole: outputs, execution order). */
+export function firstLineRange(cell: AnalyzedCell): Range {
+  const end = cell.lines.lineEnd(0);
+  return { start: { line: 0, character: 0 }, end: cell.lines.positionAt(end) };
+}
+
+export function spanRange(cell: AnalyzedCell, start: number, end: number): Range {
+  return cell.lines.rangeOf(start, end);
+}
+
+/** Rules that need Python cells run only when the notebook was read and its kernel is Python. */
+export function pythonCells(ctx: NotebookContext): AnalyzedCell[] {
+  return ctx.isPython ? ctx.cells : [];
+}
