@@ -6,6 +6,10 @@ import { DiskFileSystem } from '../core/fs/diskFileSystem';
 import { normalizePath, relativePath, dirname } from '../core/fs/paths';
 import { applyTextEdits } from '../core/fixes/applyEdits';
 import { toJson, toText } from './format';
+import { toSarif } from './sarif';
+import { toGithubAnnotations } from './github';
+import { allRules } from '../core/rules/registry';
+import { formatReadinessText, toReadinessJson } from '../core/readiness';
 import { collectPins } from '../core/fixes/pinPlan';
 import { formatStatusJson, formatStatusText } from '../core/dvc/status';
 import { hashCacheFile, loadHashCache, saveHashCache, userCacheDir } from '../adapters/hashCacheStore';
@@ -13,7 +17,8 @@ import { hashCacheFile, loadHashCache, saveHashCache, userCacheDir } from '../ad
 const USAGE = `ml-hygiene — production readiness checks for Python ML projects
 
 Usage:
-  ml-hygiene check [PATH...] [--format text|json] [--fail-on error|warning|never]
+  ml-hygiene check [PATH...] [--format text|json|sarif|github] [--fail-on error|warning|never]
+  ml-hygiene readiness [PATH] [--format text|json]
   ml-hygiene pin [PATH] (--all | --package NAME) [--dry-run]
   ml-hygiene status [PATH] [--format text|json]
   ml-hygiene --help | --version
@@ -63,7 +68,7 @@ function workspaceRootOf(paths: string[]): string {
 
 async function runCheck(args: ParsedArgs, out: (s: string) => void): Promise<number> {
   const format = (args.flags.get('--format') as string | undefined) ?? 'text';
-  if (!['text', 'json'].includes(format)) throw new UsageError(`unknown --format ${format}`);
+  if (!['text', 'json', 'sarif', 'github'].includes(format)) throw new UsageError(`unknown --format ${format}`);
   const failOn = (args.flags.get('--fail-on') as string | undefined) ?? 'error';
   if (!['error', 'warning', 'never'].includes(failOn)) throw new UsageError(`unknown --fail-on ${failOn}`);
   const paths = (args.positionals.length ? args.positionals : ['.']).map(toAbsolute);
@@ -74,7 +79,11 @@ async function runCheck(args: ParsedArgs, out: (s: string) => void): Promise<num
   const findings = await engine.checkWorkspace(paths);
   save();
   const cwd = normalizePath(process.cwd());
-  out(format === 'json' ? JSON.stringify(toJson(findings, cwd), null, 2) : toText(findings, cwd, process.stdout.isTTY === true));
+  if (format === 'json') out(JSON.stringify(toJson(findings, cwd), null, 2));
+  // SARIF URIs are relative to where CI runs the command: the repository checkout (GitHub's %SRCROOT%).
+  else if (format === 'sarif') out(JSON.stringify(toSarif(findings, { srcRoot: cwd, rules: allRules(), toolVersion: '0.1.0' }), null, 2));
+  else if (format === 'github') out(toGithubAnnotations(findings, cwd));
+  else out(toText(findings, cwd, process.stdout.isTTY === true));
   return exitCodeFor(findings, failOn);
 }
 
@@ -90,6 +99,21 @@ function engineAt(root: string): { engine: Engine; save: () => void } {
   const hashCache = loadHashCache(cacheFile);
   const engine = new Engine({ fs: new DiskFileSystem(), workspaceRoot: root, trusted: true, hashCache });
   return { engine, save: () => saveHashCache(cacheFile, hashCache) };
+}
+
+/** `ml-hygiene readiness`: the 0–100 score per project with every check. Exit 0: a score is not a failure. */
+async function runReadiness(args: ParsedArgs, out: (s: string) => void): Promise<number> {
+  const format = (args.flags.get('--format') as string | undefined) ?? 'text';
+  if (!['text', 'json'].includes(format)) throw new UsageError(`unknown --format ${format}`);
+  const target = toAbsolute(args.positionals[0] ?? '.');
+  if (!existsSync(target)) throw new UsageError(`no such file or folder: ${target}`);
+  const root = statSync(target).isFile() ? dirname(target) : target;
+  const { engine, save } = engineAt(root);
+  const reports = await engine.readiness([target]);
+  save();
+  const cwd = normalizePath(process.cwd());
+  out(format === 'json' ? JSON.stringify(toReadinessJson(reports, cwd), null, 2) : formatReadinessText(reports, cwd, process.stdout.isTTY === true));
+  return 0;
 }
 
 /** `ml-hygiene status`: per-stage DVC status computed natively (DVC need not be installed). */
@@ -145,6 +169,8 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
         return await runPin(args, out);
       case 'status':
         return await runStatus(args, out);
+      case 'readiness':
+        return await runReadiness(args, out);
       case '--version':
         out('0.1.0');
         return 0;
@@ -167,6 +193,11 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
 }
 
 if (require.main === module) {
+  // `ml-hygiene check | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -12,6 +12,8 @@ import { createDvcContext, dvcRules, type DvcContext } from './rules/dvc';
 import { HashCache } from './dvc/hashCache';
 import type { HashProgress } from './dvc/hashing';
 import { isKnownRuleCode } from './rules/registry';
+import { createStructureContext, structureRules } from './rules/structure';
+import { computeReadiness, type ReadinessReport } from './readiness';
 import type { RuleDefinition } from './rules/rule';
 import { isSuppressed, parseSuppressions } from './suppressions';
 import { compileGlobs } from './text/globs';
@@ -165,6 +167,27 @@ export class Engine {
   readonly hashCache: HashCache;
 
   /** The DVC context of one dvc.yaml (parsed, with native status) and its MLH3xx findings. */
+  /** MLH4xx: project-level checks, reported on the project's pyproject.toml (or its most relevant file). */
+  async checkStructure(project: PythonProject): Promise<Finding[]> {
+    const scan = await this.scan();
+    let pyproject: PyprojectFile | undefined;
+    if (project.pyprojectPath) {
+      const r = await readTextFile(this.fs, project.pyprojectPath);
+      if (r.ok) pyproject = parsePyproject(project.pyprojectPath, r.text);
+    }
+    const config = this.configFor(pyproject);
+    const ctx = createStructureContext({ fs: this.fs, workspaceRoot: this.options.workspaceRoot, scan, project, config, ...(pyproject ? { pyproject } : {}) });
+    return this.runRules(structureRules, ctx, config, ctx.textOf);
+  }
+
+  /** The readiness score of each project (only those under `paths`, when given) from every rule's findings. */
+  async readiness(paths?: string[]): Promise<ReadinessReport[]> {
+    const findings = await this.checkWorkspace();
+    const scan = await this.scan();
+    const wanted = paths?.length ? (root: string) => paths.some((p) => isInside(p, root) || isInside(root, p)) : () => true;
+    return scan.projects.filter((p) => wanted(p.root)).map((p) => computeReadiness(p, findings, scan));
+  }
+
   async checkDvc(dvcYamlPath: string, signal?: AbortSignal, onProgress?: (p: HashProgress) => void): Promise<{ ctx: DvcContext; findings: Finding[] }> {
     const ctx = await createDvcContext(this.fs, dvcYamlPath, {
       workspaceRoot: this.options.workspaceRoot,
@@ -198,6 +221,7 @@ export class Engine {
     const findings: Finding[] = [];
     for (const project of scan.projects) {
       findings.push(...(await this.checkDependencies(project)));
+      findings.push(...(await this.checkStructure(project)));
       for (const dvcYaml of project.dvcYamlPaths) findings.push(...(await this.checkDvc(dvcYaml)).findings);
     }
     const wanted = paths?.length ? (p: string) => paths.some((root) => isInside(root, p)) : () => true;

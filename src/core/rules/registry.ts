@@ -1,13 +1,14 @@
 import type { RuleMeta } from './rule';
 import { dependencyRules } from './dependencies';
 import { dvcRules } from './dvc';
+import { structureRules } from './structure';
 
 /**
  * Every rule of every area, for docs, configuration validation and SARIF. Each area keeps its own
  * typed list (its rules share a context type); this is the one place they are joined.
  */
 export function allRules(): RuleMeta[] {
-  return [...dependencyRules, ...dvcRules].sort((a, b) => (a.code < b.code ? -1 : 1));
+  return [...dependencyRules, ...dvcRules, ...structureRules].sort((a, b) => (a.code < b.code ? -1 : 1));
 }
 
 let known: Set<string> | undefined;
