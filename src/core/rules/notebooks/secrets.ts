@@ -60,7 +60,8 @@ export function looksLikeSecretValue(value: string): boolean {
  */
 export function findGenericSecretAssignments(text: string): SecretMatch[] {
   const out: SecretMatch[] = [];
-  const re = /(["']?)([A-Za-z_][A-Za-z0-9_]*)\1\s*[:=]\s*(["'])([^"'\r\n]{6,200})\3/g;
+  // Keys start at a word start and are bounded, so a long run of word characters (a 64 KB log line) is scanned once, not quadratically.
+  const re = /(?<![A-Za-z0-9_])(["']?)([A-Za-z_][A-Za-z0-9_]{0,63})\1\s*[:=]\s*(["'])([^"'\r\n]{6,200})\3/g;
   for (const m of text.matchAll(re)) {
     if (!isSecretName(m[2]!) || !looksLikeSecretValue(m[4]!)) continue;
     const valueStart = m.index! + m[0].length - m[4]!.length - 1;
@@ -74,7 +75,9 @@ export function findGenericSecretAssignments(text: string): SecretMatch[] {
  * before it on its line: `name = `, `name: T = `, `name=` (keyword argument) or `"name": ` (dict).
  */
 export function keyBeforeLiteral(lineTextBeforeLiteral: string): string | undefined {
-  const m = /(?:(["'])([A-Za-z_][A-Za-z0-9_]*)\1|([A-Za-z_][A-Za-z0-9_.]*)(?:\s*:\s*[A-Za-z_][\w.[\], ]*)?)\s*[:=]\s*$/.exec(lineTextBeforeLiteral);
+  // Only the end of the line matters; bounding it keeps the anchored match linear on minified lines.
+  const tail = lineTextBeforeLiteral.slice(-160);
+  const m = /(?:(["'])([A-Za-z_][A-Za-z0-9_]*)\1|([A-Za-z_][A-Za-z0-9_.]*)(?:\s*:\s*[A-Za-z_][\w.[\], ]*)?)\s*[:=]\s*$/.exec(tail);
   if (!m) return undefined;
   const name = m[2] ?? m[3]!;
   return name.slice(name.lastIndexOf('.') + 1);
