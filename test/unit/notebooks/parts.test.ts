@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { installedPackages } from '../../../src/core/rules/notebooks/pipInstall';
+import { findGenericSecretAssignments, findProviderSecrets, keyBeforeLiteral, isSecretName, looksLikeSecretValue } from '../../../src/core/rules/notebooks/secrets';
+import { dvcFileOutputs, dvcYamlOutputs, DvcTrackedPaths } from '../../../src/core/rules/notebooks/dvcTracked';
+import { MACHINE_PATH } from '../../../src/core/rules/notebooks/MLH205-absolute-path';
+import { cellLineCount } from '../../../src/core/rules/notebooks/MLH210-long-cell';
+
+test('install magics: pip, %pip, conda, uv, python -m pip; options, quotes, paths and interpolation skipped', () => {
+  const names = (text: string) => installedPackages(text, 100).map((p) => `${p.requirement}@${p.start - 100}-${p.end - 100}`);
+  assert.deepEqual(names('!pip install -q transformers datasets'), ['transformers@16-28', 'datasets@29-37']);
+  assert.deepEqual(names('%pip install "torch==2.3.1" -U --index-url https://download.pytorch.org/whl/cpu'), ['torch==2.3.1@14-26']);
+  assert.deepEqual(names('!pip install -r requirements.txt -e . ./pkg git+https://github.com/x/y.git dist/x.whl'), []);
+  assert.deepEqual(names('!{sys.executable} -m pip install lightgbm'), ['lightgbm@33-41']);
+  assert.deepEqual(names('!python -m pip install "scikit-learn>=1.5" && pip install xgboost'), ['scikit-learn>=1.5@24-41', 'xgboost@58-65']);
+  assert.deepEqual(names('%conda install -y -c conda-forge pytorch numpy=1.26 cudatoolkit'), ['torch@33-40', 'numpy@41-51']);
+  assert.deepEqual(names('!uv pip install polars'), ['polars@16-22']);
+  assert.deepEqual(names('!pip install {package} $PKG'), []);
+  assert.deepEqual(names('!pip list'), []);
+  assert.deepEqual(names('!echo pip install x'), []);
+});
+
+test('provider secrets are found with exact spans; look-alikes are not', () => {
+  const text = 'a = "AKIAIOSFODNN7EXAMPLE" # ghp_0123456789abcdefghijABCDEFGHIJ012345\nxoxb-1234567890-abcdef hf_abcdefghijklmnopqrstuvwxyzABCDEFGH';
+  assert.deepEqual(findProviderSecrets(text).map((m) => [m.kind, text.slice(m.start, m.end)]), [
+    ['AWS access key ID', 'AKIAIOSFODNN7EXAMPLE'],
+    ['GitHub token', 'ghp_0123456789abcdefghijABCDEFGHIJ012345'],
+    ['Slack token', 'xoxb-1234567890-abcdef'],
+    ['Hugging Face token', 'hf_abcdefghijklmnopqrstuvwxyzABCDEFGH'],
+  ]);
+  assert.deepEqual(findProviderSecrets('pip install scikit-learn; sk-short; risk-assessment-tool-long-name'), []);
+});
+
+test('generic secrets: credential names with real-looking literals only', () => {
+  assert.ok(isSecretName('db_password') && isSecretName('OPENAI_API_KEY') && isSecretName('hf_token') && isSecretName('token'));
+  assert.ok(!isSecretName('pad_token') && !isSecretName('max_tokens') && !isSecretName('tokenizer') && !isSecretName('eos_token'));
+  for (const v of ['hunter2hunter2', 'f3a9c1d2e4b5']) assert.ok(looksLikeSecretValue(v), v);
+  for (const v of ['', 'abc', 'YOUR_API_KEY', 'HF_TOKEN', '<your token>', 'xxxxxxxx', '********', 'changeme123', 'some words here', './token.json', 'https://x.y']) assert.ok(!looksLikeSecretValue(v), v);
+  assert.equal(keyBeforeLiteral('    password = '), 'password');
+  assert.equal(keyBeforeLiteral('client = Client(token='), 'token');
+  assert.equal(keyBeforeLiteral('cfg = {"api_key": '), 'api_key');
+  assert.equal(keyBeforeLiteral('openai.api_key = '), 'api_key');
+  assert.equal(keyBeforeLiteral('secret: str = '), 'secret');
+  assert.equal(keyBeforeLiteral('print('), undefined);
+  const out = 'config: {"password": "s3cr3tP4ss", "user": "bob"}\ntoken=\'abcdef123456\'';
+  assert.deepEqual(findGenericSecretAssignments(out).map((m) => out.slice(m.start, m.end)), ['s3cr3tP4ss', 'abcdef123456']);
+  // A megabyte of word characters is scanned in linear time.
+  const t0 = performance.now();
+  findGenericSecretAssignments('x'.repeat(1_000_000));
+  assert.ok(performance.now() - t0 < 2000);
+});
+
+test('DVC tracked paths from .dvc files and dvc.yaml outs/metrics/plots', () => {
+  assert.deepEqual(dvcFileOutputs('/p/data/raw.csv.dvc', 'outs:\n- md5: abc\n  path: raw.csv\n'), ['/p/data/raw.csv']);
+  assert.deepEqual(dvcFileOutputs('/p/x.dvc', ': not yaml ['), []);
+  const yaml = `stages:
+  prepare:
+    cmd: python prep.py
+    outs:
+    - data/prepared
+    - model.pkl:
+        cache: false
+    metrics:
+    - metrics.json
+  train:
+    foreach: [a, b]
+    do:
+      cmd: python train.py \${item}
+      outs:
+      - models/\${item}.pt
+  sub:
+    wdir: sub
+    cmd: x
+    plots:
+    - plots/loss.csv
+`;
+  assert.deepEqual(dvcYamlOutputs('/p/dvc.yaml', yaml), ['/p/data/prepared', '/p/model.pkl', '/p/metrics.json', '/p/sub/plots/loss.csv']);
+  const tracked = new DvcTrackedPaths(['/p/data/prepared', '/p/model.pkl']);
+  assert.ok(tracked.tracks('/p/data/prepared/train.csv'));
+  assert.ok(tracked.tracks('/p/model.pkl'));
+  assert.ok(!tracked.tracks('/p/data/prepared2.csv'));
+});
+
+test('machine-specific paths and cell line counts', () => {
+  for (const p of ['/Users/a/x.csv', '/home/bob/d', '/root/.cache', 'C:\\data\\x.csv', 'D:/x', '~/data', '/content/drive/MyDrive/x', '/kaggle/input/x']) assert.ok(MACHINE_PATH.test(p), p);
+  for (const p of ['data/x.csv', '/tmp/x', 's3://bucket/x', 'https://x/home/y', 'c://x', '/usr/share/x']) assert.ok(!MACHINE_PATH.test(p), p);
+  assert.equal(cellLineCount(''), 0);
+  assert.equal(cellLineCount('a\nb\n\n'), 2);
+  assert.equal(cellLineCount('a\r\nb\rc'), 3);
+});
