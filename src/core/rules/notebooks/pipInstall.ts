@@ -60,16 +60,27 @@ export function installedPackages(text: string, offset: number): InstalledPackag
   return out;
 }
 
+/**
+ * The installer a command starts with: `pip`, `pip3`, `uv pip`, `<python> -m pip` (`python3`,
+ * `{sys.executable}`, ...), `conda`/`mamba`/`micromamba`, optionally after `sudo`. Anything else
+ * (`echo pip install x`) installs nothing.
+ */
+function installerOf(before: string[]): InstalledPackage['installer'] | undefined {
+  const words = before[0] === 'sudo' ? before.slice(1) : before;
+  const isPip = (w: string | undefined) => w !== undefined && /^pip\d*(\.\d+)?$/.test(w);
+  if (words.length === 1 && isPip(words[0])) return 'pip';
+  if (words.length === 1 && /^(conda|mamba|micromamba)$/.test(words[0]!)) return 'conda';
+  if (words.length === 2 && words[0] === 'uv' && isPip(words[1])) return 'uv';
+  if (words.length === 3 && words[1] === '-m' && isPip(words[2])) return 'pip';
+  return undefined;
+}
+
 function packagesOfCommand(tokens: Token[]): InstalledPackage[] {
   const words = tokens.map((t) => t.text.replace(/^[!%]+/, ''));
   const installAt = words.indexOf('install');
   if (installAt < 1) return [];
-  const before = words.slice(0, installAt);
-  const tool = before[before.length - 1] ?? '';
-  let installer: InstalledPackage['installer'];
-  if (/^pip\d*(\.\d+)?$/.test(tool)) installer = before.includes('uv') ? 'uv' : 'pip';
-  else if (/^(conda|mamba|micromamba)$/.test(tool)) installer = 'conda';
-  else return [];
+  const installer = installerOf(words.slice(0, installAt));
+  if (!installer) return [];
   const out: InstalledPackage[] = [];
   for (let i = installAt + 1; i < tokens.length; i++) {
     const token = tokens[i]!;
