@@ -27,7 +27,7 @@ export interface NotebookProjectFacts {
   project?: PythonProject;
   /** Every declared requirement: pyproject groups (runtime, optional, dev, build) and requirements files. */
   requirements: readonly DeclaredRequirement[];
-  /** Normalized names of every declared distribution, any group: any of them satisfies an import. */
+  /** Normalized names of every declared distribution, any group but build requirements: any of them satisfies an import. */
   declaredNames: ReadonlySet<string>;
   /** The project has somewhere it declares dependencies (`[project]` table or a requirements file). */
   declaresDependencies: boolean;
@@ -81,9 +81,13 @@ export async function buildNotebookProjectFacts(deps: DependencyContext, options
   };
 }
 
+/**
+ * Distributions the project declares for running its code: every group except `[build-system].requires`,
+ * which exists only while building (setuptools there does not provide `distutils` at run time).
+ */
 export function declaredNamesOf(requirements: readonly DeclaredRequirement[]): Set<string> {
   const names = new Set<string>();
-  for (const r of requirements) if (r.parsed.ok) names.add(r.parsed.requirement.normalizedName);
+  for (const r of requirements) if (r.parsed.ok && r.groupKind !== 'build') names.add(r.parsed.requirement.normalizedName);
   return names;
 }
 

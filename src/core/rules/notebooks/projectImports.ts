@@ -37,8 +37,8 @@ export interface CreateProjectImportsContextOptions {
   pythonTexts?: ReadonlyMap<string, string>;
 }
 
-/** Files that configure tools rather than ship code: their imports are the tools' own. */
-const TOOLING_FILES = new Set(['noxfile.py', 'fabfile.py', 'tasks.py', 'conf.py']);
+/** Files that configure tools or the build rather than ship code: their imports are the tools' own. */
+const TOOLING_FILES = new Set(['setup.py', 'noxfile.py', 'fabfile.py', 'tasks.py', 'conf.py']);
 
 /**
  * Gathers the imports of every notebook (`project.notebookPaths`) and Python file
