@@ -120,3 +120,22 @@ test('MLH110/MLH111 across notebooks and .py files of the project', async () => 
   assert.match(cv2.message, /`opencv-python`/);
   assert.equal(findings.find((f) => f.code === 'MLH111')!.path, PYPROJECT);
 });
+
+test('suppressions inside cells: per line of a cell, and ignore-file from any cell', async () => {
+  const { createNotebookContext, filterCellSuppressions, notebookRules } = await import('../../../src/core/rules/notebooks');
+  const { runRules } = await import('./helpers');
+  const notebook = {
+    path: '/p/n.ipynb',
+    cells: [
+      { kind: 'code' as const, source: 'print(a)  # ml-hygiene: ignore[MLH203]\nprint(b)', executionCount: 1 },
+      { kind: 'code' as const, source: 'a = b = 1\npath = "/home/x/y.csv"', executionCount: 2 },
+    ],
+  };
+  const ctx = await createNotebookContext(notebook);
+  const all = await runRules(notebookRules, ctx);
+  assert.deepEqual(all.map(where).sort(), ['MLH203 0 0:6-7', 'MLH203 0 1:6-7', 'MLH205 1 1:7-22']);
+  assert.deepEqual(filterCellSuppressions(ctx, all).map(where).sort(), ['MLH203 0 1:6-7', 'MLH205 1 1:7-22']);
+  notebook.cells[1]!.source += '\n# ml-hygiene: ignore-file[MLH205]';
+  const ctx2 = await createNotebookContext(notebook);
+  assert.deepEqual(filterCellSuppressions(ctx2, await runRules(notebookRules, ctx2)).map(where).sort(), ['MLH203 0 1:6-7']);
+});

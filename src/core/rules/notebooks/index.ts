@@ -54,4 +54,5 @@ export {
 export { createProjectImportsContext, type CreateProjectImportsContextOptions, type ImportSite, type ProjectImportsContext } from './projectImports';
 export { addDependencyFix, type DependencyTarget } from './addDependency';
 export { clearOutputsFix } from './clearOutputsFix';
+export { filterCellSuppressions } from './cellSuppressions';
 export { DvcTrackedPaths, readDvcTrackedPaths, dvcFileOutputs, dvcYamlOutputs } from './dvcTracked';
