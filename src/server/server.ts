@@ -20,6 +20,7 @@ import { codeActions } from './handlers/codeActions';
 import { isDependencyFile, publish, refreshDependencyDiagnostics } from './handlers/diagnostics';
 import { pinAll } from './handlers/pinAll';
 import { isDvcFile, pipelineTree, refreshDvcDiagnostics } from './handlers/dvc';
+import { registerReadiness } from './handlers/readiness';
 import { WorkspaceState } from './workspaceState';
 
 /**
@@ -62,6 +63,7 @@ export function startServer(connection: Connection): void {
   }
 
   function recheckOpenDocuments(): void {
+    readiness.inputsChanged();
     for (const doc of documents.all()) checkDocumentSoon(doc.uri);
   }
 
@@ -153,6 +155,7 @@ export function startServer(connection: Connection): void {
 
   connection.onRequest(Requests.pinAll, (params: PinAllParams) => pinAll(state, params));
   connection.onRequest(Requests.pipelineTree, () => pipelineTree(state));
+  const readiness = registerReadiness(connection, documents, notebooks, () => state);
 
   // Notebook sync is registered so cell documents flow through `documents` like the rest.
   void notebooks;

@@ -1,0 +1,1 @@
+"""Churn risk scores for the customer snapshot."""
