@@ -70,7 +70,7 @@ NOTEBOOKS = {
         code("threshold = 0.2\nabove = list(filter(lambda s: s > threshold, results.values()))\nprint(len(above))"),
         code("threshold = 0.5\nprint(sum(1 for s in results.values() if s > threshold))"),
         code("try:\n    ratio = best_score / counter\nexcept ZeroDivisionError:\n    ratio = float(\"nan\")\nprint(ratio)"),
-        code("del config\nprint(\"config\" in globals())"),
+        code("del config\nprint(len(grid))"),
     ],
     "05_scores_report": [
         md("# Exam report"),

@@ -152,14 +152,14 @@ export async function planExtraction(fs: FileSystem, req: ExtractRequest): Promi
     const e = a.syntaxErrors[0]!;
     return refuse(`The cell has a syntax error on line ${lineOf(source, e.start)} (${e.message}); fix it before extracting.`);
   }
-  if (!source.trim() || (a.writes.length === 0 && a.reads.length === 0 && a.builtinReads.length === 0 && a.calls.length === 0)) {
-    return refuse('The cell has no code to extract.');
-  }
   const star = a.imports.find((i) => i.star);
   if (star) return refuse(`\`from ${star.module} import *\` on line ${lineOf(source, star.start)}: a star import binds names we cannot know, so the function's inputs and outputs cannot be determined. Import the names explicitly first.`);
   if (a.topLevelReturn) return refuse('The cell has a top-level `return`; inside a function it would end the function early and change what runs.');
   if (a.topLevelYield) return refuse('The cell has a top-level `yield`; inside a function it would turn the function into a generator.');
   if (a.topLevelAwait) return refuse('The cell uses top-level `await`, which IPython runs in its event loop; a plain function cannot. Make the function `async` by hand.');
+  if (!source.trim() || (a.writes.length === 0 && a.reads.length === 0 && a.builtinReads.length === 0 && a.calls.length === 0)) {
+    return refuse('The cell has no code to extract.');
+  }
   if (a.globalDecls.length) {
     const g = a.globalDecls[0]!;
     return refuse(`\`global ${g.name}\` on line ${lineOf(source, g.start)}: a function in the cell rebinds the notebook global \`${g.name}\` when called; in a module that global would be the module's, not the notebook's.`);
@@ -306,6 +306,10 @@ async function planWithSyntax(fs: FileSystem, req: ExtractRequest, ctx: PlanCont
   readNames.sort((x, y) => x.start - y.start);
   for (const r of readNames) {
     const provider = earlierWriter(cells, k, r.name);
+    // Bound by the cell itself, but not on every path before this read (a loop that may not run, a
+    // walrus in a comprehension): with no earlier value, both versions fail alike (UnboundLocalError
+    // is a NameError) when the path does not bind it, and agree when it does.
+    if (!provider && cellWrites.has(r.name)) continue;
     if (!provider) {
       const later = laterCells.find((c) => c.writes.has(r.name));
       const unknowable = unknowableCellBetween(cells, -1, k);

@@ -43,9 +43,14 @@ export interface CellSyntax {
   hasError: boolean;
 }
 
-/** Runs `fn` over a parsed cell and frees the tree afterwards (trees live in wasm memory). */
+/**
+ * Runs `fn` over a parsed cell and frees the tree afterwards (trees live in wasm memory). When `fn`
+ * returns a promise, the tree is freed once it settles: nodes read after an `await` must still point
+ * into a live tree, or they silently read whatever reused that memory.
+ */
 export function withCellSyntax<T>(source: string, fn: (syntax: CellSyntax) => T): T {
   const tree = parsePython(source);
+  let async = false;
   try {
     const root = tree.rootNode;
     const statements: TopLevelStatement[] = [];
@@ -62,9 +67,14 @@ export function withCellSyntax<T>(source: string, fn: (syntax: CellSyntax) => T)
     }
     const linesInsideStrings = new Set<number>();
     collectMultilineStrings(root, linesInsideStrings);
-    return fn({ source, statements, linesInsideStrings, hasError: root.hasError });
+    const result = fn({ source, statements, linesInsideStrings, hasError: root.hasError });
+    if (result instanceof Promise) {
+      async = true;
+      return result.finally(() => tree.delete()) as T;
+    }
+    return result;
   } finally {
-    tree.delete();
+    if (!async) tree.delete();
   }
 }
 
