@@ -20,6 +20,8 @@ const common = {
   minify: production,
   logLevel: 'warning',
   external: ['vscode'],
+  // jsonc-parser's `main` is a UMD build with runtime requires esbuild cannot follow; its ESM build bundles cleanly.
+  mainFields: ['module', 'main'],
   // web-tree-sitter resolves its .wasm next to the running script; we copy it into dist/.
   loader: { '.wasm': 'file' },
 };

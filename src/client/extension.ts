@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { Notifications, Requests, type InitializationOptions, type PinAllParams, type PinAllResult, type PipelineTreeNode } from '../protocol/protocol';
 import { openEntryFile, PipelineTreeProvider, revealInDvcYaml, runStage } from './pipelineTree';
+import { createReadiness, type ReadinessApi } from './readiness';
 
 /** The files the server speaks about, selected by pattern: VS Code has no TOML language of its own. */
 const DOCUMENT_SELECTOR = [
@@ -10,6 +11,7 @@ const DOCUMENT_SELECTOR = [
   { scheme: 'file', pattern: '**/requirements*.txt' },
   { scheme: 'file', pattern: '**/{uv.lock,poetry.lock,pdm.lock,pylock.toml,pylock.*.toml}' },
   { scheme: 'file', pattern: '**/{dvc.yaml,dvc.lock,params.yaml}' },
+  { scheme: 'file', language: 'python' },
   { notebook: 'jupyter-notebook', language: 'python' },
 ];
 
@@ -22,6 +24,8 @@ export interface MlHygieneApi {
   pipelineView: vscode.TreeView<PipelineTreeNode>;
   /** Resolves once the server answered `initialize`. */
   ready: Promise<void>;
+  /** The status-bar badge and the readiness report. */
+  readiness: ReadinessApi;
 }
 
 let client: LanguageClient | undefined;
@@ -61,7 +65,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
     }),
     { dispose: () => void client?.stop() },
   );
-  return { client, ready, pipeline, pipelineView };
+  const readiness = createReadiness(context, client, ready);
+  return { client, ready, pipeline, pipelineView, readiness };
 }
 
 /**

@@ -10,6 +10,18 @@ import { buildDependencyContext, type DependencyContext } from './rules/dependen
 import { dependencyRules } from './rules/dependencies';
 import { createDvcContext, dvcRules, type DvcContext } from './rules/dvc';
 import { HashCache } from './dvc/hashCache';
+import type { NotebookInput } from './notebook/model';
+import {
+  buildNotebookProjectFacts,
+  createNotebookContext,
+  createProjectImportsContext,
+  filterCellSuppressions,
+  notebookRules,
+  projectImportRules,
+  readNotebookContext,
+  type NotebookContext,
+  type NotebookProjectFacts,
+} from './rules/notebooks';
 import type { HashProgress } from './dvc/hashing';
 import { isKnownRuleCode } from './rules/registry';
 import { createStructureContext, structureRules } from './rules/structure';
@@ -104,12 +116,15 @@ export class Engine {
     return env;
   }
 
+  /** The project's parsed pyproject.toml (undefined when it has none or it cannot be read). */
+  async readPyproject(project: PythonProject | undefined): Promise<PyprojectFile | undefined> {
+    if (!project?.pyprojectPath) return undefined;
+    const r = await readTextFile(this.fs, project.pyprojectPath);
+    return r.ok ? parsePyproject(project.pyprojectPath, r.text) : undefined;
+  }
+
   async dependencyContext(project: PythonProject): Promise<DependencyContext> {
-    let pyproject: PyprojectFile | undefined;
-    if (project.pyprojectPath) {
-      const r = await readTextFile(this.fs, project.pyprojectPath);
-      if (r.ok) pyproject = parsePyproject(project.pyprojectPath, r.text);
-    }
+    const pyproject = await this.readPyproject(project);
     const config = this.configFor(pyproject);
     const environment = await this.environmentFor(project);
     return buildDependencyContext({
@@ -123,7 +138,7 @@ export class Engine {
   }
 
   /** Runs rules over one context and turns their reports into findings (severity, config, suppressions). */
-  async runRules<Ctx>(rules: RuleDefinition<Ctx>[], ctx: Ctx, config: ProjectConfig, textOf: (path: string) => string | undefined): Promise<Finding[]> {
+  async runRules<Ctx>(rules: RuleDefinition<Ctx>[], ctx: Ctx, config: ProjectConfig, textOf: (path: string) => string | undefined, reportFailuresOn?: string): Promise<Finding[]> {
     const findings: Finding[] = [];
     const excluded = compileGlobs([...config.exclude, ...this.editorSettings.exclude]);
     for (const rule of rules) {
@@ -146,7 +161,7 @@ export class Engine {
       } catch (e) {
         // One broken rule must not take the others (or the server) down; say which one failed.
         findings.push({
-          path: (ctx as { project?: PythonProject }).project?.pyprojectPath ?? this.options.workspaceRoot,
+          path: reportFailuresOn ?? (ctx as { project?: PythonProject }).project?.pyprojectPath ?? this.options.workspaceRoot,
           range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
           code: rule.code,
           severity: 'information',
@@ -166,15 +181,10 @@ export class Engine {
 
   readonly hashCache: HashCache;
 
-  /** The DVC context of one dvc.yaml (parsed, with native status) and its MLH3xx findings. */
   /** MLH4xx: project-level checks, reported on the project's pyproject.toml (or its most relevant file). */
   async checkStructure(project: PythonProject): Promise<Finding[]> {
     const scan = await this.scan();
-    let pyproject: PyprojectFile | undefined;
-    if (project.pyprojectPath) {
-      const r = await readTextFile(this.fs, project.pyprojectPath);
-      if (r.ok) pyproject = parsePyproject(project.pyprojectPath, r.text);
-    }
+    const pyproject = await this.readPyproject(project);
     const config = this.configFor(pyproject);
     const ctx = createStructureContext({ fs: this.fs, workspaceRoot: this.options.workspaceRoot, scan, project, config, ...(pyproject ? { pyproject } : {}) });
     return this.runRules(structureRules, ctx, config, ctx.textOf);
@@ -188,6 +198,7 @@ export class Engine {
     return scan.projects.filter((p) => wanted(p.root)).map((p) => computeReadiness(p, findings, scan));
   }
 
+  /** The DVC context of one dvc.yaml (parsed, with native status) and its MLH3xx findings. */
   async checkDvc(dvcYamlPath: string, signal?: AbortSignal, onProgress?: (p: HashProgress) => void): Promise<{ ctx: DvcContext; findings: Finding[] }> {
     const ctx = await createDvcContext(this.fs, dvcYamlPath, {
       workspaceRoot: this.options.workspaceRoot,
@@ -195,18 +206,67 @@ export class Engine {
       ...(signal ? { signal } : {}),
       ...(onProgress ? { onProgress } : {}),
     });
-    const project = await this.projectFor(dvcYamlPath);
-    let pyproject: PyprojectFile | undefined;
-    if (project?.pyprojectPath) {
-      const r = await readTextFile(this.fs, project.pyprojectPath);
-      if (r.ok) pyproject = parsePyproject(project.pyprojectPath, r.text);
+    const pyproject = await this.readPyproject(await this.projectFor(dvcYamlPath));
+    const textOf = (path: string) => (path === ctx.dvcYamlPath ? ctx.file.text : undefined);
+    return { ctx, findings: await this.runRules(dvcRules, ctx, this.configFor(pyproject), textOf, dvcYamlPath) };
+  }
+
+  private factsCache = new Map<string, Promise<NotebookProjectFacts>>();
+
+  /**
+   * What notebook rules know of a project (declared dependencies, import resolution, DVC-tracked
+   * paths). Cached: a keystroke in a cell must not re-read the lockfile. Callers invalidate it when
+   * a manifest, lockfile or environment changes (`invalidateProjectCaches`).
+   */
+  notebookFacts(project: PythonProject): Promise<NotebookProjectFacts> {
+    let facts = this.factsCache.get(project.root);
+    if (!facts) {
+      facts = (async () => buildNotebookProjectFacts(await this.dependencyContext(project), { workspaceFiles: (await this.scan()).files }))();
+      this.factsCache.set(project.root, facts);
+      facts.catch(() => this.factsCache.delete(project.root));
     }
-    const texts = new Map<string, string>();
-    const textOf = (path: string) => {
-      if (path === ctx.dvcYamlPath) return ctx.file.text;
-      return texts.get(path);
-    };
-    return { ctx, findings: await this.runRules(dvcRules, ctx, this.configFor(pyproject), textOf) };
+    return facts;
+  }
+
+  invalidateProjectCaches(): void {
+    this.factsCache.clear();
+  }
+
+  /**
+   * MLH2xx findings of one notebook: from disk, or from the editor's synced cells (`input`). With
+   * `importsOfThisNotebookOnly`, MLH110 for this notebook's imports is added (the editor's live view).
+   */
+  async checkNotebook(path: string, input?: NotebookInput, importsOfThisNotebookOnly = false): Promise<{ ctx: NotebookContext; findings: Finding[] }> {
+    const project = await this.projectFor(path);
+    const facts = project ? await this.notebookFacts(project) : undefined;
+    const options = facts ? { project: facts } : {};
+    const ctx = input ? await createNotebookContext(input, options) : await readNotebookContext(this.fs, path, options);
+    const config = facts?.config ?? this.configFor(undefined);
+    const findings = filterCellSuppressions(ctx, await this.runRules(notebookRules, ctx, config, () => undefined, path));
+    if (importsOfThisNotebookOnly && facts?.project) {
+      // Only this notebook's imports: MLH111 (unused anywhere) needs the whole project and stays a workspace check.
+      const local = { ...facts, project: { ...facts.project, notebookPaths: [path], pythonPaths: [] } };
+      const importsCtx = await createProjectImportsContext(local, { fs: this.fs, notebooks: [ctx] });
+      const imports = await this.runRules(projectImportRules, importsCtx, config, facts.textOf, path);
+      findings.push(...filterCellSuppressions(ctx, imports.filter((f) => f.code === 'MLH110' && f.path === path)));
+    }
+    return { ctx, findings };
+  }
+
+  /** MLH110/MLH111 across the project's notebooks and `.py` files. */
+  async checkProjectImports(project: PythonProject, notebooks: NotebookContext[] = [], pythonTexts?: ReadonlyMap<string, string>): Promise<Finding[]> {
+    const facts = await this.notebookFacts(project);
+    const ctx = await createProjectImportsContext(facts, { fs: this.fs, notebooks, ...(pythonTexts ? { pythonTexts } : {}) });
+    const textOf = (p: string) => ctx.sites.find((s) => s.path === p && s.cell === undefined)?.lines.text ?? facts.textOf(p);
+    const findings = await this.runRules(projectImportRules, ctx, facts.config, textOf, project.pyprojectPath ?? project.root);
+    // Cell-level `# ml-hygiene: ignore[...]` of the notebooks we have contexts for.
+    const byPath = new Map(notebooks.map((n) => [n.path, n]));
+    const kept: Finding[] = [];
+    for (const f of findings) {
+      const nb = f.cell !== undefined ? byPath.get(f.path) : undefined;
+      if (!nb || filterCellSuppressions(nb, [f]).length) kept.push(f);
+    }
+    return kept;
   }
 
   /** Every dvc.yaml of the workspace. */
@@ -223,6 +283,13 @@ export class Engine {
       findings.push(...(await this.checkDependencies(project)));
       findings.push(...(await this.checkStructure(project)));
       for (const dvcYaml of project.dvcYamlPaths) findings.push(...(await this.checkDvc(dvcYaml)).findings);
+      const notebooks: NotebookContext[] = [];
+      for (const nb of project.notebookPaths) {
+        const { ctx, findings: nbFindings } = await this.checkNotebook(nb);
+        notebooks.push(ctx);
+        findings.push(...nbFindings);
+      }
+      findings.push(...(await this.checkProjectImports(project, notebooks)));
     }
     const wanted = paths?.length ? (p: string) => paths.some((root) => isInside(root, p)) : () => true;
     return sortFindings(findings.filter((f) => wanted(f.path)));

@@ -19,6 +19,8 @@ import { uriToPath } from './convert';
 import { codeActions } from './handlers/codeActions';
 import { isDependencyFile, publish, refreshDependencyDiagnostics } from './handlers/diagnostics';
 import { pinAll } from './handlers/pinAll';
+import { cellUriResolver, clearNotebookDiagnostics, refreshNotebookDiagnostics } from './handlers/notebooks';
+import { refreshPythonDiagnostics } from './handlers/python';
 import { isDvcFile, pipelineTree, refreshDvcDiagnostics } from './handlers/dvc';
 import { registerReadiness } from './handlers/readiness';
 import { WorkspaceState } from './workspaceState';
@@ -51,8 +53,19 @@ export function startServer(connection: Connection): void {
   function checkDocumentSoon(uri: string): void {
     const path = uriToPath(uri);
     if (!path) return;
-    if (isDependencyFile(path)) schedule(path, () => refreshDependencyDiagnostics(state, path));
+    if (isDependencyFile(path)) {
+      // A manifest edit changes what notebooks and .py files may import.
+      state.invalidateProjectCaches();
+      schedule(path, () => refreshDependencyDiagnostics(state, path));
+    } else if (path.endsWith('.py')) schedule(path, () => refreshPythonDiagnostics(state, path));
     else if (isDvcFile(path)) schedule(path, () => refreshDvcDiagnostics(state, path));
+  }
+
+  const openNotebooks = new Set<string>();
+  const cellUri = cellUriResolver(notebooks, () => openNotebooks);
+
+  function checkNotebookSoon(notebookUri: string): void {
+    schedule(notebookUri, () => refreshNotebookDiagnostics(state, notebooks, notebookUri));
   }
 
   /** Any file can be a DVC dependency: after changes on disk, re-check open dvc.yaml and tell the tree. */
@@ -77,7 +90,7 @@ export function startServer(connection: Connection): void {
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }] }] },
+        notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }, { language: 'markdown' }] }], save: true },
         codeActionProvider: { codeActionKinds: ['quickfix'] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -138,6 +151,7 @@ export function startServer(connection: Connection): void {
       if (basename(path) === 'pyvenv.cfg' || path.includes('/site-packages/')) state.invalidateEnvironments();
     }
     if (structural) state.invalidateScans();
+    state.invalidateProjectCaches();
     // Lockfiles, .python-version and manifests on disk feed every open manifest's diagnostics,
     // and any file may be a DVC dependency.
     recheckOpenDocuments();
@@ -146,7 +160,7 @@ export function startServer(connection: Connection): void {
 
   connection.onCodeAction((params) => {
     try {
-      return codeActions(state, params);
+      return codeActions(state, params, cellUri);
     } catch (e) {
       connection.console.error(`ml-hygiene: code actions failed: ${(e as Error)?.stack ?? e}`);
       return [];
@@ -157,8 +171,19 @@ export function startServer(connection: Connection): void {
   connection.onRequest(Requests.pipelineTree, () => pipelineTree(state));
   const readiness = registerReadiness(connection, documents, notebooks, () => state);
 
-  // Notebook sync is registered so cell documents flow through `documents` like the rest.
-  void notebooks;
+  notebooks.onDidOpen((nb) => {
+    if (!uriToPath(nb.uri)) return; // untitled notebooks have no project around them
+    openNotebooks.add(nb.uri);
+    checkNotebookSoon(nb.uri);
+  });
+  notebooks.onDidChange((e) => checkNotebookSoon(e.notebookDocument.uri));
+  notebooks.onDidSave((nb) => checkNotebookSoon(nb.uri));
+  notebooks.onDidClose((nb) => {
+    openNotebooks.delete(nb.uri);
+    clearTimeout(pending.get(nb.uri));
+    pending.delete(nb.uri);
+    clearNotebookDiagnostics(state, nb);
+  });
 
   documents.listen(connection);
   notebooks.listen(connection);

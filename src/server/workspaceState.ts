@@ -116,6 +116,10 @@ export class WorkspaceState {
     for (const e of this.engines.values()) e.invalidateScan();
   }
 
+  invalidateProjectCaches(): void {
+    for (const e of this.engines.values()) e.invalidateProjectCaches();
+  }
+
   invalidateEnvironments(): void {
     for (const e of this.engines.values()) e.invalidateEnvironments();
   }

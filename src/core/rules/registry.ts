@@ -1,6 +1,7 @@
 import type { RuleMeta } from './rule';
 import { dependencyRules } from './dependencies';
 import { dvcRules } from './dvc';
+import { notebookRules, projectImportRules } from './notebooks';
 import { structureRules } from './structure';
 
 /**
@@ -8,7 +9,7 @@ import { structureRules } from './structure';
  * typed list (its rules share a context type); this is the one place they are joined.
  */
 export function allRules(): RuleMeta[] {
-  return [...dependencyRules, ...dvcRules, ...structureRules].sort((a, b) => (a.code < b.code ? -1 : 1));
+  return [...dependencyRules, ...dvcRules, ...notebookRules, ...projectImportRules, ...structureRules].sort((a, b) => (a.code < b.code ? -1 : 1));
 }
 
 let known: Set<string> | undefined;

@@ -148,11 +148,31 @@ export async function createNotebookContext(input: NotebookInput | { path: strin
   if (!isPython) return { ...base, path: notebook.path, notebook, isPython, cells: [], hasRun };
   await initPythonParser();
   const cells = refs.map((ref) => {
-    const analysis = analyzeCell(ref.cell.source);
+    const analysis = analyzeCellCached(ref.cell.source);
     addModuleAliases(aliases, ref.cell.source, analysis);
     return { ...ref, analysis, lines: new LineIndex(ref.cell.source) };
   });
   return { ...base, path: notebook.path, notebook, isPython, cells, hasRun };
+}
+
+/**
+ * A keystroke changes one cell: the other 999 of a big notebook keep their source, so their
+ * analysis is reused. Keyed by source text (analysis depends on nothing else); bounded LRU.
+ */
+const analysisCache = new Map<string, CellAnalysis>();
+const ANALYSIS_CACHE_SIZE = 20_000;
+
+export function analyzeCellCached(source: string): CellAnalysis {
+  const hit = analysisCache.get(source);
+  if (hit) {
+    analysisCache.delete(source);
+    analysisCache.set(source, hit);
+    return hit;
+  }
+  const analysis = analyzeCell(source);
+  analysisCache.set(source, analysis);
+  if (analysisCache.size > ANALYSIS_CACHE_SIZE) analysisCache.delete(analysisCache.keys().next().value as string);
+  return analysis;
 }
 
 /** Reads and parses a `.ipynb` from the file system into a context. Never throws. */

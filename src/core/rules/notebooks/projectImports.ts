@@ -1,10 +1,10 @@
-import { analyzeCell, type ImportRef } from '../../analysis/cellAnalysis';
+import type { ImportRef } from '../../analysis/cellAnalysis';
 import { initPythonParser } from '../../analysis/parser';
 import type { FileSystem } from '../../fs/fileSystem';
 import { readTextFile } from '../../fs/fileSystem';
 import { basename, dirname } from '../../fs/paths';
 import { LineIndex } from '../../text/lineIndex';
-import { readNotebookContext, type NotebookContext, type NotebookProjectFacts } from './context';
+import { analyzeCellCached, readNotebookContext, type NotebookContext, type NotebookProjectFacts } from './context';
 
 /** One place imports are written: a notebook code cell or a `.py` file. */
 export interface ImportSite {
@@ -64,7 +64,7 @@ export async function createProjectImportsContext(facts: NotebookProjectFacts, o
       if (!r.ok) continue;
       text = r.text;
     }
-    const analysis = analyzeCell(text);
+    const analysis = analyzeCellCached(text);
     if (!analysis.imports.length) continue;
     sites.push({ path, inNotebook: false, directory: dirname(path), imports: analysis.imports, lines: new LineIndex(text) });
   }
