@@ -7,11 +7,18 @@ import { median, note, type BenchRow } from '../lib/measure';
 
 const RUNS = 3;
 
-/** A preload that reports the process's peak RSS (getrusage maxrss, KB) when it exits. */
+/**
+ * A preload that reports the process's peak RSS when it exits: VmHWM from /proc (KB). Not getrusage's
+ * maxrss, which Linux carries over from the forking parent, so a child of a big bench process would
+ * report the parent's size.
+ */
 function rssPreload(): string {
   const file = generatedDir('rss-preload.cjs');
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, "process.on('exit', () => require('fs').writeFileSync(process.env.MLH_BENCH_RSS_OUT, String(process.resourceUsage().maxRSS)));\n");
+  writeFileSync(
+    file,
+    "process.on('exit', () => { const fs = require('fs'); const m = /VmHWM:\\s+(\\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8')); fs.writeFileSync(process.env.MLH_BENCH_RSS_OUT, m ? m[1] : 'NaN'); });\n",
+  );
   return file;
 }
 
