@@ -11,6 +11,7 @@ import { toGithubAnnotations } from './github';
 import { allRules } from '../core/rules/registry';
 import { formatReadinessText, toReadinessJson } from '../core/readiness';
 import { collectPins } from '../core/fixes/pinPlan';
+import { runExtract } from './extract';
 import { formatStatusJson, formatStatusText } from '../core/dvc/status';
 import { hashCacheFile, loadHashCache, saveHashCache, userCacheDir } from '../adapters/hashCacheStore';
 
@@ -21,6 +22,7 @@ Usage:
   ml-hygiene readiness [PATH] [--format text|json]
   ml-hygiene pin [PATH] (--all | --package NAME) [--dry-run]
   ml-hygiene status [PATH] [--format text|json]
+  ml-hygiene extract NOTEBOOK --cell N --module PATH --function NAME  (N: 0-based code-cell index)
   ml-hygiene --help | --version
 
 Exit status: 0 when nothing is at error severity, 1 when something is, 2 on usage or internal error.`;
@@ -169,6 +171,8 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
         return await runPin(args, out);
       case 'status':
         return await runStatus(args, out);
+      case 'extract':
+        return await runExtract(args, out, err);
       case 'readiness':
         return await runReadiness(args, out);
       case '--version':

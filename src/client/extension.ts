@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { Notifications, Requests, type InitializationOptions, type PinAllParams, type PinAllResult, type PipelineTreeNode } from '../protocol/protocol';
 import { openEntryFile, PipelineTreeProvider, revealInDvcYaml, runStage } from './pipelineTree';
+import { extractCell, type ExtractCommandArgs } from './extract';
 import { createReadiness, type ReadinessApi } from './readiness';
 
 /** The files the server speaks about, selected by pattern: VS Code has no TOML language of its own. */
@@ -57,6 +58,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
     pipeline,
     pipelineView,
     vscode.commands.registerCommand('mlHygiene.pipeline.refresh', () => pipeline.refresh()),
+    vscode.commands.registerCommand('mlHygiene.extractCell', (arg?: ExtractCommandArgs | vscode.NotebookCell) => extractCell(client!, arg)),
+    vscode.commands.registerCommand('mlHygiene.clearCellOutputs', (arg?: { path: string; cell: number }) => clearCellOutputs(arg)),
     vscode.commands.registerCommand('mlHygiene.revealInDvcYaml', (node?: PipelineTreeNode) => revealInDvcYaml(node)),
     vscode.commands.registerCommand('mlHygiene.openEntryFile', (node?: PipelineTreeNode) => openEntryFile(node)),
     vscode.commands.registerCommand('mlHygiene.runStage', (node?: PipelineTreeNode | string, stage?: string) => runStage(node, stage)),
@@ -89,6 +92,20 @@ function serverOptionsFor(serverModule: string): ServerOptions {
     server.startInProcess(toServer, toClient);
     return { reader: toClient, writer: toServer };
   };
+}
+
+/**
+ * "Clear outputs of this cell" (MLH207/MLH208): VS Code's own command on the open notebook, so the
+ * change is an ordinary, undoable notebook edit; the cell is given as its code-cell index.
+ */
+async function clearCellOutputs(arg?: { path: string; cell: number }): Promise<void> {
+  if (!arg) return;
+  const notebook = vscode.workspace.notebookDocuments.find((n) => n.uri.scheme === 'file' && n.uri.fsPath === arg.path) ?? (await vscode.workspace.openNotebookDocument(vscode.Uri.file(arg.path)));
+  const editor = await vscode.window.showNotebookDocument(notebook);
+  const index = notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code)[arg.cell]?.index;
+  if (index === undefined) return;
+  editor.selections = [new vscode.NotebookRange(index, index + 1)];
+  await vscode.commands.executeCommand('notebook.cell.clearOutputs');
 }
 
 export async function deactivate(): Promise<void> {

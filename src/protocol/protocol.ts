@@ -22,7 +22,37 @@ export const Requests = {
   pinAll: 'mlHygiene/pinAll',
   /** The pipeline tree of every dvc.yaml in the workspace, with native DVC status. */
   pipelineTree: 'mlHygiene/pipelineTree',
+  /** Defaults for "Extract cell to module": function name, module path, existing modules. */
+  extractSuggest: 'mlHygiene/extractSuggest',
+  /** The workspace edit of "Extract cell to module", or why it is refused. */
+  extractPlan: 'mlHygiene/extractPlan',
 } as const;
+
+export interface ExtractTarget {
+  notebookUri: string;
+  /** 0-based index among code cells. */
+  codeCellIndex: number;
+}
+
+export interface ExtractSuggestResult {
+  functionName: string;
+  modulePath: string;
+  createsPackage: boolean;
+  packageName?: string;
+  importPathNote: string;
+  /** Python modules already in the package, offered as append targets. */
+  existingModules: string[];
+  projectRoot: string;
+}
+
+export interface ExtractPlanParams extends ExtractTarget {
+  modulePath: string;
+  functionName: string;
+}
+
+export type ExtractPlanResult =
+  | { ok: true; edit: unknown; parameters: string[]; returns: string[]; callLine: string; importLine: string; importPathNote: string }
+  | { ok: false; reason: string };
 
 export const Notifications = {
   /** Workspace trust was granted after start. */

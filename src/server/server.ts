@@ -14,11 +14,12 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { basename } from '../core/fs/paths';
-import { Notifications, Requests, type InitializationOptions, type PinAllParams } from '../protocol/protocol';
+import { Notifications, Requests, type ExtractPlanParams, type ExtractTarget, type InitializationOptions, type PinAllParams } from '../protocol/protocol';
 import { uriToPath } from './convert';
 import { codeActions } from './handlers/codeActions';
 import { isDependencyFile, publish, refreshDependencyDiagnostics } from './handlers/diagnostics';
 import { pinAll } from './handlers/pinAll';
+import { extractPlan, extractSuggest } from './handlers/extract';
 import { cellUriResolver, clearNotebookDiagnostics, refreshNotebookDiagnostics } from './handlers/notebooks';
 import { refreshPythonDiagnostics } from './handlers/python';
 import { isDvcFile, pipelineTree, refreshDvcDiagnostics } from './handlers/dvc';
@@ -91,7 +92,7 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }, { language: 'markdown' }] }], save: true },
-        codeActionProvider: { codeActionKinds: ['quickfix'] },
+        codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.extract'] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'ml-hygiene', version: '0.1.0' },
@@ -160,7 +161,20 @@ export function startServer(connection: Connection): void {
 
   connection.onCodeAction((params) => {
     try {
-      return codeActions(state, params, cellUri);
+      const actions = codeActions(state, params, cellUri);
+      const nb = notebooks.findNotebookDocumentForCell(params.textDocument.uri);
+      const wantsRefactor = !params.context.only || params.context.only.some((k) => k === 'refactor' || k.startsWith('refactor.extract'));
+      if (nb && wantsRefactor && uriToPath(nb.uri)) {
+        const codeCellIndex = nb.cells.filter((c) => c.kind === 2).findIndex((c) => c.document === params.textDocument.uri);
+        if (codeCellIndex >= 0) {
+          actions.push({
+            title: 'Extract cell to module',
+            kind: 'refactor.extract',
+            command: { title: 'Extract cell to module', command: 'mlHygiene.extractCell', arguments: [{ notebookUri: nb.uri, codeCellIndex }] },
+          });
+        }
+      }
+      return actions;
     } catch (e) {
       connection.console.error(`ml-hygiene: code actions failed: ${(e as Error)?.stack ?? e}`);
       return [];
@@ -169,6 +183,8 @@ export function startServer(connection: Connection): void {
 
   connection.onRequest(Requests.pinAll, (params: PinAllParams) => pinAll(state, params));
   connection.onRequest(Requests.pipelineTree, () => pipelineTree(state));
+  connection.onRequest(Requests.extractSuggest, (p: ExtractTarget) => extractSuggest(state, notebooks, p));
+  connection.onRequest(Requests.extractPlan, (p: ExtractPlanParams) => extractPlan(state, notebooks, p, cellUri));
   const readiness = registerReadiness(connection, documents, notebooks, () => state);
 
   notebooks.onDidOpen((nb) => {

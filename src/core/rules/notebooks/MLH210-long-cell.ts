@@ -30,7 +30,14 @@ export const longCell: RuleDefinition<NotebookContext> = {
     for (const cell of pythonCells(ctx)) {
       const lines = cellLineCount(cell.cell.source);
       if (lines <= limit) continue;
-      report({ path: ctx.path, cell: cell.codeIndex, range: firstLineRange(cell), message: `This cell has ${lines} lines (over ${limit}): move its logic into a module where it can be tested and reused.` });
+      report({
+        path: ctx.path,
+        cell: cell.codeIndex,
+        range: firstLineRange(cell),
+        message: `This cell has ${lines} lines (over ${limit}): move its logic into a module where it can be tested and reused.`,
+        // The editor asks where to put the function; the plan (or its refusal) comes from the server.
+        fixes: [{ title: 'Extract cell to module', command: { id: 'mlHygiene.extractCell', title: 'Extract cell to module', arguments: [{ notebookPath: ctx.path, codeCellIndex: cell.codeIndex }] } }],
+      });
     }
   },
 };
