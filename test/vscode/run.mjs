@@ -10,12 +10,13 @@
 //   MLH_VSCODE_TEST_CACHE      where setup put Node 24 and code-server (default .vscode-test/)
 //   MLH_VSCODE_TIMEOUT_S       overall time limit (default 480)
 //   CHROMIUM                   browser binary (default /usr/bin/chromium)
+//   MLH_UPDATE_SCREENSHOTS=1   copy each run's screenshot over its file in docs/images/
 //
 // Output: the extension host's log as it happens, one line per test (✔/✖), and finally exactly one
 // line `N passed, N failed`. Exit status 0 only when tests ran and none failed. Server logs, VS Code's
 // own logs and screenshots of each run go to test/vscode/.artifacts/.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,9 +35,14 @@ const EXTENSION_ID = 'ml-hygiene.ml-hygiene';
 const overallTimeoutMs = Number(process.env.MLH_VSCODE_TIMEOUT_S ?? 480) * 1000;
 const grep = argValue('--grep');
 
+/** Rows of the ML Hygiene view container's tree (the Pipeline view). */
+const PIPELINE_VIEW_ROWS = '[id="workbench.view.extension.mlHygiene"] .monaco-list-row';
+
 /**
  * One run = one code-server instance with one fixture workspace, running the bundled tests in
- * suite/<workspace>/. Add a run here when a suite needs another workspace or another trust state.
+ * suite/<suite ?? workspace>/. Add a run here when a suite needs another workspace or another trust
+ * state. `screenshotShows` lists the selectors the workbench must have painted before the picture is
+ * taken (default: squiggles in the editor and rows in the Problems panel).
  */
 const RUNS = [
   {
@@ -44,6 +50,13 @@ const RUNS = [
     trusted: true,
     // Taken after a green run; the suite folder's screenshot.ts stages the workbench for it.
     screenshot: 'docs/images/pyproject-diagnostics.png',
+  },
+  {
+    workspace: 'dvc-project',
+    trusted: true,
+    screenshot: 'docs/images/pipeline-tree.png',
+    // The Pipeline view with a stage expanded (its deps/outs/params rows) and dvc.yaml's squiggles.
+    screenshotShows: [PIPELINE_VIEW_ROWS + ' .codicon-diff-modified', '.monaco-editor .squiggly-info'],
   },
 ];
 
@@ -157,7 +170,7 @@ async function bundleSuites() {
   const suiteRoot = path.join(here, 'suite');
   const entryPoints = [path.join(suiteRoot, 'index.ts')];
   for (const run of RUNS) {
-    const dir = path.join(suiteRoot, run.workspace);
+    const dir = path.join(suiteRoot, suiteOf(run));
     for (const name of readdirSync(dir)) {
       if (name.endsWith('.test.ts') || name === 'screenshot.ts') entryPoints.push(path.join(dir, name));
     }
@@ -176,6 +189,10 @@ async function bundleSuites() {
     external: ['vscode', 'mocha'],
   });
   done();
+}
+
+function suiteOf(run) {
+  return run.suite ?? run.workspace;
 }
 
 function installExtension(vsix, extensionsDir, userDataDir) {
@@ -290,6 +307,39 @@ function printWorkbenchLog(type, args, fullLog) {
   }
 }
 
+/**
+ * What the workbench shows is not in the `vscode` API (notifications, rendered tree rows), so a test
+ * asks the harness: it logs `[mlh-dom] {"id","selector","parts"?}` and waits for
+ * MLH_VSCODE_DOM_DIR/<id>.json, which holds the innerText of every element matching the selector
+ * (`texts`), or with `parts` (sub-selectors) the innerText of each part per element, null when absent.
+ */
+const DOM_QUERY_PREFIX = '[mlh-dom] ';
+
+async function answerDomQuery(page, json, answersDir, fullLog) {
+  let query;
+  try {
+    query = JSON.parse(json);
+  } catch (error) {
+    fullLog.write(`[mlh-dom] unreadable query ${json}: ${error}\n`);
+    return;
+  }
+  if (!/^[\w-]+$/.test(String(query.id))) return;
+  let answer;
+  try {
+    const parts = Array.isArray(query.parts) ? query.parts.map(String) : undefined;
+    answer = parts
+      ? { parts: await page.$$eval(String(query.selector), (elements, sub) => elements.map((e) => sub.map((s) => e.querySelector(s)?.innerText ?? null)), parts) }
+      : { texts: await page.$$eval(String(query.selector), (elements) => elements.map((e) => e.innerText)) };
+  } catch (error) {
+    answer = { error: String(error?.message ?? error) };
+  }
+  fullLog.write(`[mlh-dom] ${json} -> ${JSON.stringify(answer)}\n`);
+  // Written whole, then renamed, so the test never reads half an answer.
+  const file = path.join(answersDir, `${query.id}.json`);
+  writeFileSync(`${file}.tmp`, JSON.stringify(answer));
+  renameSync(`${file}.tmp`, file);
+}
+
 async function runWorkspace(run, { vsix, scratch, chromium }) {
   const label = `${run.workspace}${run.trusted ? '' : ' (untrusted)'}`;
   const runArtifacts = path.join(artifacts, label.replace(/\W+/g, '-'));
@@ -304,21 +354,30 @@ async function runWorkspace(run, { vsix, scratch, chromium }) {
   const workspaceDir = path.join(base, 'workspace', run.workspace);
   mkdirSync(extensionsDir, { recursive: true });
   mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
-  writeFileSync(path.join(userDataDir, 'User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  writeFileSync(path.join(userDataDir, 'User/settings.json'), JSON.stringify({ ...USER_SETTINGS, ...run.settings }, null, 2));
   cpSync(path.join(here, 'workspaces', run.workspace), workspaceDir, { recursive: true });
   // The workbench only runs extensionTestsPath for a development extension. This empty one stands
   // in, so the extension under test is the installed .vsix and not the repository's sources.
   mkdirSync(devExtension, { recursive: true });
   writeFileSync(
     path.join(devExtension, 'package.json'),
-    JSON.stringify({ name: 'mlh-test-host', publisher: 'mlh-test', version: '0.0.0', engines: { vscode: '*' } }),
+    JSON.stringify({
+      name: 'mlh-test-host',
+      publisher: 'mlh-test',
+      version: '0.0.0',
+      engines: { vscode: '*' },
+      // Restricted mode disables extensions that do not declare support; this one only hosts the tests.
+      capabilities: { untrustedWorkspaces: { supported: true } },
+    }),
   );
   installExtension(vsix, extensionsDir, userDataDir);
 
   const resultsFile = path.join(base, 'results.jsonl');
   const screenshotDone = path.join(base, 'screenshot.done');
   const port = await freePort();
-  const done = step(`running suite/${run.workspace} in code-server on ${HOST}:${port}`);
+  const domAnswers = path.join(base, 'dom');
+  mkdirSync(domAnswers, { recursive: true });
+  const done = step(`running suite/${suiteOf(run)} in code-server on ${HOST}:${port}`);
   const server = await startCodeServer({
     port,
     workspaceDir,
@@ -327,7 +386,8 @@ async function runWorkspace(run, { vsix, scratch, chromium }) {
     trusted: run.trusted,
     logFile: path.join(runArtifacts, 'server.log'),
     env: {
-      MLH_VSCODE_SUITE_DIR: path.join(bundledSuites, run.workspace),
+      MLH_VSCODE_SUITE_DIR: path.join(bundledSuites, suiteOf(run)),
+      MLH_VSCODE_DOM_DIR: domAnswers,
       MLH_VSCODE_RESULTS: resultsFile,
       MLH_VSCODE_EXTENSIONS_DIR: extensionsDir,
       ...(grep ? { MLH_VSCODE_GREP: grep } : {}),
@@ -357,6 +417,8 @@ async function runWorkspace(run, { vsix, scratch, chromium }) {
   const workbenchLog = createWriteStream(path.join(runArtifacts, 'vscode.log'));
   cleanups.push(() => new Promise((resolve) => workbenchLog.end(resolve)));
   await page.exposeFunction('codeAutomationLog', (type, args) => {
+    const query = Array.isArray(args) ? args.find((a) => typeof a === 'string' && a.startsWith(DOM_QUERY_PREFIX)) : undefined;
+    if (query) return answerDomQuery(page, query.slice(DOM_QUERY_PREFIX.length), domAnswers, workbenchLog);
     printWorkbenchLog(type, args, workbenchLog);
     if (Array.isArray(args) && args.some((a) => a === '[mlh-screenshot] ready')) screenshotStaged();
   });
@@ -377,9 +439,10 @@ async function runWorkspace(run, { vsix, scratch, chromium }) {
     staged.then(async () => {
       const file = path.join(runArtifacts, path.basename(run.screenshot));
       // The ready signal comes from the extension host; wait until the workbench has painted what it
-      // asked for: squiggles in the editor and rows in the Problems panel.
-      await page.waitForSelector('.monaco-editor .squiggly-warning', { timeout: 15_000 });
-      await page.waitForSelector('.markers-panel .monaco-list-row', { timeout: 15_000 });
+      // asked for (run.screenshotShows).
+      for (const selector of run.screenshotShows ?? ['.monaco-editor .squiggly-warning', '.markers-panel .monaco-list-row']) {
+        await page.waitForSelector(selector, { timeout: 15_000 });
+      }
       await page.screenshot({ path: file });
       screenshotPath = file;
       writeFileSync(screenshotDone, '');
