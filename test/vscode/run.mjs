@@ -58,6 +58,17 @@ const RUNS = [
     // The Pipeline view with a stage expanded (its deps/outs/params rows) and dvc.yaml's squiggles.
     screenshotShows: [PIPELINE_VIEW_ROWS + ' .codicon-diff-modified', '.monaco-editor .squiggly-info'],
   },
+  {
+    // Issue 7: restricted mode. code-server starts without --disable-workspace-trust and the
+    // settings below keep trust enabled without the startup dialog, so the folder opens untrusted.
+    workspace: 'untrusted-project',
+    suite: 'untrusted',
+    trusted: false,
+    settings: {
+      'security.workspace.trust.enabled': true,
+      'security.workspace.trust.startupPrompt': 'never',
+    },
+  },
 ];
 
 // VS Code settings for every run. Tests rely on edits staying unsaved (undo, revert), and the

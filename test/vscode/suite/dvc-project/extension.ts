@@ -136,3 +136,36 @@ export function processesOfExtension(extension: vscode.Extension<unknown>): Proc
   return processes().filter((p) => p.pid !== process.pid && p.cmdline.includes(extension.extensionPath));
 }
 
+export interface SpawnCall {
+  fn: string;
+  command: string;
+  stack: string;
+}
+
+const SPAWNING = ['spawn', 'spawnSync', 'fork', 'exec', 'execSync', 'execFile', 'execFileSync'] as const;
+
+/**
+ * Records every child_process call made in the extension host from now on (until `stop`), with the
+ * stack that made it, then lets the call through. Catches processes too short-lived for /proc.
+ */
+export function recordSpawns(): { calls: SpawnCall[]; stop(): void } {
+  const childProcess = require('node:child_process') as Record<(typeof SPAWNING)[number], (...args: unknown[]) => unknown>;
+  const calls: SpawnCall[] = [];
+  const originals = SPAWNING.map((fn) => [fn, childProcess[fn]] as const);
+  for (const [fn, original] of originals) {
+    childProcess[fn] = function (this: unknown, ...args: unknown[]) {
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 100;
+      const stack = new Error().stack ?? '';
+      Error.stackTraceLimit = limit;
+      calls.push({ fn, command: String(args[0]), stack });
+      return original.apply(this, args);
+    };
+  }
+  return {
+    calls,
+    stop: () => {
+      for (const [fn, original] of originals) childProcess[fn] = original;
+    },
+  };
+}

@@ -1,0 +1,1 @@
+"""Review sentiment scoring."""
