@@ -69,6 +69,16 @@ const RUNS = [
       'security.workspace.trust.startupPrompt': 'never',
     },
   },
+  {
+    // Issue 6: the readiness badge, the report webview and its Fix/Open/Docs buttons.
+    workspace: 'readiness-project',
+    suite: 'readiness',
+    trusted: true,
+    screenshot: 'docs/images/readiness-report.png',
+    // The badge in the status bar and the report's webview frame (suite/readiness/screenshot.ts
+    // waits until the page itself reported its score).
+    screenshotShows: ['[id="ml-hygiene.ml-hygiene.mlHygiene.readiness"]', 'iframe.webview.ready'],
+  },
 ];
 
 // VS Code settings for every run. Tests rely on edits staying unsaved (undo, revert), and the
