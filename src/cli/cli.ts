@@ -12,6 +12,7 @@ import { allRules } from '../core/rules/registry';
 import { formatReadinessText, toReadinessJson } from '../core/readiness';
 import { collectPins } from '../core/fixes/pinPlan';
 import { runExtract } from './extract';
+import { notebookRangeMapper } from '../core/notebook/fileRanges';
 import { formatStatusJson, formatStatusText } from '../core/dvc/status';
 import { hashCacheFile, loadHashCache, saveHashCache, userCacheDir } from '../adapters/hashCacheStore';
 
@@ -83,8 +84,10 @@ async function runCheck(args: ParsedArgs, out: (s: string) => void): Promise<num
   const cwd = normalizePath(process.cwd());
   if (format === 'json') out(JSON.stringify(toJson(findings, cwd), null, 2));
   // SARIF URIs are relative to where CI runs the command: the repository checkout (GitHub's %SRCROOT%).
-  else if (format === 'sarif') out(JSON.stringify(toSarif(findings, { srcRoot: cwd, rules: allRules(), toolVersion: '0.1.0' }), null, 2));
-  else if (format === 'github') out(toGithubAnnotations(findings, cwd));
+  else if (format === 'sarif') {
+    const notebookRange = await notebookRangeMapper(engine.fs, findings);
+    out(JSON.stringify(toSarif(findings, { srcRoot: cwd, rules: allRules(), toolVersion: '0.1.0', notebookRange }), null, 2));
+  } else if (format === 'github') out(toGithubAnnotations(findings, cwd, await notebookRangeMapper(engine.fs, findings)));
   else out(toText(findings, cwd, process.stdout.isTTY === true));
   return exitCodeFor(findings, failOn);
 }

@@ -10,6 +10,8 @@ import { ruleDocsHref } from '../../../src/core/rules/rule';
 import { structureRules } from '../../../src/core/rules/structure';
 import { relativeUri, sarifRegion, toSarif, type SarifLog } from '../../../src/cli/sarif';
 import { checkFixture, REPO_ROOT } from '../readiness/workspace';
+import { notebookRangeMapper } from '../../../src/core/notebook/fileRanges';
+import { parseIpynb } from '../../../src/core/notebook';
 
 /**
  * The SARIF 2.1.0 schema as shipped in @microsoft/jest-sarif (the OASIS 2.1.0 rtm.5 schema, JSON
@@ -42,10 +44,11 @@ test('the schema validator is real: it rejects a log GitHub would reject', () =>
 });
 
 test('check --format sarif on a real project validates against the SARIF 2.1.0 schema and carries what GitHub needs', async () => {
-  const { findings } = await checkFixture('bare-notebook');
+  const { findings, engine } = await checkFixture('bare-notebook');
   assert.ok(findings.length >= 5);
   const rules = [...allRules(), ...structureRules.filter((r) => !allRules().some((a) => a.code === r.code))];
-  const log = toSarif(findings, { srcRoot: '/ws', rules, toolVersion: '0.1.0' });
+  const notebookRange = await notebookRangeMapper(engine.fs, findings);
+  const log = toSarif(findings, { srcRoot: '/ws', rules, toolVersion: '0.1.0', notebookRange });
   assertValidSarif(log);
   const run = log.runs[0]!;
   assert.equal(run.tool.driver.name, 'ML Hygiene');
@@ -64,6 +67,16 @@ test('check --format sarif on a real project validates against the SARIF 2.1.0 s
     assert.doesNotMatch(loc.artifactLocation.uri, /^\/|^file:|\\/, 'relative posix URI');
     assert.ok(loc.region.startLine >= 1);
     assert.equal(result.message.text, findings[i]!.message);
+    const f = findings[i]!;
+    if (f.cell !== undefined) {
+      // A notebook finding points into the .ipynb at the JSON string holding that source line.
+      const text = new TextDecoder().decode(await engine.fs.readFile(f.path));
+      const parsed = parseIpynb(f.path, text);
+      assert.ok(parsed.ok);
+      const cellSource = parsed.notebook.cells.filter((c) => c.kind === 'code')[f.cell]!.source;
+      const fileLine = text.split('\n')[loc.region.startLine - 1]!.trim().replace(/,$/, '');
+      assert.equal((JSON.parse(fileLine) as string).replace(/\n$/, ''), cellSource.split('\n')[f.range.start.line], `${f.code} region`);
+    }
   }
   const mlh402 = run.results.find((r) => r.ruleId === 'MLH402')!;
   assert.equal(mlh402.level, 'warning');
