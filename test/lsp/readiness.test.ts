@@ -154,3 +154,26 @@ test('a change on disk reported by the file watcher is sent as readinessChanged 
   assert.notEqual(after.score, before.score);
   assert.equal(after.score, await engineScore());
 });
+
+test('a failed notebook check opens the notebook at its code cell', async () => {
+  const notebookDir = path.join(mkdtempSync(path.join(tmpdir(), 'mlh-lsp-readiness-nb-')), 'bare-notebook');
+  cpSync(path.resolve(__dirname, '../fixtures/projects/bare-notebook'), notebookDir, { recursive: true });
+  const notebookClient = await LspClient.start(notebookDir, { trusted: true });
+  try {
+    const result = (await notebookClient.connection.sendRequest(ReadinessMethods.readiness, {})) as ReadinessResult;
+    const project = result.projects[0]!;
+    const engine = new Engine({ fs: new DiskFileSystem(), workspaceRoot: normalizePath(notebookDir), trusted: true });
+    const [report] = await engine.readiness();
+    const expected = report!.pillars.flatMap((p) => p.checks).find((c) => c.id === 'notebooks-run-in-order')!;
+    assert.equal(expected.passed, false, 'the fixture notebook ran out of order');
+    const inOrder = check(project, 'notebooks-run-in-order');
+    assert.equal(inOrder.passed, false);
+    assert.equal(inOrder.open?.uri, fileUri(path.join(notebookDir, 'analysis.ipynb')));
+    assert.equal(inOrder.open?.cell, expected.cell, 'the code cell of the first finding');
+    assert.deepEqual(inOrder.open?.range, expected.range);
+    assert.equal(inOrder.docs?.code, expected.code);
+  } finally {
+    await notebookClient.stop();
+    rmSync(path.dirname(notebookDir), { recursive: true, force: true });
+  }
+});
