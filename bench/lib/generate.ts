@@ -171,7 +171,7 @@ export interface GeneratedNotebook {
  * A `codeCells`-cell notebook of about `codeCells * linesPerCell` lines, with a markdown cell every
  * tenth cell, outputs (stream, results, a few errors) and out-of-order execution counts.
  */
-export function notebookText(seed: number, codeCells: number, linesPerCell: number): { text: string; codeSources: string[] } {
+export function notebookText(seed: number, codeCells: number, linesPerCell: number, variant?: number): { text: string; codeSources: string[] } {
   const rng = new SeededRandom(seed);
   const cells: unknown[] = [];
   const codeSources: string[] = [];
@@ -179,6 +179,8 @@ export function notebookText(seed: number, codeCells: number, linesPerCell: numb
   for (let i = 0; i < codeCells; i++) {
     if (i % 10 === 5) cells.push({ cell_type: 'markdown', metadata: {}, source: asSourceArray([`## Step ${i}`, '', `Exploring ${rng.pick(COLUMNS)} by ${rng.pick(COLUMNS)}.`]) });
     const lines = codeCellSource(rng, i, linesPerCell);
+    // A variant differs in every cell (same size and line count), so no per-cell cache can help.
+    if (variant !== undefined) lines[lines.length - 1] += `  # variant ${variant}`;
     codeSources.push(lines.join('\n'));
     executionCount += rng.chance(0.1) ? rng.int(2, 5) : 1;
     const outputs: unknown[] = [];
@@ -196,11 +198,15 @@ export function notebookText(seed: number, codeCells: number, linesPerCell: numb
   return { text: JSON.stringify(notebook, null, 1) + '\n', codeSources };
 }
 
-/** The notebook-1000 / notebook-ruff / keystroke input: 1,000 code cells, ~20k lines of code. */
-export function bigNotebook(): GeneratedNotebook {
+/**
+ * The notebook-1000 / notebook-ruff / keystroke input: 1,000 code cells, ~20k lines of code. With a
+ * `variant`, the same notebook with every cell slightly changed (held in memory, not written).
+ */
+export function bigNotebook(variant?: number): GeneratedNotebook {
   const dir = generatedDir('notebook');
   const file = path.join(dir, 'analysis.ipynb');
-  const { text, codeSources } = notebookText(1000, 1000, 20);
+  const { text, codeSources } = notebookText(1000, 1000, 20, variant);
+  if (variant !== undefined) return { path: file, text, codeSources };
   if (!isFresh(dir, 'big') || !existsSync(file)) {
     writeFile(file, text);
     writeFile(path.join(dir, 'pyproject.toml'), '[project]\nname = "notebook-bench"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = ["pandas==2.2.3", "numpy==2.1.3"]\n');
