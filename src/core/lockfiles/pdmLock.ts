@@ -1,6 +1,5 @@
-import { normalizeName } from '../python/pep503';
-import { addPackage, type LockParseResult, type LockedPackage } from './types';
-import { asArray, asString, isTable, parseTomlSafely } from './toml';
+import type { LockParseResult } from './types';
+import { asArray, asString, collectLockedPackages, isTable, parseTomlSafely } from './toml';
 
 function pdmSource(entry: Record<string, unknown>): string | undefined {
   const git = asString(entry.git);
@@ -26,19 +25,10 @@ export function parsePdmLock(text: string): LockParseResult {
   if (!isTable(doc.metadata) && !Array.isArray(doc.package)) {
     return { ok: false, message: 'not a PDM lock: neither [[package]] nor [metadata] is present' };
   }
-  const packages = new Map<string, LockedPackage[]>();
-  for (const entry of asArray(doc.package)) {
-    if (!isTable(entry)) continue;
-    const name = asString(entry.name);
-    if (!name) continue;
-    const pkg: LockedPackage = { name, normalizedName: normalizeName(name) };
-    const version = asString(entry.version);
-    if (version !== undefined) pkg.version = version;
-    const marker = asString(entry.marker);
-    if (marker !== undefined) pkg.marker = marker;
-    const source = pdmSource(entry);
-    if (source !== undefined) pkg.source = source;
-    addPackage(packages, pkg);
-  }
+  const packages = collectLockedPackages(
+    asArray(doc.package),
+    (entry) => asString(entry.marker),
+    (entry) => pdmSource(entry),
+  );
   return { ok: true, packages, lockCommand: 'pdm lock' };
 }

@@ -1,6 +1,5 @@
-import { normalizeName } from '../python/pep503';
-import { addPackage, type LockParseResult, type LockedPackage } from './types';
-import { asArray, asString, isTable, parseTomlSafely } from './toml';
+import type { LockParseResult } from './types';
+import { asArray, asString, collectLockedPackages, isTable, parseTomlSafely } from './toml';
 
 /**
  * Poetry 2 writes `markers` either as a string or as a table keyed by dependency group
@@ -33,19 +32,10 @@ export function parsePoetryLock(text: string): LockParseResult {
   if (!isTable(doc.metadata) && !Array.isArray(doc.package)) {
     return { ok: false, message: 'not a Poetry lock: neither [[package]] nor [metadata] is present' };
   }
-  const packages = new Map<string, LockedPackage[]>();
-  for (const entry of asArray(doc.package)) {
-    if (!isTable(entry)) continue;
-    const name = asString(entry.name);
-    if (!name) continue;
-    const pkg: LockedPackage = { name, normalizedName: normalizeName(name) };
-    const version = asString(entry.version);
-    if (version !== undefined) pkg.version = version;
-    const marker = poetryMarker(entry.markers);
-    if (marker !== undefined) pkg.marker = marker;
-    const source = poetrySource(entry.source);
-    if (source !== undefined) pkg.source = source;
-    addPackage(packages, pkg);
-  }
+  const packages = collectLockedPackages(
+    asArray(doc.package),
+    (entry) => poetryMarker(entry.markers),
+    (entry) => poetrySource(entry.source),
+  );
   return { ok: true, packages, lockCommand: 'poetry lock' };
 }

@@ -1,6 +1,5 @@
-import { normalizeName } from '../python/pep503';
-import { addPackage, type LockParseResult, type LockedPackage } from './types';
-import { asArray, asString, isTable, parseTomlSafely } from './toml';
+import type { LockParseResult } from './types';
+import { asArray, asString, collectLockedPackages, isTable, parseTomlSafely } from './toml';
 
 function pylockSource(entry: Record<string, unknown>): string | undefined {
   const vcs = entry.vcs;
@@ -37,19 +36,10 @@ export function parsePylock(text: string, fileName: string): LockParseResult {
   if (!parsed.ok) return parsed;
   const doc = parsed.value;
   if (doc['lock-version'] === undefined) return { ok: false, message: 'not a PEP 751 lock: `lock-version` is missing' };
-  const packages = new Map<string, LockedPackage[]>();
-  for (const entry of asArray(doc.packages)) {
-    if (!isTable(entry)) continue;
-    const name = asString(entry.name);
-    if (!name) continue;
-    const pkg: LockedPackage = { name, normalizedName: normalizeName(name) };
-    const version = asString(entry.version);
-    if (version !== undefined) pkg.version = version;
-    const marker = asString(entry.marker);
-    if (marker !== undefined) pkg.marker = marker;
-    const source = pylockSource(entry);
-    if (source !== undefined) pkg.source = source;
-    addPackage(packages, pkg);
-  }
+  const packages = collectLockedPackages(
+    asArray(doc.packages),
+    (entry) => asString(entry.marker),
+    (entry) => pylockSource(entry),
+  );
   return { ok: true, packages, lockCommand: pylockCommand(asString(doc['created-by']), fileName) };
 }

@@ -1,3 +1,5 @@
+import { normalizeName } from '../python/pep503';
+import { addPackage, type LockedPackage } from './types';
 import { parse, TomlError } from 'smol-toml';
 
 export type TomlParseResult = { ok: true; value: Record<string, unknown> } | { ok: false; message: string; line?: number; column?: number };
@@ -26,4 +28,30 @@ export function asString(value: unknown): string | undefined {
 
 export function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
+}
+
+/**
+ * The `[[package]]` loop every TOML lock shares: name, version, and a format-specific marker and
+ * source. Entries without a name are skipped; several entries per name are kept.
+ */
+export function collectLockedPackages(
+  entries: unknown[],
+  markerOf: (entry: Record<string, unknown>) => string | undefined,
+  sourceOf: (entry: Record<string, unknown>) => string | undefined,
+): Map<string, LockedPackage[]> {
+  const packages = new Map<string, LockedPackage[]>();
+  for (const entry of entries) {
+    if (!isTable(entry)) continue;
+    const name = asString(entry.name);
+    if (!name) continue;
+    const pkg: LockedPackage = { name, normalizedName: normalizeName(name) };
+    const version = asString(entry.version);
+    if (version !== undefined) pkg.version = version;
+    const marker = markerOf(entry);
+    if (marker !== undefined) pkg.marker = marker;
+    const source = sourceOf(entry);
+    if (source !== undefined) pkg.source = source;
+    addPackage(packages, pkg);
+  }
+  return packages;
 }

@@ -1,6 +1,5 @@
-import { normalizeName } from '../python/pep503';
-import { addPackage, type LockParseResult, type LockedPackage } from './types';
-import { asArray, asString, isTable, parseTomlSafely } from './toml';
+import type { LockParseResult } from './types';
+import { asArray, asString, collectLockedPackages, isTable, parseTomlSafely } from './toml';
 
 /** uv's `source` table, flattened to one string (see LockedPackage.source). */
 export function uvSourceToString(source: unknown): string | undefined {
@@ -27,20 +26,11 @@ function joinMarkers(markers: string[]): string | undefined {
 export function parseUvLockDocument(doc: Record<string, unknown>): LockParseResult {
   // A project without dependencies locks to `version` and no packages; no `version` means not a uv lock.
   if (doc.version === undefined) return { ok: false, message: 'not a uv lock: the top-level `version` is missing' };
-  const packages = new Map<string, LockedPackage[]>();
-  for (const entry of asArray(doc.package)) {
-    if (!isTable(entry)) continue;
-    const name = asString(entry.name);
-    if (!name) continue;
-    const pkg: LockedPackage = { name, normalizedName: normalizeName(name) };
-    const version = asString(entry.version);
-    if (version !== undefined) pkg.version = version;
-    const marker = joinMarkers(asArray(entry['resolution-markers']).filter((m): m is string => typeof m === 'string'));
-    if (marker !== undefined) pkg.marker = marker;
-    const source = uvSourceToString(entry.source);
-    if (source !== undefined) pkg.source = source;
-    addPackage(packages, pkg);
-  }
+  const packages = collectLockedPackages(
+    asArray(doc.package),
+    (entry) => joinMarkers(asArray(entry['resolution-markers']).filter((m): m is string => typeof m === 'string')),
+    (entry) => uvSourceToString(entry.source),
+  );
   return { ok: true, packages, lockCommand: 'uv lock' };
 }
 
