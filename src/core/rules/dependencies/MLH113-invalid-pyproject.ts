@@ -84,8 +84,11 @@ export const invalidPyproject: RuleDefinition<DependencyContext> = {
     const doc = py.toml;
     if (doc.syntaxError) {
       const e = doc.syntaxError;
-      const start = { line: e.line, character: e.column };
-      report({ path: py.path, range: { start, end: { line: e.line, character: e.column + 1 } }, message: `pyproject.toml is not valid TOML: ${e.message}.` });
+      // Parsers report errors at end of input one column past the last character: keep the range in the document.
+      const line = Math.min(e.line, li.lineCount - 1);
+      const length = li.lineText(line).length;
+      const character = Math.min(e.column, length);
+      report({ path: py.path, range: { start: { line, character }, end: { line, character: Math.min(character + 1, length) } }, message: `pyproject.toml is not valid TOML: ${e.message}.` });
       return;
     }
     const rangeOfNode = (n: { range: [number, number] }): Range => li.rangeOf(n.range[0], n.range[1]);

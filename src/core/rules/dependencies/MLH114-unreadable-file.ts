@@ -1,3 +1,4 @@
+import { LineIndex, ZERO_RANGE } from '../../text/lineIndex';
 import type { RuleDefinition } from '../rule';
 import type { DependencyContext } from './context';
 
@@ -15,9 +16,17 @@ export const unreadableFile: RuleDefinition<DependencyContext> = {
   },
   check(ctx, report) {
     for (const u of ctx.unreadable) {
-      const line = u.line !== undefined ? Math.max(0, u.line - 1) : 0;
-      const character = u.column !== undefined ? Math.max(0, u.column - 1) : 0;
-      report({ path: u.path, range: { start: { line, character }, end: { line, character: character + 1 } }, message: u.message });
+      // Binary and oversized files have no text to point into: the start of the file. A lockfile
+      // that does not parse gets the parser's position, kept inside the document.
+      const lines = u.text !== undefined ? new LineIndex(u.text) : undefined;
+      let range = ZERO_RANGE;
+      if (lines && u.line !== undefined) {
+        const line = Math.min(Math.max(0, u.line - 1), lines.lineCount - 1);
+        const length = lines.lineText(line).length;
+        const character = Math.min(Math.max(0, (u.column ?? 1) - 1), length);
+        range = { start: { line, character }, end: { line, character: Math.min(character + 1, length) } };
+      }
+      report({ path: u.path, range, message: u.message });
     }
   },
 };

@@ -19,6 +19,8 @@ export interface UnreadableFile {
   message: string;
   line?: number;
   column?: number;
+  /** The file's text when it is text (a lockfile that does not parse), to keep ranges inside it. */
+  text?: string;
 }
 
 export interface RequirementsDocument {
@@ -129,7 +131,15 @@ export async function buildDependencyContext(opts: BuildDependencyContextOptions
     const result = await readLockfile(fs, lockPath);
     let stale: StaleFinding[] = [];
     if (!result.ok) {
-      unreadable.push({ path: lockPath, reason: 'invalid-lockfile', message: `${basename(lockPath)} cannot be read: ${result.message}`, ...(result.line !== undefined ? { line: result.line } : {}), ...(result.column !== undefined ? { column: result.column } : {}) });
+      const lockRead = await readTextFile(fs, lockPath);
+      unreadable.push({
+        path: lockPath,
+        reason: 'invalid-lockfile',
+        message: `${basename(lockPath)} cannot be read: ${result.message}`,
+        ...(result.line !== undefined ? { line: result.line } : {}),
+        ...(result.column !== undefined ? { column: result.column } : {}),
+        ...(lockRead.ok ? { text: lockRead.text } : {}),
+      });
     } else if (pyproject?.toml.data && result.lock.kind !== 'requirements') {
       const lockRead = await readTextFile(fs, lockPath);
       const lockText = lockRead.ok ? lockRead.text : '';
