@@ -1,0 +1,142 @@
+// Issue 5: "Extract cell to module" in a real VS Code, from the packaged .vsix. The lightbulb offers
+// it on a code cell; the command (with the module and function given, as the prompts would) writes
+// the new module and rewrites the cell in one workspace edit, and undo in the notebook takes back both.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ExtractPlanResult } from '../../../../src/protocol/protocol';
+import { suite, suiteSetup, teardown, test } from '../tdd';
+import { waitFor, workspaceFile } from '../workbench';
+import { activeExtension, codeCell, codeCells, exists, restoreNotebook, savedCodeSources, showNotebook } from './notebook';
+
+/** `# Summarize scores`: reads `scores` (code cell 1) and `statistics` (import, cell 0); `mean` and `spread` are read below. */
+const EXTRACTED_CELL = 2;
+const moduleUri = workspaceFile('src/exam_insights/summary.py');
+
+/** Every line of `expected` appears in `text`, in this order. */
+function assertLinesInOrder(text: string, expected: string[], what: string): void {
+  const lines = text.split('\n');
+  let from = 0;
+  for (const line of expected) {
+    const at = lines.indexOf(line, from);
+    assert.ok(at >= 0, `${what} should have the line ${JSON.stringify(line)} (after line ${from}); it is:\n${text}`);
+    from = at + 1;
+  }
+}
+
+async function removeModuleIfPresent(): Promise<void> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === moduleUri.toString());
+  if (open?.isDirty) {
+    await vscode.window.showTextDocument(open, { preview: false });
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  }
+  if (await exists(moduleUri)) await vscode.workspace.fs.delete(moduleUri);
+}
+
+suite('notebooks-project: extract cell to module', () => {
+  let sources: string[];
+
+  suiteSetup(async () => {
+    await activeExtension();
+    sources = await savedCodeSources();
+  });
+
+  teardown(async () => {
+    await restoreNotebook();
+    await removeModuleIfPresent();
+  });
+
+  test('the lightbulb on a code cell offers "Extract cell to module" (refactor.extract)', async () => {
+    const { notebook } = await showNotebook();
+    const cell = codeCell(notebook, EXTRACTED_CELL);
+    const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+      'vscode.executeCodeActionProvider',
+      cell.document.uri,
+      new vscode.Range(1, 0, 1, 0),
+    );
+    const extract = actions.find((a): a is vscode.CodeAction => a.title === 'Extract cell to module' && 'kind' in a);
+    assert.ok(extract, `expected "Extract cell to module", got ${JSON.stringify(actions.map((a) => a.title))}`);
+    assert.equal(extract.kind?.value, vscode.CodeActionKind.RefactorExtract.value);
+    assert.equal(extract.command?.command, 'mlHygiene.extractCell');
+    const [arg] = (extract.command?.arguments ?? []) as Array<{ notebookUri: string; codeCellIndex: number }>;
+    assert.equal(arg?.codeCellIndex, EXTRACTED_CELL, 'the action names the code cell it was asked on');
+    assert.equal(vscode.Uri.parse(arg.notebookUri).toString(), notebook.uri.toString(), 'and its notebook');
+
+    // Asked for refactorings only (the Refactor… menu), it is still there.
+    const refactors = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+      'vscode.executeCodeActionProvider',
+      cell.document.uri,
+      new vscode.Range(1, 0, 1, 0),
+      vscode.CodeActionKind.RefactorExtract.value,
+    );
+    assert.ok(refactors.some((a) => a.title === 'Extract cell to module'), `refactor.extract actions: ${JSON.stringify(refactors.map((a) => a.title))}`);
+  });
+
+  test('the command writes the module and rewrites the cell; one undo in the cell restores both', async () => {
+    const { notebook, editor } = await showNotebook();
+    assert.deepEqual(codeCells(notebook).map((c) => c.document.getText()), sources, 'the test starts from the saved notebook');
+    assert.equal(await exists(moduleUri), false, 'the module does not exist before the extraction');
+
+    // Where the lightbulb leaves the user: the cursor in the cell's text.
+    const cell = codeCell(notebook, EXTRACTED_CELL);
+    editor.selections = [new vscode.NotebookRange(cell.index, cell.index + 1)];
+    await vscode.commands.executeCommand('notebook.cell.edit');
+    await waitFor('the cell editor to have focus', () => vscode.window.activeTextEditor?.document === cell.document, 5_000);
+
+    const plan = await vscode.commands.executeCommand<ExtractPlanResult | undefined>('mlHygiene.extractCell', {
+      notebookUri: notebook.uri.toString(),
+      codeCellIndex: EXTRACTED_CELL,
+      modulePath: moduleUri.fsPath,
+      functionName: 'summarize_scores',
+    });
+    assert.ok(plan?.ok, `the extraction should be planned and applied, got ${JSON.stringify(plan)}`);
+    assert.deepEqual(plan.parameters, ['scores'], '`scores` comes from an earlier cell');
+    assert.deepEqual(plan.returns, ['mean', 'spread'], '`mean` and `spread` are read by later cells');
+
+    // The cell: the import and the call, nothing else; every other cell as it was.
+    const rewritten = 'from exam_insights.summary import summarize_scores\nmean, spread = summarize_scores(scores)';
+    assert.equal(codeCell(notebook, EXTRACTED_CELL).document.getText(), rewritten);
+    assert.deepEqual(
+      codeCells(notebook).map((c) => c.document.getText()),
+      sources.map((s, i) => (i === EXTRACTED_CELL ? rewritten : s)),
+      'only the extracted cell changes',
+    );
+    assert.equal(notebook.isDirty, true, 'the notebook edit is unsaved, like any edit');
+
+    // The module: created in the package, holding the cell's code as a function.
+    assert.equal(await exists(moduleUri), true, 'the module file exists');
+    const module = await vscode.workspace.openTextDocument(moduleUri);
+    assertLinesInOrder(
+      module.getText(),
+      [
+        'import statistics',
+        'def summarize_scores(scores: list):',
+        '    # Summarize scores',
+        '    mean = statistics.mean(scores)',
+        '    spread = max(scores) - min(scores)',
+        '    return mean, spread',
+      ],
+      'the module',
+    );
+    assert.match(module.getText(), /^"""[\s\S]*pip install -e \.[\s\S]*"""/, 'the docstring says how the notebook imports it');
+    assert.doesNotMatch(module.getText(), /^\s*(import sys\b|from sys import|sys\.path\.)/m, 'no sys.path hack');
+
+    // Ctrl+Z where the user is: the cell's editor. One undo takes back the whole edit, with no prompt
+    // (the module's creation and both text edits are one undo group).
+    assert.equal(vscode.window.activeTextEditor?.document, cell.document, 'the cell editor still has focus after the extraction');
+    await vscode.commands.executeCommand('undo');
+    await waitFor(
+      'one undo to restore the cell and remove the module',
+      async () => cell.document.getText() === sources[EXTRACTED_CELL] && !(await exists(moduleUri)),
+      10_000,
+    ).catch(async (error: Error) => {
+      throw new Error(
+        `${error.message}; after one undo the cell is ${JSON.stringify(cell.document.getText())} and the module ${
+          (await exists(moduleUri)) ? 'still exists' : 'is gone'
+        }`,
+      );
+    });
+    assert.deepEqual(codeCells(notebook).map((c) => c.document.getText()), sources, 'every cell is back as saved');
+    const moduleDocument = vscode.workspace.textDocuments.find((d) => d.uri.toString() === moduleUri.toString());
+    assert.ok(!moduleDocument?.isDirty, 'no unsaved module text is left behind');
+  });
+});
