@@ -79,6 +79,11 @@ const RUNS = [
     // waits until the page itself reported its score).
     screenshotShows: ['[id="ml-hygiene.ml-hygiene.mlHygiene.readiness"]', 'iframe.webview.ready'],
   },
+  {
+    // Issues 4 and 5: per-cell diagnostics in a notebook, and Extract cell to module with its undo.
+    workspace: 'notebooks-project',
+    trusted: true,
+  },
 ];
 
 // VS Code settings for every run. Tests rely on edits staying unsaved (undo, revert), and the
