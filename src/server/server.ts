@@ -36,19 +36,39 @@ export function startServer(connection: Connection): void {
   const notebooks = new NotebookDocuments(documents);
   let state: WorkspaceState;
 
-  /** Debounced per-path re-checks: typing fast must not queue one full check per keystroke. */
+  /**
+   * Per-key re-checks that start at once when idle and coalesce while busy: the first keystroke's
+   * diagnostics are not held back by a debounce, and a burst of edits runs at most one check behind.
+   */
   const pending = new Map<string, NodeJS.Timeout>();
-  const DEBOUNCE_MS = 120;
+  const running = new Set<string>();
+  const rerun = new Map<string, () => Promise<void>>();
 
-  function schedule(path: string, run: () => Promise<void>): void {
-    clearTimeout(pending.get(path));
-    pending.set(
-      path,
-      setTimeout(() => {
-        pending.delete(path);
-        run().catch((e) => connection.console.error(`ml-hygiene: check of ${path} failed: ${(e as Error)?.stack ?? e}`));
-      }, DEBOUNCE_MS),
-    );
+  function schedule(key: string, run: () => Promise<void>): void {
+    if (running.has(key)) {
+      rerun.set(key, run);
+      return;
+    }
+    clearTimeout(pending.get(key));
+    // setImmediate-like: let the other notifications of the same batch land first.
+    pending.set(key, setTimeout(() => void execute(key, run), 0));
+  }
+
+  async function execute(key: string, run: () => Promise<void>): Promise<void> {
+    pending.delete(key);
+    running.add(key);
+    try {
+      await run();
+    } catch (e) {
+      connection.console.error(`ml-hygiene: check of ${key} failed: ${(e as Error)?.stack ?? e}`);
+    } finally {
+      running.delete(key);
+      const again = rerun.get(key);
+      if (again) {
+        rerun.delete(key);
+        schedule(key, again);
+      }
+    }
   }
 
   function checkDocumentSoon(uri: string): void {
@@ -137,6 +157,7 @@ export function startServer(connection: Connection): void {
       state.fs.clearOverlay(path);
       clearTimeout(pending.get(path));
       pending.delete(path);
+      rerun.delete(path);
     }
     publish(state, e.document.uri, []);
     // The saved content may differ from the closed buffer: re-check the rest of the project.
@@ -198,6 +219,7 @@ export function startServer(connection: Connection): void {
     openNotebooks.delete(nb.uri);
     clearTimeout(pending.get(nb.uri));
     pending.delete(nb.uri);
+    rerun.delete(nb.uri);
     clearNotebookDiagnostics(state, nb);
   });
 

@@ -3,7 +3,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../../core/diagnostics';
 import { readTextFile } from '../../core/fs/fileSystem';
 import { parseIpynb } from '../../core/notebook';
-import type { NotebookCellInput, NotebookInput } from '../../core/notebook/model';
+import type { NotebookCellInput, NotebookInput, NotebookReadResult } from '../../core/notebook/model';
 import { toDiagnostic, uriToPath, type CellUriResolver } from '../convert';
 import type { WorkspaceState } from '../workspaceState';
 import { publish } from './diagnostics';
@@ -16,9 +16,22 @@ const CODE_CELL = 2;
  * order, with saved outputs (which sync does not carry) merged from the .ipynb on disk, matched by
  * code-cell position when the source is unchanged.
  */
-export async function notebookInputFromSync(state: WorkspaceState, notebooks: NotebookDocuments<TextDocument>, nb: NotebookDocument, path: string): Promise<NotebookInput> {
+/** The saved notebook, parsed once per version on disk: a keystroke must not re-read a 20k-line file. */
+const savedNotebooks = new Map<string, { mtimeMs: number; size: number; read: NotebookReadResult | undefined }>();
+
+async function savedNotebook(state: WorkspaceState, path: string): Promise<NotebookReadResult | undefined> {
+  const st = await state.fs.stat(path);
+  if (!st) return undefined;
+  const hit = savedNotebooks.get(path);
+  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.read;
   const disk = await readTextFile(state.fs, path, 256 * 1024 * 1024);
-  const saved = disk.ok ? parseIpynb(path, disk.text) : undefined;
+  const read = disk.ok ? parseIpynb(path, disk.text) : undefined;
+  savedNotebooks.set(path, { mtimeMs: st.mtimeMs, size: st.size, read });
+  return read;
+}
+
+export async function notebookInputFromSync(state: WorkspaceState, notebooks: NotebookDocuments<TextDocument>, nb: NotebookDocument, path: string): Promise<NotebookInput> {
+  const saved = await savedNotebook(state, path);
   const savedCode = saved?.ok ? saved.notebook.cells.filter((c) => c.kind === 'code') : [];
   let codeIndex = 0;
   const cells: NotebookCellInput[] = nb.cells.map((cell) => {
@@ -43,7 +56,7 @@ export async function notebookInputFromSync(state: WorkspaceState, notebooks: No
 }
 
 /** Cell URIs we published on, per notebook, so cells that lost their findings are cleared. */
-const publishedCells = new Map<string, Set<string>>();
+const publishedCells = new Map<string, Map<string, string>>();
 
 export async function refreshNotebookDiagnostics(state: WorkspaceState, notebooks: NotebookDocuments<TextDocument>, notebookUri: string): Promise<void> {
   const nb = notebooks.getNotebookDocument(notebookUri);
@@ -55,6 +68,8 @@ export async function refreshNotebookDiagnostics(state: WorkspaceState, notebook
     const input = await notebookInputFromSync(state, notebooks, nb, path);
     findings = (await engine.checkNotebook(path, input, true)).findings;
   }
+  // The notebook may have been closed (or changed) while we checked: publish only for what is open now.
+  if (notebooks.getNotebookDocument(notebookUri) !== nb) return;
   const codeCellUris = nb.cells.filter((c) => c.kind === CODE_CELL).map((c) => c.document);
   const byUri = new Map<string, Finding[]>();
   for (const f of findings) {
@@ -63,17 +78,30 @@ export async function refreshNotebookDiagnostics(state: WorkspaceState, notebook
     if (!uri) continue;
     byUri.set(uri, [...(byUri.get(uri) ?? []), f]);
   }
-  const previous = publishedCells.get(notebookUri) ?? new Set<string>();
-  for (const uri of previous) if (!byUri.has(uri)) publish(state, uri, []);
-  for (const [uri, list] of byUri) {
-    state.findingsByUri.set(uri, list);
-    publish(state, uri, list.map(toDiagnostic));
+  // A keystroke in a 1,000-cell notebook changes one cell: send diagnostics for the cells whose text
+  // or findings changed (the edited cell always gets a fresh answer), not for all of them.
+  const previous = publishedCells.get(notebookUri) ?? new Map<string, string>();
+  const now = new Map<string, string>();
+  const sourceOf = new Map(nb.cells.map((c) => [c.document, notebooks.getCellTextDocument(c)?.getText() ?? ''] as const));
+  for (const cell of nb.cells) {
+    const uri = cell.document;
+    const list = byUri.get(uri) ?? [];
+    if (!list.length && !previous.has(uri)) continue;
+    const diagnostics = list.map(toDiagnostic);
+    const key = `${sourceOf.get(uri)}\u0000${JSON.stringify(diagnostics)}`;
+    if (list.length) {
+      state.findingsByUri.set(uri, list);
+      now.set(uri, key);
+    }
+    if (previous.get(uri) !== key) publish(state, uri, diagnostics);
   }
-  publishedCells.set(notebookUri, new Set(byUri.keys()));
+  publishedCells.set(notebookUri, now);
 }
 
 export function clearNotebookDiagnostics(state: WorkspaceState, nb: NotebookDocument): void {
-  for (const uri of publishedCells.get(nb.uri) ?? []) publish(state, uri, []);
+  const path = uriToPath(nb.uri);
+  if (path) savedNotebooks.delete(path);
+  for (const uri of publishedCells.get(nb.uri)?.keys() ?? []) publish(state, uri, []);
   publishedCells.delete(nb.uri);
 }
 

@@ -1,3 +1,4 @@
+import { memoizeByText } from '../../text/memo';
 /**
  * Credential shapes for MLH206. Each provider pattern is specific enough (fixed prefix and length)
  * to be found in any text: source, comments, or saved outputs. Messages never repeat the secret.
@@ -21,7 +22,9 @@ const PROVIDER_PATTERNS: Array<{ kind: string; pattern: RegExp }> = [
   { kind: 'private key', pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----/g },
 ];
 
-export function findProviderSecrets(text: string): SecretMatch[] {
+export const findProviderSecrets = memoizeByText(scanProviderSecrets);
+
+function scanProviderSecrets(text: string): SecretMatch[] {
   const out: SecretMatch[] = [];
   for (const { kind, pattern } of PROVIDER_PATTERNS) {
     pattern.lastIndex = 0;
@@ -58,7 +61,9 @@ export function looksLikeSecretValue(value: string): boolean {
  * `password = "hunter22"`, `token="..."`, `"api_key": "..."` in text that is not Python source we
  * parsed (saved outputs): the key, `=` or `:`, and a quoted literal.
  */
-export function findGenericSecretAssignments(text: string): SecretMatch[] {
+export const findGenericSecretAssignments = memoizeByText(scanGenericSecretAssignments);
+
+function scanGenericSecretAssignments(text: string): SecretMatch[] {
   const out: SecretMatch[] = [];
   // Keys start at a word start and are bounded, so a long run of word characters (a 64 KB log line) is scanned once, not quadratically.
   const re = /(?<![A-Za-z0-9_])(["']?)([A-Za-z_][A-Za-z0-9_]{0,63})\1\s*[:=]\s*(["'])([^"'\r\n]{6,200})\3/g;
