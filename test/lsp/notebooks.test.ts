@@ -64,3 +64,29 @@ test('per-cell diagnostics through LSP notebook sync: hidden state, out-of-order
   });
   await client.waitFor(() => !(client.diagnostics.get(cellUri(1)) ?? []).some((d) => d.code === 'MLH203') || undefined);
 });
+
+test('editing a cell that was loaded with a saved execution count keeps that count (sync sends none until it runs again)', async () => {
+  const nbPath = path.join(dir, 'saved.ipynb');
+  const cells = [
+    { source: 'x = 1', order: 2 },
+    { source: 'y = x + 1', order: 1 }, // ran before the cell above: MLH201 here
+  ];
+  writeFileSync(nbPath, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: cells.map((c, i) => ({ id: `s${i}`, cell_type: 'code', metadata: {}, execution_count: c.order, outputs: [], source: c.source })) }));
+  const uri = fileUri(nbPath);
+  const cellUri = (i: number) => `vscode-notebook-cell:${nbPath}#s${i}`;
+  // As VS Code's client sends a notebook read from disk: no executionSummary (it has no `success`).
+  await client.connection.sendNotification('notebookDocument/didOpen', {
+    notebookDocument: { uri, notebookType: 'jupyter-notebook', version: 1, cells: cells.map((_, i) => ({ kind: 2, document: cellUri(i) })) },
+    cellTextDocuments: cells.map((c, i) => ({ uri: cellUri(i), languageId: 'python', version: 1, text: c.source })),
+  });
+  await client.waitFor(() => (client.diagnostics.get(cellUri(1)) ?? []).some((d) => d.code === 'MLH201') || undefined);
+  // Edit the first cell without running it (a star import, so the re-check visibly publishes for
+  // this cell): it still shows [2], so the order problem stays and nothing says "never run".
+  await client.connection.sendNotification('notebookDocument/didChange', {
+    notebookDocument: { uri, version: 2 },
+    change: { cells: { textContent: [{ document: { uri: cellUri(0), version: 2 }, changes: [{ range: { start: { line: 0, character: 5 }, end: { line: 0, character: 5 } }, text: '\nfrom math import *' }] }] } },
+  });
+  await client.waitFor(() => (client.diagnostics.get(cellUri(0)) ?? []).some((d) => d.code === 'MLH213') || undefined);
+  assert.ok(!(client.diagnostics.get(cellUri(0)) ?? []).some((d) => d.code === 'MLH202'), 'the edited cell is not reported as never run');
+  assert.ok((client.diagnostics.get(cellUri(1)) ?? []).some((d) => d.code === 'MLH201'), 'the order problem is still reported');
+});

@@ -38,12 +38,18 @@ export async function notebookInputFromSync(state: WorkspaceState, notebooks: No
     const source = notebooks.getCellTextDocument(cell)?.getText() ?? '';
     if (cell.kind !== CODE_CELL) return { kind: 'markdown', source };
     const savedCell = savedCode[codeIndex++];
-    const order = cell.executionSummary?.executionOrder;
     const sameSource = savedCell?.source === source;
+    // vscode-languageclient sends executionSummary only once a cell ran in this session (its
+    // `success` is set); a cell loaded from disk shows its saved count but sync omits it. Remember the
+    // saved count per cell while the text still matched, so editing a cell does not make it look unrun.
+    let count = cell.executionSummary?.executionOrder;
+    if (count === undefined && sameSource) count = savedCell?.executionCount ?? undefined;
+    if (count === undefined) count = knownExecutionCounts.get(cell.document);
+    if (count !== undefined) knownExecutionCounts.set(cell.document, count);
     return {
       kind: 'code',
       source,
-      executionCount: order ?? (sameSource ? (savedCell?.executionCount ?? null) : null),
+      executionCount: count ?? null,
       ...(sameSource && savedCell?.outputs ? { outputs: savedCell.outputs } : {}),
     };
   });
@@ -54,6 +60,9 @@ export async function notebookInputFromSync(state: WorkspaceState, notebooks: No
     ...(saved?.ok && saved.notebook.nbformat !== undefined ? { nbformat: saved.notebook.nbformat } : {}),
   };
 }
+
+/** The execution count each open cell shows, by cell URI (see notebookInputFromSync). */
+const knownExecutionCounts = new Map<string, number>();
 
 /** Cell URIs we published on, per notebook, so cells that lost their findings are cleared. */
 const publishedCells = new Map<string, Map<string, string>>();
@@ -101,6 +110,7 @@ export async function refreshNotebookDiagnostics(state: WorkspaceState, notebook
 export function clearNotebookDiagnostics(state: WorkspaceState, nb: NotebookDocument): void {
   const path = uriToPath(nb.uri);
   if (path) savedNotebooks.delete(path);
+  for (const cell of nb.cells) knownExecutionCounts.delete(cell.document);
   for (const uri of publishedCells.get(nb.uri)?.keys() ?? []) publish(state, uri, []);
   publishedCells.delete(nb.uri);
 }
