@@ -134,3 +134,22 @@ test('garbage input: broken TOML, a binary pyproject.toml, and the server keeps 
   const pong = await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } });
   assert.ok(Array.isArray(pong));
 });
+
+test('a 50 MB requirements file opened in the editor gets one clear MLH114, and the server keeps answering', async () => {
+  const sub = path.join(dir, 'huge');
+  mkdirSync(sub);
+  const file = path.join(sub, 'requirements.txt');
+  const text = 'numpy==1.26.4\n'.repeat(Math.ceil((50 * 1024 * 1024) / 14));
+  writeFileSync(file, text);
+  const uri = fileUri(file);
+  const started = Date.now();
+  client.open(uri, text);
+  const diags = await client.waitFor(() => client.diagnostics.get(uri)?.length ? client.diagnostics.get(uri) : undefined, 30_000);
+  assert.deepEqual(diags.map(code), ['MLH114']);
+  assert.match(String(diags[0]!.message), /MB, over the size ML Hygiene parses/);
+  assert.ok(Date.now() - started < 30_000);
+  const pong = await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } });
+  assert.ok(Array.isArray(pong));
+  client.close(uri);
+});
+
