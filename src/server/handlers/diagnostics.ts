@@ -31,15 +31,27 @@ export async function refreshDependencyDiagnostics(state: WorkspaceState, path: 
     .all()
     .map((d) => ({ doc: d, path: uriToPath(d.uri) }))
     .filter((x): x is { doc: TextDocument; path: string } => !!x.path && isDependencyFile(x.path) && engine.options.workspaceRoot.length <= x.path.length);
-  for (const { doc, path: p } of openPaths) {
-    if ((await engine.projectFor(p))?.root !== project.root) continue;
+  const sameProject = [];
+  for (const entry of openPaths) if ((await engine.projectFor(entry.path))?.root === project.root) sameProject.push(entry);
+  // No await from here on: a document closed while we checked must not get diagnostics again.
+  for (const { doc, path: p } of sameProject) {
+    if (state.documents.get(doc.uri) !== doc) continue;
     const mine = findings.filter((f) => f.path === p);
     state.findingsByUri.set(doc.uri, mine);
     publish(state, doc.uri, mine.map(toDiagnostic), doc.version);
   }
 }
 
+/**
+ * The one way diagnostics leave the server. Checks are asynchronous and a document can close while
+ * one runs: findings are only ever sent for documents (and notebook cells) open right now; clearing
+ * (an empty list) is always allowed.
+ */
 export function publish(state: WorkspaceState, uri: string, diagnostics: ReturnType<typeof toDiagnostic>[], version?: number): void {
   if (!diagnostics.length) state.findingsByUri.delete(uri);
+  else if (!state.documents.get(uri)) {
+    state.findingsByUri.delete(uri);
+    return;
+  }
   void state.connection.sendDiagnostics({ uri, diagnostics, ...(version !== undefined ? { version } : {}) });
 }
