@@ -61,7 +61,6 @@ export function createStructureContext(opts: CreateStructureContextOptions): Str
     return li;
   };
   let gitIgnore: Promise<GitIgnore> | undefined;
-  let dvcTracking: Promise<DvcTracking> | undefined;
   return {
     fs,
     workspaceRoot: opts.workspaceRoot,
@@ -84,7 +83,7 @@ export function createStructureContext(opts: CreateStructureContextOptions): Str
     lineIndexOf,
     gitIgnore: () => (gitIgnore ??= GitIgnore.load(fs, project.root, opts.workspaceRoot)),
     // DVC files anywhere in the workspace may track this project's data (a root dvc.yaml often does).
-    dvcTracking: () => (dvcTracking ??= DvcTracking.load(fs, scan.files)),
+    dvcTracking: () => dvcTrackingOf(fs, scan),
   };
 }
 
@@ -157,4 +156,16 @@ export function packageDirs(root: string, files: string[]): string[] {
     out.push(dirname(f));
   }
   return out.sort();
+}
+
+/**
+ * What DVC tracks depends only on the workspace's DVC files: read them once per scan, not once per
+ * project (a monorepo with 40 projects and 60 dvc.yaml would otherwise parse 2,400 YAML files).
+ */
+const dvcTrackingByScan = new WeakMap<WorkspaceScan, Promise<DvcTracking>>();
+
+function dvcTrackingOf(fs: FileSystem, scan: WorkspaceScan): Promise<DvcTracking> {
+  let tracking = dvcTrackingByScan.get(scan);
+  if (!tracking) dvcTrackingByScan.set(scan, (tracking = DvcTracking.load(fs, scan.files)));
+  return tracking;
 }
