@@ -1,5 +1,11 @@
 /** Posix path helpers for the core. The core never uses node:path so it behaves the same everywhere. */
+
+// Already-normal paths (absolute, no backslash, no empty/`.`/`..` segment, no trailing slash) are
+// the common case inside the engine; recognising them is much cheaper than splitting and joining.
+const NEEDS_NORMALIZING = /\\|\/\/|\/\.\.?(\/|$)|.\/$/;
+
 export function normalizePath(p: string): string {
+  if (p.charCodeAt(0) === 47 && !NEEDS_NORMALIZING.test(p)) return p;
   let s = p.replace(/\\/g, '/');
   if (/^[A-Za-z]:\//.test(s)) s = '/' + s; // C:/x -> /C:/x keeps it absolute
   const parts: string[] = [];
