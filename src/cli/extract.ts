@@ -55,7 +55,8 @@ export async function runExtract(args: ExtractArgs, out: (s: string) => void, er
   const raw = readFileSync(notebookPath, 'utf8');
   const bom = raw.startsWith(UTF8_BOM) ? UTF8_BOM : '';
   const notebookText = raw.slice(bom.length);
-  const moduleExisted = existsSync(modulePath);
+  // A folder (or anything but a file) at the module path: the plan refuses it; never read it as a module.
+  const moduleExisted = existsSync(modulePath) && statSync(modulePath).isFile();
   const moduleBefore = moduleExisted ? readFileSync(modulePath, 'utf8') : undefined;
 
   const plan = await planExtraction(new DiskFileSystem(), {
@@ -87,7 +88,10 @@ export async function runExtract(args: ExtractArgs, out: (s: string) => void, er
         err(`ml-hygiene extract: not extracted: ${relativePath(cwd, op.path)} changed while planning; run again.`);
         return 1;
       }
-      writeFileSync(op.path, applyTextEdits(current, op.edits));
+      // The plan's offsets are in the text without a byte-order mark (the core strips it when reading):
+      // apply them to that text and put the mark back.
+      const moduleBom = current.startsWith(UTF8_BOM) ? UTF8_BOM : '';
+      writeFileSync(op.path, moduleBom + applyTextEdits(current.slice(moduleBom.length), op.edits));
     }
   }
   writeFileSync(notebookPath, bom + applyTextEdits(notebookText, plan.ipynbEdit));

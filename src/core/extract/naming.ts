@@ -100,12 +100,21 @@ export async function locateModule(fs: FileSystem, projectRoot: string, modulePa
   if (parts.length < 2 && srcLayout) {
     // A top-level module in src/ works, but it is not the project's package; allow it, it still imports.
   }
+  // The module must be a file (or not exist yet), and every folder on the way must be a folder:
+  // a plan that creates `pkg/__init__.py` where `pkg` is a file cannot be applied.
+  const target = await fs.stat(modulePath);
+  if (target && target.kind !== 'file') return { ok: false, reason: `${relativePath(projectRoot, modulePath)} exists and is not a file` };
+  for (let up = dirname(modulePath); isInside(projectRoot, up) && up !== projectRoot; up = dirname(up)) {
+    const st = await fs.stat(up);
+    if (st && st.kind !== 'directory') return { ok: false, reason: `${relativePath(projectRoot, up)} exists and is not a folder, so the module cannot be created below it` };
+  }
   const missingPackageInits: string[] = [];
   let dir = dirname(modulePath);
   while (isInside(importRoot, dir) && dir !== importRoot) {
     const init = joinPath(dir, '__init__.py');
     const st = await fs.stat(init);
     if (!st) missingPackageInits.unshift(init);
+    else if (st.kind !== 'file') return { ok: false, reason: `${relativePath(projectRoot, init)} exists and is not a file` };
     dir = dirname(dir);
   }
   return { ok: true, location: { importName: parts.join('.'), importRoot, srcLayout, missingPackageInits } };

@@ -426,7 +426,7 @@ async function planProperty(knownBugs: boolean, seed: number, numRuns: number): 
 }
 
 test('Extract plans change only the cell source, never create over existing files, only append to modules', async () => {
-  const counts = await planProperty(false, 20240607, 400);
+  const counts = await planProperty(true, 20240607, 500);
   assert.ok(counts.ok >= 60, `only ${counts.ok} plans were ok: the property barely ran`);
   assert.ok(counts.appended >= 10, `only ${counts.appended} plans appended to an existing module`);
 });
@@ -536,13 +536,13 @@ async function cliProperty(knownBugs: boolean, seed: number, numRuns: number): P
 }
 
 test('ml-hygiene extract on disk overwrites no file and rewrites only the cell source', async () => {
-  const counts = await cliProperty(false, 424242, 80);
+  const counts = await cliProperty(true, 424242, 80);
   assert.ok(counts.ok >= 5, `only ${counts.ok} CLI runs extracted: the property barely ran`);
 });
 
 // ---------------------------------------------------------------------------------------------------
-// Known bugs: the same properties over the shapes left out above, and minimal repros. Each is a todo
-// until src/core/extract or src/cli/extract.ts is fixed; then drop `knownBugs` from the generator.
+// Regressions: minimal repros of bugs this property found (all fixed); the properties above include
+// their shapes.
 
 const ONE_CELL = JSON.stringify({ cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: ['import math\n', 'area = math.pi * 2'] }], metadata: {}, nbformat: 4, nbformat_minor: 5 }, null, 1) + '\n';
 
@@ -565,20 +565,21 @@ function diskProject(files: Record<string, string | null>): string {
   return normalizePath(dir);
 }
 
-const KNOWN_BUG = {
+/** What each repro guards against. */
+export const KNOWN_BUG = {
   folderAtModule: 'planExtraction plans a `create` of the module when a folder has its path (readTextFile reports a folder as "missing")',
   fileAtPackage: 'planExtraction plans `create` of <pkg>/__init__.py and <pkg>/<mod>.py when <pkg> is a file; runExtract then throws from mkdirSync',
   bomModule: 'runExtract applies module edits computed on the BOM-stripped text to the text with its BOM: insertions land one character early and split a line',
   cliFolderAtModule: 'runExtract throws EISDIR (readFileSync of the module path) instead of refusing when a folder has the module\'s path',
 };
 
-test('repro: a folder named like the module is not a place to create the module', { todo: KNOWN_BUG.folderAtModule }, async () => {
+test('repro: a folder named like the module is not a place to create the module', async () => {
   const fs = new MemoryFileSystem({ '/proj/nb.ipynb': ONE_CELL, '/proj/src/pkg/__init__.py': '', '/proj/src/pkg/steps.py/keep.txt': 'mine\n' });
   const plan = await planExtraction(fs, { notebookPath: '/proj/nb.ipynb', codeCellIndex: 0, modulePath: '/proj/src/pkg/steps.py', functionName: 'step', projectRoot: '/proj' });
   if (plan.ok) for (const op of plan.edit.operations) if (op.kind === 'create') assert.equal(await fs.lstat(op.path), undefined, `create targets the existing ${op.path}`);
 });
 
-test('repro: a file where the package folder would go', { todo: KNOWN_BUG.fileAtPackage }, async () => {
+test('repro: a file where the package folder would go', async () => {
   const fs = new MemoryFileSystem({ '/proj/nb.ipynb': ONE_CELL, '/proj/src/pkg': 'a file, not a package\n' });
   const plan = await planExtraction(fs, { notebookPath: '/proj/nb.ipynb', codeCellIndex: 0, modulePath: '/proj/src/pkg/steps.py', functionName: 'step', projectRoot: '/proj' });
   if (plan.ok) for (const op of plan.edit.operations) if (op.kind === 'create') assert.notEqual((await fs.lstat(dirname(op.path)))?.kind, 'file', `create of ${op.path} below a file`);
@@ -591,7 +592,7 @@ test('repro: a file where the package folder would go', { todo: KNOWN_BUG.fileAt
   }
 });
 
-test('repro: appending to a module that starts with a byte-order mark keeps its first line', { todo: KNOWN_BUG.bomModule }, async () => {
+test('repro: appending to a module that starts with a byte-order mark keeps its first line', async () => {
   const dir = diskProject({ 'pyproject.toml': '[project]\nname = "pkg"\n', 'nb.ipynb': ONE_CELL, 'src/pkg/__init__.py': '', 'src/pkg/steps.py': `${BOM}import os` });
   try {
     const r = await runCli(`${dir}/nb.ipynb`, `${dir}/src/pkg/steps.py`);
@@ -604,7 +605,7 @@ test('repro: appending to a module that starts with a byte-order mark keeps its 
   }
 });
 
-test('repro: the CLI refuses, and does not throw, when a folder has the module\'s path', { todo: KNOWN_BUG.cliFolderAtModule }, async () => {
+test('repro: the CLI refuses, and does not throw, when a folder has the module\'s path', async () => {
   const dir = diskProject({ 'pyproject.toml': '[project]\nname = "pkg"\n', 'nb.ipynb': ONE_CELL, 'src/pkg/__init__.py': '', 'src/pkg/steps.py': null });
   try {
     const r = await runCli(`${dir}/nb.ipynb`, `${dir}/src/pkg/steps.py`);
@@ -613,12 +614,4 @@ test('repro: the CLI refuses, and does not throw, when a folder has the module\'
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-});
-
-test('the plan property over the known-bug shapes too', { todo: `${KNOWN_BUG.folderAtModule}; ${KNOWN_BUG.fileAtPackage}` }, async () => {
-  await planProperty(true, 20240607, 300);
-});
-
-test('the CLI property over the known-bug shapes too', { todo: `${KNOWN_BUG.bomModule}; ${KNOWN_BUG.fileAtPackage}; ${KNOWN_BUG.cliFolderAtModule}` }, async () => {
-  await cliProperty(true, 424242, 80);
 });
