@@ -58,7 +58,13 @@ const PYTHON_STATEMENT_LINE_MAGICS: Record<string, { isolated: boolean; valueOpt
 };
 
 const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\f';
-const isIdentifierChar = (c: string): boolean => /[\p{ID_Continue}]/u.test(c);
+const IDENTIFIER_CHAR = /[\p{ID_Continue}]/u;
+/** ASCII answered without the Unicode regex: this runs on nearly every character of every cell. */
+const isIdentifierChar = (c: string): boolean => {
+  const code = c.charCodeAt(0);
+  if (code < 128) return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
+  return IDENTIFIER_CHAR.test(c);
+};
 
 interface Line {
   start: number;
@@ -156,26 +162,30 @@ function assignedMagicStart(source: string, from: number, end: number): number {
 }
 
 class Masker {
-  readonly chars: string[];
-  constructor(source: string) {
-    this.chars = source.split('');
+  /** Characters of the masked text, split from the source only once a magic needs masking: most cells have none. */
+  private chars: string[] | null = null;
+  constructor(private readonly source: string) {}
+  private editable(): string[] {
+    return (this.chars ??= this.source.split(''));
   }
   /** Replace [start, end) with a comment, or with `0` + comment when a statement is needed there. */
   blank(start: number, end: number, needsStatement: boolean): void {
-    for (let i = start; i < end; i++) this.chars[i] = ' ';
+    const chars = this.editable();
+    for (let i = start; i < end; i++) chars[i] = ' ';
     if (end <= start) return;
     if (needsStatement) {
-      this.chars[start] = '0';
-      if (end - start > 1) this.chars[start + 1] = '#';
-    } else this.chars[start] = '#';
+      chars[start] = '0';
+      if (end - start > 1) chars[start + 1] = '#';
+    } else chars[start] = '#';
   }
   /** Replace [start, end) (at least 6 wide) with `if 1:` and spaces. */
   wrapper(start: number, end: number): void {
-    for (let i = start; i < end; i++) this.chars[i] = ' ';
-    'if 1:'.split('').forEach((c, i) => (this.chars[start + i] = c));
+    const chars = this.editable();
+    for (let i = start; i < end; i++) chars[i] = ' ';
+    'if 1:'.split('').forEach((c, i) => (chars[start + i] = c));
   }
   toString(): string {
-    return this.chars.join('');
+    return this.chars ? this.chars.join('') : this.source;
   }
 }
 
