@@ -218,6 +218,12 @@ const STATEMENTS = new Set([
 ]);
 const TARGET_CONTAINERS = new Set(['tuple_pattern', 'list_pattern', 'pattern_list', 'tuple', 'list', 'parenthesized_expression', 'expression_list', 'list_splat_pattern', 'list_splat', 'as_pattern_target']);
 
+/**
+ * A one-line string literal, quotes included, whose value is its text between the quotes: optional
+ * prefix letters, one quote character, then no quote, backslash, brace or line break until the same quote.
+ */
+const PLAIN_STRING = /^[A-Za-z]*(?:"([^"\\{}\r\n]*)"|'([^'\\{}\r\n]*)')$/;
+
 function newScope(kind: ScopeKind, name: string, parent: Scope | null): Scope {
   return { kind, name, parent, locals: new Set(), globals: new Set(), nonlocals: new Set(), flow: new Flow() };
 }
@@ -364,20 +370,25 @@ class CellWalker {
   }
 
   private readName(node: SyntaxNode, ctx: Ctx): void {
-    const name = this.source(node);
+    // Each `endIndex` is a call into wasm: read it once.
+    const start = node.startIndex;
+    const end = node.endIndex;
+    const name = this.masked.masked.slice(start, end);
     if (!this.resolvesGlobal(name, ctx.scope)) return;
     if (ctx.late) {
       if (isBuiltinName(name)) return;
       ctx.fn?.readsGlobals.add(name);
-      this.lateCandidates.add(name, node.startIndex, node.endIndex);
+      this.lateCandidates.add(name, start, end);
       return;
     }
     if (this.moduleFlow.has(name)) return;
-    (isBuiltinName(name) ? this.builtinReads : this.reads).add(name, node.startIndex, node.endIndex);
+    (isBuiltinName(name) ? this.builtinReads : this.reads).add(name, start, end);
   }
 
   private bindName(node: SyntaxNode, ctx: Ctx): void {
-    this.bind(this.source(node), node.startIndex, node.endIndex, ctx);
+    const start = node.startIndex;
+    const end = node.endIndex;
+    this.bind(this.masked.masked.slice(start, end), start, end, ctx);
   }
 
   private bind(name: string, start: number, end: number, ctx: Ctx): void {
@@ -406,9 +417,10 @@ class CellWalker {
     for (const statement of node.namedChildren) this.visitStatement(statement, ctx);
   }
 
-  private visitStatement(node: SyntaxNode, ctx: Ctx): void {
+  /** `type` is `node.type` when the caller already asked tree-sitter for it (each ask is a wasm call). */
+  private visitStatement(node: SyntaxNode, ctx: Ctx, type: string = node.type): void {
     const flow = this.flowOf(ctx);
-    switch (node.type) {
+    switch (type) {
       case 'comment':
       case 'pass_statement':
         return;
@@ -465,7 +477,7 @@ class CellWalker {
         return;
       case 'global_statement':
       case 'nonlocal_statement': {
-        const refs = node.type === 'global_statement' ? this.globalDecls : this.nonlocalDecls;
+        const refs = type === 'global_statement' ? this.globalDecls : this.nonlocalDecls;
         for (const id of node.namedChildren) if (id.type === 'identifier') refs.add(this.source(id), id.startIndex, id.endIndex);
         return;
       }
@@ -488,7 +500,7 @@ class CellWalker {
         return this.visitTypeAlias(node, ctx);
       case 'print_statement':
       case 'exec_statement':
-        this.syntaxErrors.push({ start: node.startIndex, end: node.endIndex, message: `Python 2 ${node.type === 'print_statement' ? 'print' : 'exec'} statement` });
+        this.syntaxErrors.push({ start: node.startIndex, end: node.endIndex, message: `Python 2 ${type === 'print_statement' ? 'print' : 'exec'} statement` });
         this.visitChildren(node, ctx);
         return;
       default:
@@ -499,16 +511,19 @@ class CellWalker {
   /** Generic descent for nodes without scoping meaning, and for error recovery. */
   private visitChildren(node: SyntaxNode, ctx: Ctx): void {
     for (const child of node.namedChildren) {
-      if (STATEMENTS.has(child.type)) this.visitStatement(child, ctx);
-      else if (child.type === 'assignment' || child.type === 'augmented_assignment') this.visitExpressionOrAssignment(child, ctx);
-      else this.visitExpr(child, ctx);
+      const type = child.type;
+      if (STATEMENTS.has(type)) this.visitStatement(child, ctx, type);
+      else if (type === 'assignment') this.visitAssignment(child, ctx);
+      else if (type === 'augmented_assignment') this.visitAugmentedAssignment(child, ctx);
+      else this.visitExpr(child, ctx, type);
     }
   }
 
   private visitExpressionOrAssignment(node: SyntaxNode, ctx: Ctx): void {
-    if (node.type === 'assignment') this.visitAssignment(node, ctx);
-    else if (node.type === 'augmented_assignment') this.visitAugmentedAssignment(node, ctx);
-    else this.visitExpr(node, ctx);
+    const type = node.type;
+    if (type === 'assignment') this.visitAssignment(node, ctx);
+    else if (type === 'augmented_assignment') this.visitAugmentedAssignment(node, ctx);
+    else this.visitExpr(node, ctx, type);
   }
 
   private evaluatesVariableAnnotations(ctx: Ctx): boolean {
@@ -556,29 +571,31 @@ class CellWalker {
   }
 
   /** Reads performed by an attribute or subscript target: the object and the index, not the slot. */
-  private visitTargetObject(node: SyntaxNode, ctx: Ctx): void {
-    if (node.type === 'attribute') {
+  private visitTargetObject(node: SyntaxNode, ctx: Ctx, type: string = node.type): void {
+    if (type === 'attribute') {
       const object = node.childForFieldName('object');
       if (object) this.visitExpr(object, ctx);
-    } else if (node.type === 'subscript') {
+    } else if (type === 'subscript') {
       const value = node.childForFieldName('value');
       if (value) this.visitExpr(value, ctx);
       for (const index of node.childrenForFieldName('subscript')) this.visitExpr(index, ctx);
-    } else this.visitExpr(node, ctx);
+    } else this.visitExpr(node, ctx, type);
   }
 
   private visitTarget(node: SyntaxNode, ctx: Ctx): void {
-    if (node.type === 'identifier') this.bindName(node, ctx);
-    else if (node.type === 'attribute' || node.type === 'subscript') this.visitTargetObject(node, ctx);
-    else if (TARGET_CONTAINERS.has(node.type)) for (const child of node.namedChildren) this.visitTarget(child, ctx);
-    else if (node.type !== 'comment') this.visitExpr(node, ctx);
+    const type = node.type;
+    if (type === 'identifier') this.bindName(node, ctx);
+    else if (type === 'attribute' || type === 'subscript') this.visitTargetObject(node, ctx, type);
+    else if (TARGET_CONTAINERS.has(type)) for (const child of node.namedChildren) this.visitTarget(child, ctx);
+    else if (type !== 'comment') this.visitExpr(node, ctx, type);
   }
 
   private visitDeleteTarget(node: SyntaxNode, ctx: Ctx): void {
-    if (node.type === 'identifier') this.deleteName(node, ctx);
-    else if (node.type === 'attribute' || node.type === 'subscript') this.visitTargetObject(node, ctx);
-    else if (TARGET_CONTAINERS.has(node.type)) for (const child of node.namedChildren) this.visitDeleteTarget(child, ctx);
-    else if (node.type !== 'comment') this.visitExpr(node, ctx);
+    const type = node.type;
+    if (type === 'identifier') this.deleteName(node, ctx);
+    else if (type === 'attribute' || type === 'subscript') this.visitTargetObject(node, ctx, type);
+    else if (TARGET_CONTAINERS.has(type)) for (const child of node.namedChildren) this.visitDeleteTarget(child, ctx);
+    else if (type !== 'comment') this.visitExpr(node, ctx, type);
   }
 
   private deleteName(node: SyntaxNode, ctx: Ctx): void {
@@ -914,7 +931,8 @@ class CellWalker {
   // ---------------------------------------------------------------- expressions
 
   private visitAnnotation(node: SyntaxNode, ctx: Ctx): void {
-    switch (node.type) {
+    const type = node.type;
+    switch (type) {
       case 'identifier':
         return this.readName(node, ctx);
       case 'generic_type':
@@ -931,28 +949,29 @@ class CellWalker {
         return;
       }
       default:
-        this.visitExpr(node, ctx);
+        this.visitExpr(node, ctx, type);
     }
   }
 
   private visitArguments(argumentList: SyntaxNode, ctx: Ctx, call: CallRef | null): void {
     for (const argument of argumentList.namedChildren) {
-      if (argument.type === 'keyword_argument') {
+      const type = argument.type;
+      if (type === 'keyword_argument') {
         const name = argument.childForFieldName('name');
         if (name && call) call.keywordArgs.push(this.source(name));
         const value = argument.childForFieldName('value');
         if (value) this.visitExpr(value, ctx);
-      } else if (argument.type === 'comment') continue;
+      } else if (type === 'comment') continue;
       else {
-        if (call && argument.type !== 'dictionary_splat') call.args.push({ start: argument.startIndex, end: argument.endIndex });
-        this.visitExpr(argument, ctx);
+        if (call && type !== 'dictionary_splat') call.args.push({ start: argument.startIndex, end: argument.endIndex });
+        this.visitExpr(argument, ctx, type);
       }
     }
   }
 
-  private calleeText(node: SyntaxNode): string {
-    if (node.type === 'identifier') return this.source(node);
-    if (node.type === 'attribute') {
+  private calleeText(node: SyntaxNode, type: string = node.type): string {
+    if (type === 'identifier') return this.source(node);
+    if (type === 'attribute') {
       const object = node.childForFieldName('object');
       const attribute = node.childForFieldName('attribute');
       if (object && attribute) return `${this.calleeText(object)}.${this.source(attribute)}`;
@@ -960,8 +979,9 @@ class CellWalker {
     return this.source(node);
   }
 
-  private visitExpr(node: SyntaxNode, ctx: Ctx): void {
-    switch (node.type) {
+  /** `type` is `node.type` when the caller already asked tree-sitter for it (each ask is a wasm call). */
+  private visitExpr(node: SyntaxNode, ctx: Ctx, type: string = node.type): void {
+    switch (type) {
       case 'identifier':
         return this.readName(node, ctx);
       case 'attribute': {
@@ -971,14 +991,16 @@ class CellWalker {
       }
       case 'call': {
         const fn = node.childForFieldName('function');
+        const fnType = fn ? fn.type : '';
         const args = node.childForFieldName('arguments');
-        const call: CallRef = { callee: fn ? this.calleeText(fn) : '', start: node.startIndex, end: node.endIndex, keywordArgs: [], args: [] };
+        const call: CallRef = { callee: fn ? this.calleeText(fn, fnType) : '', start: node.startIndex, end: node.endIndex, keywordArgs: [], args: [] };
         this.calls.push(call);
-        if (fn) this.visitExpr(fn, ctx);
-        if (args?.type === 'argument_list') this.visitArguments(args, ctx, call);
+        if (fn) this.visitExpr(fn, ctx, fnType);
+        const argsType = args ? args.type : '';
+        if (argsType === 'argument_list') this.visitArguments(args!, ctx, call);
         else if (args) {
           call.args.push({ start: args.startIndex, end: args.endIndex });
-          this.visitExpr(args, ctx);
+          this.visitExpr(args, ctx, argsType);
         }
         return;
       }
@@ -1055,21 +1077,39 @@ class CellWalker {
   }
 
   private visitString(node: SyntaxNode, ctx: Ctx): void {
-    const start = node.namedChildren.find((c) => c.type === 'string_start');
+    const start = node.startIndex;
+    const end = node.endIndex;
+    // Most strings are plain one-line literals (`"spend"`). Their value is the text between the quotes:
+    // without backslashes or braces, neither the raw nor the f prefix changes it, and there is nothing
+    // to interpolate. Reading it from the source spares building the start/content/end child nodes,
+    // which cost more than the rest of the string's analysis.
+    const plain = PLAIN_STRING.exec(this.masked.masked.slice(start, end));
+    if (plain) {
+      this.strings.push({ value: plain[1] ?? plain[2]!, start, end });
+      return;
+    }
+    this.visitStringParts(node, ctx, start, end);
+  }
+
+  private visitStringParts(node: SyntaxNode, ctx: Ctx, nodeStart: number, nodeEnd: number): void {
+    const parts = node.namedChildren;
+    const partTypes = parts.map((part) => part.type);
+    const start = parts[partTypes.indexOf('string_start')];
     const prefix = start ? this.source(start).replace(/["']/g, '').toLowerCase() : '';
     const raw = prefix.includes('r');
     let value = '';
-    for (const child of node.namedChildren) {
-      if (child.type === 'string_content') {
+    for (let i = 0; i < parts.length; i++) {
+      const child = parts[i]!;
+      if (partTypes[i] === 'string_content') {
         const text = this.source(child);
         value += raw ? text : decodeEscapes(text);
-      } else if (child.type === 'interpolation') {
+      } else if (partTypes[i] === 'interpolation') {
         value += '{}';
         this.visitInterpolation(child, ctx);
       }
     }
     if (prefix.includes('f')) value = value.replace(/\{\{/g, '{').replace(/\}\}/g, '}');
-    this.strings.push({ value, start: node.startIndex, end: node.endIndex });
+    this.strings.push({ value, start: nodeStart, end: nodeEnd });
   }
 
   private visitInterpolation(node: SyntaxNode, ctx: Ctx): void {
