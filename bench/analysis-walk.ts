@@ -1,7 +1,7 @@
 /**
  * Micro-benchmark of the cell analysis alone, on the code cells of notebook-1000's generated notebook:
  * magic masking, tree-sitter parsing, and the full `analyzeCell` (mask + parse + scope walk), each the
- * best of several rounds so one GC pause does not decide the figure. The walk's cost is full minus parse.
+ * best of several interleaved rounds so one GC pause or a busy neighbour does not decide the figure. The walk's cost is full minus parse.
  *
  *   npx tsx bench/analysis-walk.ts [--rounds N] [--fingerprint]
  *
@@ -15,12 +15,15 @@ import { analyzeCell } from '../src/core/analysis/cellAnalysis';
 import { maskMagics } from '../src/core/analysis/magics';
 import { initPythonParser, parsePython } from '../src/core/analysis/parser';
 
-function bestOf(rounds: number, work: () => void): number {
-  let best = Number.POSITIVE_INFINITY;
+/** Best time of each workload over the rounds, the workloads interleaved so drift in machine load hits all alike. */
+function bestOfInterleaved(rounds: number, workloads: Array<() => void>): number[] {
+  const best = workloads.map(() => Number.POSITIVE_INFINITY);
   for (let round = 0; round < rounds; round++) {
-    const started = performance.now();
-    work();
-    best = Math.min(best, performance.now() - started);
+    workloads.forEach((work, index) => {
+      const started = performance.now();
+      work();
+      best[index] = Math.min(best[index]!, performance.now() - started);
+    });
   }
   return best;
 }
@@ -28,21 +31,23 @@ function bestOf(rounds: number, work: () => void): number {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const roundsAt = args.indexOf('--rounds');
-  const rounds = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 7;
+  const rounds = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 15;
   await initPythonParser();
   // The same cells as bigNotebook() (seed 1000, 1,000 cells of 20 lines), without writing the .ipynb.
   const sources = notebookText(1000, 1000, 20).codeSources;
   const lines = sources.reduce((total, source) => total + source.split('\n').length, 0);
 
-  const maskMs = bestOf(rounds, () => {
-    for (const source of sources) maskMagics(source);
-  });
-  const parseMs = bestOf(rounds, () => {
-    for (const source of sources) parsePython(maskMagics(source).masked).delete();
-  });
-  const fullMs = bestOf(rounds, () => {
-    for (const source of sources) analyzeCell(source);
-  });
+  const [maskMs, parseMs, fullMs] = bestOfInterleaved(rounds, [
+    () => {
+      for (const source of sources) maskMagics(source);
+    },
+    () => {
+      for (const source of sources) parsePython(maskMagics(source).masked).delete();
+    },
+    () => {
+      for (const source of sources) analyzeCell(source);
+    },
+  ]) as [number, number, number];
   const walkMs = fullMs - parseMs;
   const out = (label: string, ms: number): void => {
     process.stdout.write(`${label.padEnd(26)} ${ms.toFixed(1).padStart(7)} ms  ${((ms * 1000) / lines).toFixed(2).padStart(6)} µs/line\n`);

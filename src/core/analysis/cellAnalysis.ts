@@ -157,11 +157,26 @@ class Flow {
     this.bound = new Set(other.bound);
     this.dead = other.dead;
   }
+  /** `assign` for a flow nobody reads afterwards (a fresh join or copy): takes its set instead of copying it. */
+  adopt(fresh: Flow): void {
+    this.bound = fresh.bound;
+    this.dead = fresh.dead;
+  }
+  /** The names bound on every live path, in the first live path's order. Reads its inputs only. */
   static join(paths: Flow[]): Flow {
-    const live = paths.filter((p) => !p.dead);
-    if (live.length === 0) return new Flow(new Set(), true);
-    const [first, ...rest] = live;
-    const bound = new Set([...first!.bound].filter((name) => rest.every((p) => p.bound.has(name))));
+    let first: Flow | null = null;
+    const rest: Flow[] = [];
+    for (const path of paths) {
+      if (path.dead) continue;
+      if (first === null) first = path;
+      else rest.push(path);
+    }
+    if (first === null) return new Flow(new Set(), true);
+    const bound = new Set<string>();
+    nextName: for (const name of first.bound) {
+      for (const path of rest) if (!path.bound.has(name)) continue nextName;
+      bound.add(name);
+    }
     return new Flow(bound);
   }
 }
@@ -286,11 +301,14 @@ class CellWalker {
   private topLevelYield = false;
   private topLevelAwait = false;
   private futureAnnotations = false;
+  /** The tree has no ERROR or MISSING node, so each token a search looks for lies in its ancestors' text. */
+  private treeIsClean = false;
 
   constructor(private readonly masked: MaskedCell) {}
 
   run(root: SyntaxNode): CellAnalysis {
-    this.collectSyntaxErrors(root);
+    this.treeIsClean = !root.hasError;
+    if (!this.treeIsClean) this.collectSyntaxErrors(root);
     const ctx: Ctx = { scope: this.moduleScope, late: false, fn: null, inFunction: false, discardWrites: this.masked.discardWrites };
     for (const write of this.masked.magicWrites) {
       this.moduleFlow.bound.add(write.name);
@@ -326,6 +344,15 @@ class CellWalker {
 
   private source(node: SyntaxNode): string {
     return this.masked.masked.slice(node.startIndex, node.endIndex);
+  }
+
+  /**
+   * False when `node` cannot contain a `keyword` token, so a search of its subtree (a second walk
+   * through wasm) can be skipped. Only trusted in a clean tree: error recovery may create zero-width
+   * MISSING tokens whose keyword is not in the text.
+   */
+  private mayContainKeyword(node: SyntaxNode, keyword: string): boolean {
+    return !this.treeIsClean || this.source(node).includes(keyword);
   }
 
   private collectSyntaxErrors(node: SyntaxNode): void {
@@ -436,7 +463,7 @@ class CellWalker {
         // `%time stmt` / `%timeit stmt`, masked as `if 1: stmt`: runs unconditionally.
         const before = flow.copy();
         this.visitBlock(node.childForFieldName('consequence'), wrapper.isolated ? { ...ctx, discardWrites: true } : ctx);
-        if (wrapper.isolated) flow.assign(before);
+        if (wrapper.isolated) flow.adopt(before);
         return;
       }
       case 'for_statement':
@@ -492,7 +519,7 @@ class CellWalker {
         if (message) {
           const before = flow.copy();
           this.visitExpr(message, ctx);
-          flow.assign(before);
+          flow.adopt(before);
         }
         return;
       }
@@ -519,8 +546,7 @@ class CellWalker {
     }
   }
 
-  private visitExpressionOrAssignment(node: SyntaxNode, ctx: Ctx): void {
-    const type = node.type;
+  private visitExpressionOrAssignment(node: SyntaxNode, ctx: Ctx, type: string = node.type): void {
     if (type === 'assignment') this.visitAssignment(node, ctx);
     else if (type === 'augmented_assignment') this.visitAugmentedAssignment(node, ctx);
     else this.visitExpr(node, ctx, type);
@@ -535,20 +561,23 @@ class CellWalker {
     const targets: SyntaxNode[] = [];
     let annotation: SyntaxNode | null = null;
     let value: SyntaxNode | null = null;
-    let current: SyntaxNode | null = node;
-    while (current && current.type === 'assignment') {
+    let valueType = '';
+    let current: SyntaxNode | null = node; // callers pass assignments only
+    while (current) {
       const left = current.childForFieldName('left');
       if (left) targets.push(left);
       annotation ??= current.childForFieldName('type');
       const right: SyntaxNode | null = current.childForFieldName('right');
-      if (right?.type === 'assignment') current = right;
+      const rightType = right ? right.type : '';
+      if (rightType === 'assignment') current = right;
       else {
         value = right;
+        valueType = rightType;
         current = null;
       }
     }
     if (value) {
-      this.visitExpressionOrAssignment(value, ctx);
+      this.visitExpressionOrAssignment(value, ctx, valueType);
       for (const target of targets) this.visitTarget(target, ctx);
     } else {
       // `z: int` binds nothing; for `a.b: int` / `a[i]: int` Python still evaluates `a` (and `i`).
@@ -633,13 +662,13 @@ class CellWalker {
       outcomes.push(flow.copy());
     }
     if (!hasElse) outcomes.push(afterTest);
-    flow.assign(Flow.join(outcomes));
+    flow.adopt(Flow.join(outcomes));
   }
 
   private visitLoop(node: SyntaxNode, ctx: Ctx, flow: Flow): void {
     const isFor = node.type === 'for_statement';
     if (isFor) {
-      if (hasAnonymousChild(node, 'async') && !ctx.inFunction) this.topLevelAwait = true;
+      if (!ctx.inFunction && this.mayContainKeyword(node, 'async') && hasAnonymousChild(node, 'async')) this.topLevelAwait = true;
       const iterable = node.childForFieldName('right');
       if (iterable) this.visitExpr(iterable, ctx);
     } else {
@@ -658,9 +687,9 @@ class CellWalker {
     flow.assign(afterTest);
     const elseClause = node.childForFieldName('alternative');
     if (elseClause) this.visitBlock(elseClause.childForFieldName('body'), ctx);
-    const after = body && containsBreak(body) ? Flow.join([afterTest, flow.copy()]) : flow.copy();
+    const after = body && this.mayContainKeyword(body, 'break') && containsBreak(body) ? Flow.join([afterTest, flow]) : flow.copy();
     for (const name of deletedInBody) after.bound.delete(name);
-    flow.assign(after);
+    flow.adopt(after);
   }
 
   private visitTry(node: SyntaxNode, ctx: Ctx, flow: Flow): void {
@@ -675,17 +704,17 @@ class CellWalker {
         this.visitExceptClause(clause, ctx, flow);
         handlers.push(flow.copy());
       } else if (clause.type === 'else_clause') {
-        flow.assign(normal);
+        flow.adopt(normal); // replaced by the copy below before it is read again
         this.visitBlock(clause.childForFieldName('body'), ctx);
         normal = flow.copy();
       } else if (clause.type === 'finally_clause') finallyClause = clause;
     }
     const completed = Flow.join([normal, ...handlers]);
     if (!finallyClause) {
-      flow.assign(completed);
+      flow.adopt(completed);
       return;
     }
-    flow.assign(Flow.join([before, completed]));
+    flow.adopt(Flow.join([before, completed]));
     const mark = this.deletionLog.length;
     for (const child of finallyClause.namedChildren) if (child.type === 'block') this.visitBlock(child, ctx);
     const deleted = this.deletedSince(mark, flow);
@@ -717,7 +746,7 @@ class CellWalker {
   }
 
   private visitWith(node: SyntaxNode, ctx: Ctx): void {
-    if (hasAnonymousChild(node, 'async') && !ctx.inFunction) this.topLevelAwait = true;
+    if (!ctx.inFunction && this.mayContainKeyword(node, 'async') && hasAnonymousChild(node, 'async')) this.topLevelAwait = true;
     for (const clause of node.namedChildren) {
       if (clause.type !== 'with_clause') continue;
       for (const item of clause.namedChildren) {
@@ -756,7 +785,7 @@ class CellWalker {
       if (!guard && patterns.length === 1 && isIrrefutable(patterns[0]!)) exhaustive = true;
     }
     if (!exhaustive) outcomes.push(before);
-    flow.assign(Flow.join(outcomes));
+    flow.adopt(Flow.join(outcomes));
   }
 
   private visitImport(node: SyntaxNode, ctx: Ctx): void {
@@ -906,7 +935,7 @@ class CellWalker {
     if (bases) this.visitArguments(bases, basesCtx, null);
     const scope = newScope('class', nameNode ? this.source(nameNode) : '', basesCtx.scope);
     const body = node.childForFieldName('body');
-    if (body) collectDeclarations(body, scope, (n) => this.source(n));
+    if (body && (this.mayContainKeyword(body, 'global') || this.mayContainKeyword(body, 'nonlocal'))) collectDeclarations(body, scope, (n) => this.source(n));
     this.visitBlock(body, { ...ctx, scope });
     if (nameNode) this.bindName(nameNode, ctx);
   }
@@ -971,12 +1000,17 @@ class CellWalker {
 
   private calleeText(node: SyntaxNode, type: string = node.type): string {
     if (type === 'identifier') return this.source(node);
-    if (type === 'attribute') {
-      const object = node.childForFieldName('object');
-      const attribute = node.childForFieldName('attribute');
-      if (object && attribute) return `${this.calleeText(object)}.${this.source(attribute)}`;
-    }
+    if (type === 'attribute') return this.attributeParts(node).text;
     return this.source(node);
+  }
+
+  /** An attribute's object (what `visitExpr` walks for it) and its dotted callee text. */
+  private attributeParts(node: SyntaxNode): { object: SyntaxNode | null; objectType: string; text: string } {
+    const object = node.childForFieldName('object');
+    const objectType = object ? object.type : '';
+    const attribute = node.childForFieldName('attribute');
+    const text = object && attribute ? `${this.calleeText(object, objectType)}.${this.source(attribute)}` : this.source(node);
+    return { object, objectType, text };
   }
 
   /** `type` is `node.type` when the caller already asked tree-sitter for it (each ask is a wasm call). */
@@ -992,10 +1026,15 @@ class CellWalker {
       case 'call': {
         const fn = node.childForFieldName('function');
         const fnType = fn ? fn.type : '';
+        // For `obj.method(...)` the callee text and the walk both need `obj`: fetch that node once.
+        const method = fn && fnType === 'attribute' ? this.attributeParts(fn) : null;
         const args = node.childForFieldName('arguments');
-        const call: CallRef = { callee: fn ? this.calleeText(fn, fnType) : '', start: node.startIndex, end: node.endIndex, keywordArgs: [], args: [] };
+        const callee = method ? method.text : fn ? this.calleeText(fn, fnType) : '';
+        const call: CallRef = { callee, start: node.startIndex, end: node.endIndex, keywordArgs: [], args: [] };
         this.calls.push(call);
-        if (fn) this.visitExpr(fn, ctx, fnType);
+        if (method) {
+          if (method.object) this.visitExpr(method.object, ctx, method.objectType);
+        } else if (fn) this.visitExpr(fn, ctx, fnType);
         const argsType = args ? args.type : '';
         if (argsType === 'argument_list') this.visitArguments(args!, ctx, call);
         else if (args) {
@@ -1032,19 +1071,24 @@ class CellWalker {
         const flow = this.flowOf(ctx);
         const before = flow.copy();
         if (right) this.visitExpr(right, ctx);
-        flow.assign(Flow.join([before, flow.copy()]));
+        flow.adopt(Flow.join([before, flow]));
         return;
       }
       case 'conditional_expression': {
-        const [whenTrue, test, whenFalse] = node.namedChildren.filter((c) => c.type !== 'comment');
-        if (test) this.visitExpr(test, ctx);
+        const parts: Array<{ part: SyntaxNode; type: string }> = [];
+        for (const part of node.namedChildren) {
+          const partType = part.type;
+          if (partType !== 'comment') parts.push({ part, type: partType });
+        }
+        const [whenTrue, test, whenFalse] = parts;
+        if (test) this.visitExpr(test.part, ctx, test.type);
         const flow = this.flowOf(ctx);
         const afterTest = flow.copy();
-        if (whenTrue) this.visitExpr(whenTrue, ctx);
+        if (whenTrue) this.visitExpr(whenTrue.part, ctx, whenTrue.type);
         const trueOutcome = flow.copy();
-        flow.assign(afterTest);
-        if (whenFalse) this.visitExpr(whenFalse, ctx);
-        flow.assign(Flow.join([trueOutcome, flow.copy()]));
+        flow.adopt(afterTest);
+        if (whenFalse) this.visitExpr(whenFalse.part, ctx, whenFalse.type);
+        flow.adopt(Flow.join([trueOutcome, flow]));
         return;
       }
       case 'await':
@@ -1135,7 +1179,7 @@ class CellWalker {
     const before = flow.copy();
     clauses.forEach((clause, index) => {
       if (clause.type === 'for_in_clause') {
-        if (hasAnonymousChild(clause, 'async') && !ctx.inFunction) this.topLevelAwait = true;
+        if (!ctx.inFunction && this.mayContainKeyword(clause, 'async') && hasAnonymousChild(clause, 'async')) this.topLevelAwait = true;
         if (index > 0) for (const iterable of clause.childrenForFieldName('right')) this.visitExpr(iterable, inner);
         const target = clause.childForFieldName('left');
         if (target) this.visitTarget(target, inner);
@@ -1144,16 +1188,20 @@ class CellWalker {
     const body = node.childForFieldName('body');
     if (body) this.visitExpr(body, inner);
     // The comprehension may run zero times: walrus bindings inside it are not definite afterwards.
-    flow.assign(before);
+    flow.adopt(before);
   }
 }
 
+const OWN_BREAK_SCOPES = new Set(['for_statement', 'while_statement', 'function_definition', 'class_definition', 'lambda', 'decorated_definition']);
+
 function containsBreak(node: SyntaxNode): boolean {
   for (const child of node.namedChildren) {
-    if (child.type === 'break_statement') return true;
-    if (['for_statement', 'while_statement', 'function_definition', 'class_definition', 'lambda', 'decorated_definition'].includes(child.type)) {
+    const type = child.type;
+    if (type === 'break_statement') return true;
+    if (type === 'identifier') continue; // a leaf: nothing below it
+    if (OWN_BREAK_SCOPES.has(type)) {
       // A break in a nested loop's else clause still belongs to the outer loop.
-      if (child.type === 'for_statement' || child.type === 'while_statement') {
+      if (type === 'for_statement' || type === 'while_statement') {
         const elseClause = child.childForFieldName('alternative');
         if (elseClause && containsBreak(elseClause)) return true;
       }
@@ -1361,6 +1409,8 @@ function collectScopeBindings(node: SyntaxNode, scope: Scope, text: (n: SyntaxNo
         if (name) add(name);
         return;
       }
+      case 'identifier':
+        return; // a leaf: asking for its children would be a wasted call into wasm
       default:
         for (const child of n.namedChildren) visit(child);
     }
