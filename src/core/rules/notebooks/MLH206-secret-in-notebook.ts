@@ -1,6 +1,8 @@
 import type { RuleDefinition } from '../rule';
 import { clearOutputsFix } from './clearOutputsFix';
-import { firstLineRange, pythonCells, spanRange, type NotebookContext } from './context';
+import { analyzeCellCached, firstLineRange, pythonCells, spanRange, type NotebookContext } from './context';
+import { LineIndex } from '../../text/lineIndex';
+import { memoizeByText } from '../../text/memo';
 import { findGenericSecretAssignments, findProviderSecrets, isSecretName, keyBeforeLiteral, looksLikeSecretValue, redact, type SecretMatch } from './secrets';
 
 export const secretInNotebook: RuleDefinition<NotebookContext> = {
@@ -18,19 +20,7 @@ export const secretInNotebook: RuleDefinition<NotebookContext> = {
   check(ctx, report) {
     for (const cell of pythonCells(ctx)) {
       const source = cell.cell.source;
-      const found: SecretMatch[] = findProviderSecrets(source);
-      const overlaps = (start: number, end: number) => found.some((f) => f.start < end && start < f.end);
-      if (cell.analysis.parsed) {
-        for (const s of cell.analysis.strings) {
-          if (!looksLikeSecretValue(s.value) || overlaps(s.start, s.end)) continue;
-          const lineStart = cell.lines.lineStart(cell.lines.positionAt(s.start).line);
-          const key = keyBeforeLiteral(source.slice(lineStart, s.start));
-          if (key && isSecretName(key)) found.push({ kind: `\`${key}\` value`, start: s.start, end: s.end, value: s.value });
-        }
-      } else {
-        for (const g of findGenericSecretAssignments(source)) if (!overlaps(g.start, g.end)) found.push(g);
-      }
-      for (const f of found) {
+      for (const f of secretsInSource(source)) {
         report({
           path: ctx.path,
           cell: cell.codeIndex,
@@ -57,3 +47,25 @@ export const secretInNotebook: RuleDefinition<NotebookContext> = {
     }
   },
 };
+
+/**
+ * Secrets in a cell's source depend on the source alone (its analysis is a function of it too), so
+ * the result is memoized: a keystroke re-scans one cell, not the whole notebook.
+ */
+const secretsInSource = memoizeByText((source: string): SecretMatch[] => {
+  const found: SecretMatch[] = [...findProviderSecrets(source)];
+  const overlaps = (start: number, end: number) => found.some((f) => f.start < end && start < f.end);
+  const analysis = analyzeCellCached(source);
+  if (analysis.parsed) {
+    const lines = new LineIndex(source);
+    for (const s of analysis.strings) {
+      if (!looksLikeSecretValue(s.value) || overlaps(s.start, s.end)) continue;
+      const lineStart = lines.lineStart(lines.positionAt(s.start).line);
+      const key = keyBeforeLiteral(source.slice(lineStart, s.start));
+      if (key && isSecretName(key)) found.push({ kind: `\`${key}\` value`, start: s.start, end: s.end, value: s.value });
+    }
+  } else {
+    for (const g of findGenericSecretAssignments(source)) if (!overlaps(g.start, g.end)) found.push(g);
+  }
+  return found;
+});

@@ -1,8 +1,11 @@
+import { memoizeByText } from '../../text/memo';
 import type { RuleDefinition } from '../rule';
 import { firstLineRange, pythonCells, type NotebookContext } from './context';
 
 /** Lines of a cell, not counting blank lines at its end (Jupyter often saves a trailing newline). */
-export function cellLineCount(source: string): number {
+export const cellLineCount = memoizeByText(countCellLines);
+
+function countCellLines(source: string): number {
   const trimmed = source.replace(/\s+$/, '');
   if (trimmed === '') return 0;
   let lines = 1;

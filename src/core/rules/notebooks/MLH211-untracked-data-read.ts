@@ -34,6 +34,7 @@ export const untrackedDataRead: RuleDefinition<NotebookContext> = {
     const notebookDir = dirname(ctx.path);
     const root = ctx.project?.root;
     for (const cell of pythonCells(ctx)) {
+      if (!cell.analysis.calls.length || !cell.analysis.strings.length) continue;
       const literals = new Map(cell.analysis.strings.map((s) => [`${s.start}:${s.end}`, s.value]));
       for (const call of cell.analysis.calls) {
         const q = ctx.qualify(call.callee);

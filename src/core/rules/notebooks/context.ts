@@ -1,4 +1,5 @@
 import { analyzeCell, type CellAnalysis } from '../../analysis/cellAnalysis';
+import { memoizeByText } from '../../text/memo';
 import { initPythonParser } from '../../analysis/parser';
 import { DEFAULT_PROJECT_CONFIG, type ProjectConfig } from '../../config';
 import type { FileSystem } from '../../fs/fileSystem';
@@ -150,7 +151,7 @@ export async function createNotebookContext(input: NotebookInput | { path: strin
   const cells = refs.map((ref) => {
     const analysis = analyzeCellCached(ref.cell.source);
     addModuleAliases(aliases, ref.cell.source, analysis);
-    return { ...ref, analysis, lines: new LineIndex(ref.cell.source) };
+    return { ...ref, analysis, lines: lineIndexCached(ref.cell.source) };
   });
   return { ...base, path: notebook.path, notebook, isPython, cells, hasRun };
 }
@@ -174,6 +175,9 @@ export function analyzeCellCached(source: string): CellAnalysis {
   if (analysisCache.size > ANALYSIS_CACHE_SIZE) analysisCache.delete(analysisCache.keys().next().value as string);
   return analysis;
 }
+
+/** Line indexes of unchanged cells are reused too (a LineIndex is immutable). */
+const lineIndexCached = memoizeByText((source: string) => new LineIndex(source), ANALYSIS_CACHE_SIZE);
 
 /** Reads and parses a `.ipynb` from the file system into a context. Never throws. */
 export async function readNotebookContext(fs: FileSystem, path: string, options: CreateNotebookContextOptions = {}): Promise<NotebookContext> {
