@@ -195,7 +195,15 @@ export class Engine {
     const findings = await this.checkWorkspace();
     const scan = await this.scan();
     const wanted = paths?.length ? (root: string) => paths.some((p) => isInside(p, root) || isInside(root, p)) : () => true;
-    return scan.projects.filter((p) => wanted(p.root)).map((p) => computeReadiness(p, findings, scan));
+    const reports: ReadinessReport[] = [];
+    for (const p of scan.projects.filter((p) => wanted(p.root))) reports.push(computeReadiness(p, findings, scan, await this.ruleOffFor(p)));
+    return reports;
+  }
+
+  /** Which rules the project's configuration (and the editor's settings) turn off. */
+  async ruleOffFor(project: PythonProject): Promise<(code: string) => boolean> {
+    const config = this.configFor(await this.readPyproject(project));
+    return (code) => resolveSeverity(code, 'warning', config, this.editorSettings) === 'off';
   }
 
   /** The DVC context of one dvc.yaml (parsed, with native status) and its MLH3xx findings. */

@@ -74,11 +74,11 @@ export function projectFacts(project: PythonProject, scan: WorkspaceScan): Proje
  * pillar none of whose checks applies drops out of the weighting, so a project without notebooks
  * is not rewarded for their absence, nor punished.
  */
-export function computeReadiness(project: PythonProject, findings: Finding[], scan: WorkspaceScan): ReadinessReport {
+export function computeReadiness(project: PythonProject, findings: Finding[], scan: WorkspaceScan, isRuleOff: (code: string) => boolean = () => false): ReadinessReport {
   const own = findings.filter((f) => projectForFile(scan, f.path) === project);
   const facts = projectFacts(project, scan);
   const pillars: PillarReadiness[] = PILLAR_ORDER.map((name) => {
-    const checks = CHECKS.filter((c) => c.pillar === name).map((c) => evaluateCheck(c, own, facts));
+    const checks = CHECKS.filter((c) => c.pillar === name).map((c) => evaluateCheck(c, own, facts, isRuleOff));
     const applicable = checks.filter((c) => c.applicable);
     const total = applicable.reduce((s, c) => s + c.weight, 0);
     const earned = applicable.reduce((s, c) => s + (c.passed ? c.weight : 0), 0);
@@ -97,8 +97,12 @@ export function computeReadiness(project: PythonProject, findings: Finding[], sc
   return { projectRoot: project.root, score: weights ? Math.round((100 * weighted) / weights) : 0, pillars };
 }
 
-function evaluateCheck(def: CheckDefinition, findings: Finding[], facts: ProjectFacts): ReadinessCheck {
+function evaluateCheck(def: CheckDefinition, findings: Finding[], facts: ProjectFacts, isRuleOff: (code: string) => boolean): ReadinessCheck {
   const base = { id: def.id, pillar: def.pillar, weight: def.weight, codes: def.codes };
+  // A check whose every rule the project turned off cannot fail, so it must not count as passed either.
+  if (def.codes.length && def.codes.every(isRuleOff)) {
+    return { ...base, passed: true, applicable: false, message: `Not counted: ${def.codes.join(', ')} ${def.codes.length === 1 ? 'is' : 'are'} turned off in the configuration.`, findings: 0, code: def.codes[0]! };
+  }
   const reason = def.notApplicable?.(facts);
   if (reason !== undefined) return { ...base, passed: true, applicable: false, message: `Not applicable: ${reason}.`, findings: 0, ...(def.codes[0] ? { code: def.codes[0] } : {}) };
   if (def.evaluate) {

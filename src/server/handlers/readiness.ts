@@ -104,14 +104,14 @@ export async function readiness(
     const project = await engine.projectFor(target);
     if (project) {
       const { scan, findings } = await evaluate(engine);
-      return { projects: [await toWire(state, computeReadiness(project, findings, scan), project, scan, findings, cellUri)] };
+      return { projects: [await toWire(state, computeReadiness(project, findings, scan, await engine.ruleOffFor(project)), project, scan, findings, cellUri)] };
     }
   }
   const projects: ProjectReadinessWire[] = [];
   for (const folder of state.folders) {
     const engine = await state.engineFor(joinPath(folder, '.'));
     const { scan, findings } = await evaluate(engine);
-    for (const project of scan.projects) projects.push(await toWire(state, computeReadiness(project, findings, scan), project, scan, findings, cellUri));
+    for (const project of scan.projects) projects.push(await toWire(state, computeReadiness(project, findings, scan, await engine.ruleOffFor(project)), project, scan, findings, cellUri));
   }
   return { projects };
 }

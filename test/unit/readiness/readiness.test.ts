@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { DvcHasher } from '../../../src/core/dvc/hashing';
+import { Engine } from '../../../src/core/engine';
 import { parseDvcLock } from '../../../src/core/dvc/dvcLock';
 import { readTextFile } from '../../../src/core/fs/fileSystem';
 import { MemoryFileSystem } from '../../../src/core/fs/memoryFileSystem';
@@ -124,4 +125,24 @@ test('the text report lists the score and the failing checks with their files', 
   assert.match(text, new RegExp(`^Readiness ${reports[0]!.score}/100  bare-notebook`));
   assert.match(text, /✗ pinned-dependencies +`pandas>=2\.0`.*\(bare-notebook\/requirements\.txt:1\)/);
   assert.doesNotMatch(text, /\u001b\[/, 'no colour unless asked');
+});
+
+test('a check whose rules the project turns off is not counted, neither as failed nor as passed', async () => {
+  const files = {
+    'pyproject.toml': '[project]\nname = "x"\nversion = "1"\nrequires-python = ">=3.11"\ndependencies = ["pandas==2.2.3"]\n',
+    '.python-version': '3.11\n',
+    'src/x/__init__.py': '',
+  };
+  const fs = new MemoryFileSystem(files, '/ws');
+  const before = onlyReport(await new Engine({ fs, workspaceRoot: '/ws', trusted: false }).readiness());
+  assert.equal(check(before, 'MLH401').applicable, true);
+  assert.equal(check(before, 'MLH401').passed, false, 'no type checker configured');
+  const off = new MemoryFileSystem({ ...files, 'pyproject.toml': files['pyproject.toml'] + '\n[tool.ml-hygiene]\nignore = ["MLH401"]\n' }, '/ws');
+  const after = onlyReport(await new Engine({ fs: off, workspaceRoot: '/ws', trusted: false }).readiness());
+  const mlh401 = check(after, 'MLH401');
+  assert.equal(mlh401.applicable, false);
+  assert.match(mlh401.message, /turned off in the configuration/);
+  // It no longer weighs on the types pillar: the pillar is decided by its other checks alone.
+  const types = after.pillars.find((p) => p.name === 'types')!;
+  assert.ok(types.checks.filter((c) => c.applicable).every((c) => c.id !== 'MLH401'));
 });
