@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { LspClient, fileUri, SERVER } from './lspClient';
+import { UV_LOCK } from '../unit/dependencies/helpers';
 
 const PYPROJECT = `[project]
 name = "churn"
@@ -16,31 +17,6 @@ dependencies = [
 ]
 `;
 
-const UV_LOCK = `version = 1
-revision = 2
-requires-python = ">=3.11"
-
-[[package]]
-name = "churn"
-version = "0.1.0"
-source = { virtual = "." }
-
-[package.metadata]
-requires-dist = [
-    { name = "pandas" },
-    { name = "scikit-learn", specifier = ">=1.3" },
-]
-
-[[package]]
-name = "pandas"
-version = "2.2.3"
-source = { registry = "https://pypi.org/simple" }
-
-[[package]]
-name = "scikit-learn"
-version = "1.5.2"
-source = { registry = "https://pypi.org/simple" }
-`;
 
 let dir: string;
 let client: LspClient;
