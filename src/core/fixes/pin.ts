@@ -14,6 +14,7 @@ export function pinTextEdit(req: DeclaredRequirement, version: string, lineIndex
   const r = req.parsed.requirement;
   if (r.url) return undefined; // a direct reference has no version to pin
   const newSpec = `${operator}${version}`;
+  if (req.pinReplaces) return { range: lineIndex.rangeOf(req.pinReplaces.start, req.pinReplaces.end), newText: newSpec };
   if (r.specifierSpan) {
     const start = req.toFileOffset(r.specifierSpan.start);
     const end = req.toFileOffset(r.specifierSpan.end);
@@ -26,6 +27,7 @@ export function pinTextEdit(req: DeclaredRequirement, version: string, lineIndex
 export function pinnedRequirementText(req: DeclaredRequirement, version: string, operator: PinOperator = '=='): string | undefined {
   if (!req.parsed.ok) return undefined;
   const r = req.parsed.requirement;
+  if (req.pinReplaces) return `${r.name} = "${operator}${version}"`;
   if (r.specifierSpan) return req.raw.slice(0, r.specifierSpan.start) + operator + version + req.raw.slice(r.specifierSpan.end);
   return req.raw.slice(0, r.insertSpecifierAt) + operator + version + req.raw.slice(r.insertSpecifierAt);
 }

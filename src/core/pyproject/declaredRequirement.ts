@@ -17,6 +17,11 @@ export interface DeclaredRequirement {
   /** Range in the file of the whole requirement text (inside the quotes for TOML). */
   start: number;
   end: number;
+  /**
+   * Where **Pin dependency** writes `==<version>` instead of editing the PEP 508 specifier: the whole
+   * constraint string of a Poetry `name = "constraint"` entry.
+   */
+  pinReplaces?: { start: number; end: number };
 }
 
 export function requirementSpan(req: DeclaredRequirement, span: { start: number; end: number }): [number, number] {

@@ -2,6 +2,7 @@ import type { AST } from 'toml-eslint-parser';
 import { parseRequirement } from '../python/pep508';
 import { TomlDocument, stringOffsetMap } from '../toml/tomlDocument';
 import type { DeclaredRequirement, DependencyGroupKind } from './declaredRequirement';
+import { poetryRequirements } from './poetryDependencies';
 
 /** A parsed pyproject.toml: the TOML document plus every PEP 508 requirement it declares, with ranges. */
 export interface PyprojectFile {
@@ -44,6 +45,7 @@ export function parsePyproject(path: string, text: string): PyprojectFile {
       }
     }
   }
+  if (toml.ast) requirements.push(...poetryRequirements(path, text, toml));
   return { path, toml, requirements };
 }
 

@@ -12,7 +12,8 @@ import { parsedOf, requirementRange } from './shared';
 function deletionEdit(ctx: DependencyContext, req: DeclaredRequirement): TextEdit | undefined {
   const text = ctx.textOf(req.path);
   const li = ctx.lineIndexOf(req.path);
-  if (text === undefined || !li) return undefined;
+  // A Poetry `name = ...` entry cannot repeat within one table (TOML forbids it); no deletion to offer.
+  if (text === undefined || !li || req.pinReplaces) return undefined;
   const isToml = req.path === ctx.pyproject?.path;
   let start = req.start;
   let end = req.end;

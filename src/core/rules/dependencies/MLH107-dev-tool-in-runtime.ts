@@ -85,16 +85,16 @@ export const devToolInRuntime: RuleDefinition<DependencyContext> = {
   pillar: 'dependencies',
   defaultSeverity: 'warning',
   docs: {
-    detects: 'A development tool (pytest, ruff, black, mypy, jupyter, ipykernel, notebook, nbconvert, type stubs, ...) in `[project].dependencies`.',
+    detects: 'A development tool (pytest, ruff, black, mypy, jupyter, ipykernel, notebook, nbconvert, type stubs, ...) in `[project].dependencies` or Poetry\'s `[tool.poetry.dependencies]`.',
     why: 'Runtime dependencies ship with the model image. Jupyter alone pulls in a web server, Tornado and dozens of packages: a bigger image, a slower cold start and more CVEs to patch, for nothing the model uses.',
     example: '[project]\ndependencies = [\n  "pandas==2.2.3",\n  "jupyter",   # MLH107\n]',
     exampleLanguage: 'toml',
-    fix: '**Move to dev dependency group** removes it from `[project].dependencies` and adds it to `[dependency-groups].dev` (PEP 735), creating the table when needed, in one edit.',
+    fix: '**Move to dev dependency group** removes it from `[project].dependencies` and adds it to `[dependency-groups].dev` (PEP 735), creating the table when needed, in one edit. With Poetry, move it to `[tool.poetry.group.dev.dependencies]` (`poetry add --group dev`).',
   },
   check(ctx, report) {
     for (const req of ctx.allRequirements) {
       const r = parsedOf(req);
-      if (!r || req.group !== 'project.dependencies' || !isDevTool(r.normalizedName)) continue;
+      if (!r || (req.group !== 'project.dependencies' && req.group !== 'tool.poetry.dependencies') || !isDevTool(r.normalizedName)) continue;
       const edits = moveToDevGroupEdits(ctx, req);
       report({
         path: req.path,
