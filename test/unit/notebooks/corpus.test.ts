@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { DvcTracking } from '../../../src/core/dvc/trackedOutputs';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -8,7 +9,6 @@ import { parseIpynb } from '../../../src/core/notebook';
 import {
   createNotebookContext,
   createProjectImportsContext,
-  DvcTrackedPaths,
   notebookRules,
   projectImportRules,
   type NotebookContext,
@@ -55,7 +55,7 @@ test('corpus: every real notebook parses and runs through every rule without thr
     declaresDependencies: true,
     dependencyTarget: {},
     resolver: new ImportResolver(),
-    dvcTracked: new DvcTrackedPaths([]),
+    dvcTracked: DvcTracking.empty(),
     config: DEFAULT_PROJECT_CONFIG,
     textOf: () => undefined,
   };

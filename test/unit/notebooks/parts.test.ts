@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { installedPackages } from '../../../src/core/rules/notebooks/pipInstall';
 import { findGenericSecretAssignments, findProviderSecrets, keyBeforeLiteral, isSecretName, looksLikeSecretValue } from '../../../src/core/rules/notebooks/secrets';
-import { dvcFileOutputs, dvcYamlOutputs, DvcTrackedPaths } from '../../../src/core/rules/notebooks/dvcTracked';
+import { DvcTracking } from '../../../src/core/dvc/trackedOutputs';
+import { MemoryFileSystem } from '../../../src/core/fs/memoryFileSystem';
 import { MACHINE_PATH } from '../../../src/core/rules/notebooks/MLH205-absolute-path';
 import { cellLineCount } from '../../../src/core/rules/notebooks/MLH210-long-cell';
 
@@ -50,9 +51,7 @@ test('generic secrets: credential names with real-looking literals only', () => 
   assert.ok(performance.now() - t0 < 2000);
 });
 
-test('DVC tracked paths from .dvc files and dvc.yaml outs/metrics/plots', () => {
-  assert.deepEqual(dvcFileOutputs('/p/data/raw.csv.dvc', 'outs:\n- md5: abc\n  path: raw.csv\n'), ['/p/data/raw.csv']);
-  assert.deepEqual(dvcFileOutputs('/p/x.dvc', ': not yaml ['), []);
+test('DVC tracked paths from .dvc files and dvc.yaml outs/metrics/plots', async () => {
   const yaml = `stages:
   prepare:
     cmd: python prep.py
@@ -74,11 +73,12 @@ test('DVC tracked paths from .dvc files and dvc.yaml outs/metrics/plots', () => 
     plots:
     - plots/loss.csv
 `;
-  assert.deepEqual(dvcYamlOutputs('/p/dvc.yaml', yaml), ['/p/data/prepared', '/p/model.pkl', '/p/metrics.json', '/p/sub/plots/loss.csv']);
-  const tracked = new DvcTrackedPaths(['/p/data/prepared', '/p/model.pkl']);
-  assert.ok(tracked.tracks('/p/data/prepared/train.csv'));
-  assert.ok(tracked.tracks('/p/model.pkl'));
-  assert.ok(!tracked.tracks('/p/data/prepared2.csv'));
+  const files = { 'dvc.yaml': yaml, 'data/raw.csv.dvc': 'outs:\n- md5: abc\n  path: raw.csv\n', 'x.dvc': ': not yaml [' };
+  const fs = new MemoryFileSystem(files, '/p');
+  const tracked = await DvcTracking.load(fs, Object.keys(files).map((f) => `/p/${f}`));
+  for (const p of ['/p/data/raw.csv', '/p/data/prepared/train.csv', '/p/model.pkl', '/p/metrics.json', '/p/sub/plots/loss.csv', '/p/models/a.pt']) assert.ok(tracked.isTracked(p), p);
+  for (const p of ['/p/data/prepared2.csv', '/p/plots/loss.csv', '/p/models/a/b.pt', '/p/x']) assert.ok(!tracked.isTracked(p), p);
+  assert.deepEqual(tracked.sources, ['/p/dvc.yaml', '/p/data/raw.csv.dvc'], 'the broken .dvc file tracks nothing');
 });
 
 test('machine-specific paths and cell line counts', () => {

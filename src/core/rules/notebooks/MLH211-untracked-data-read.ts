@@ -50,7 +50,7 @@ export const untrackedDataRead: RuleDefinition<NotebookContext> = {
           if ((mode !== undefined && /[wax]/.test(mode)) || call.keywordArgs.includes('mode')) continue;
         }
         const candidates = [joinPath(notebookDir, path), ...(root ? [joinPath(root, path)] : [])];
-        if (tracked && candidates.some((c) => tracked.tracks(c))) continue;
+        if (tracked && candidates.some((c) => tracked.isTracked(c))) continue;
         report({
           path: ctx.path,
           cell: cell.codeIndex,

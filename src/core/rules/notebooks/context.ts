@@ -15,7 +15,7 @@ import type { PyprojectFile } from '../../pyproject/pyprojectFile';
 import { LineIndex, type Range } from '../../text/lineIndex';
 import type { DependencyContext } from '../dependencies/context';
 import type { DependencyTarget } from './addDependency';
-import { DvcTrackedPaths, readDvcTrackedPaths } from './dvcTracked';
+import { dvcTrackingOf, type DvcTracking } from '../../dvc/trackedOutputs';
 import { addModuleAliases, resolveCallee, type ModuleAliases } from './moduleAliases';
 
 /**
@@ -36,21 +36,19 @@ export interface NotebookProjectFacts {
   dependencyTarget: DependencyTarget;
   pyproject?: PyprojectFile;
   resolver: ImportResolver;
-  dvcTracked: DvcTrackedPaths;
+  dvcTracked: DvcTracking;
   config: ProjectConfig;
   /** Text of the manifests the requirements come from (for ranges of MLH111). */
   textOf(path: string): string | undefined;
 }
 
 export interface BuildNotebookProjectFactsOptions {
-  /** DVC-tracked paths from the DVC engine, when it has them; otherwise read from `*.dvc` and `dvc.yaml` here. */
-  dvcTrackedPaths?: Iterable<string>;
-  /** The workspace scan's file list, to find `*.dvc` files without walking the disk again. */
-  workspaceFiles?: readonly string[];
+  /** The workspace scan's file list: its `*.dvc` and `dvc.yaml` files say what DVC tracks (MLH211). */
+  workspaceFiles: string[];
 }
 
 /** Project facts from the dependency rules' context (the engine already builds one per project). */
-export async function buildNotebookProjectFacts(deps: DependencyContext, options: BuildNotebookProjectFactsOptions = {}): Promise<NotebookProjectFacts> {
+export async function buildNotebookProjectFacts(deps: DependencyContext, options: BuildNotebookProjectFactsOptions): Promise<NotebookProjectFacts> {
   const { project, pyproject } = deps;
   const requiresPython = pyproject?.toml.get(['project', 'requires-python']);
   const projectName = pyproject?.toml.get(['project', 'name']);
@@ -59,9 +57,7 @@ export async function buildNotebookProjectFacts(deps: DependencyContext, options
     target: pythonTargetOf(typeof requiresPython === 'string' ? requiresPython : undefined, deps.pythonVersion?.version),
     firstParty: computeFirstPartyModules(project.root, project.pythonPaths, typeof projectName === 'string' ? projectName : undefined),
   });
-  const dvcTracked = options.dvcTrackedPaths
-    ? new DvcTrackedPaths(options.dvcTrackedPaths)
-    : await readDvcTrackedPaths(deps.fs, project.root, project.dvcYamlPaths, options.workspaceFiles);
+  const dvcTracked = await dvcTrackingOf(deps.fs, options.workspaceFiles);
   const runtimeRequirementsFile = deps.requirementsFiles.find((r) => r.requirements.every((q) => q.groupKind === 'runtime'));
   const hasProjectTable = pyproject?.toml.get(['project']) !== undefined;
   return {

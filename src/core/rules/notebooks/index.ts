@@ -55,4 +55,3 @@ export { createProjectImportsContext, type CreateProjectImportsContextOptions, t
 export { addDependencyFix, type DependencyTarget } from './addDependency';
 export { clearOutputsFix } from './clearOutputsFix';
 export { filterCellSuppressions } from './cellSuppressions';
-export { DvcTrackedPaths, readDvcTrackedPaths, dvcFileOutputs, dvcYamlOutputs } from './dvcTracked';

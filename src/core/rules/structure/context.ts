@@ -5,7 +5,7 @@ import { basename, dirname, isInside, joinPath, relativePath } from '../../fs/pa
 import { projectForFile, type PythonProject, type WorkspaceScan } from '../../project/discovery';
 import type { PyprojectFile } from '../../pyproject/pyprojectFile';
 import { LineIndex, ZERO_RANGE, type Range } from '../../text/lineIndex';
-import { DvcTracking } from './dvcTracking';
+import { dvcTrackingOf, type DvcTracking } from '../../dvc/trackedOutputs';
 import { GitIgnore } from './gitIgnore';
 
 /** Where a project-level finding is shown. */
@@ -83,7 +83,7 @@ export function createStructureContext(opts: CreateStructureContextOptions): Str
     lineIndexOf,
     gitIgnore: () => (gitIgnore ??= GitIgnore.load(fs, project.root, opts.workspaceRoot)),
     // DVC files anywhere in the workspace may track this project's data (a root dvc.yaml often does).
-    dvcTracking: () => dvcTrackingOf(fs, scan),
+    dvcTracking: () => dvcTrackingOf(fs, scan.files),
   };
 }
 
@@ -156,16 +156,4 @@ export function packageDirs(root: string, files: string[]): string[] {
     out.push(dirname(f));
   }
   return out.sort();
-}
-
-/**
- * What DVC tracks depends only on the workspace's DVC files: read them once per scan, not once per
- * project (a monorepo with 40 projects and 60 dvc.yaml would otherwise parse 2,400 YAML files).
- */
-const dvcTrackingByScan = new WeakMap<WorkspaceScan, Promise<DvcTracking>>();
-
-function dvcTrackingOf(fs: FileSystem, scan: WorkspaceScan): Promise<DvcTracking> {
-  let tracking = dvcTrackingByScan.get(scan);
-  if (!tracking) dvcTrackingByScan.set(scan, (tracking = DvcTracking.load(fs, scan.files)));
-  return tracking;
 }

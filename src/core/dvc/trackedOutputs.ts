@@ -1,14 +1,15 @@
 import { parse as parseYaml } from 'yaml';
-import type { FileSystem } from '../../fs/fileSystem';
-import { readTextFile } from '../../fs/fileSystem';
-import { basename, dirname, isInside, joinPath } from '../../fs/paths';
+import type { FileSystem } from '../fs/fileSystem';
+import { readTextFile } from '../fs/fileSystem';
+import { basename, dirname, isInside, joinPath } from '../fs/paths';
 
 /**
  * Which paths DVC versions: the `outs` of `*.dvc` files and the `outs`/`metrics`/`plots` of
  * `dvc.yaml` stages. A directory output covers everything below it.
  *
- * This reads only what MLH405 needs (output paths), with its own tolerant YAML read: a broken
- * `dvc.yaml` is the DVC rules' business (MLH301), here it simply tracks nothing.
+ * One reader for every rule that asks "does DVC version this path?" (MLH211 for notebook reads,
+ * MLH405 for data folders). It reads only output paths, with a tolerant YAML read: a broken
+ * `dvc.yaml` is the DVC rules' business (MLH301); here it simply tracks nothing.
  */
 export class DvcTracking {
   private constructor(
@@ -65,6 +66,10 @@ export class DvcTracking {
     return new DvcTracking(outputs, patterns, sources);
   }
 
+  static empty(): DvcTracking {
+    return new DvcTracking([], [], []);
+  }
+
   get isEmpty(): boolean {
     return this.outputs.length === 0 && this.patterns.length === 0;
   }
@@ -100,4 +105,16 @@ function interpolatedPattern(path: string): RegExp {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * What DVC tracks depends only on the workspace's DVC files: read them once per file list (one per
+ * workspace scan), not once per project or notebook.
+ */
+const trackingByFiles = new WeakMap<readonly string[], Promise<DvcTracking>>();
+
+export function dvcTrackingOf(fs: FileSystem, workspaceFiles: string[]): Promise<DvcTracking> {
+  let tracking = trackingByFiles.get(workspaceFiles);
+  if (!tracking) trackingByFiles.set(workspaceFiles, (tracking = DvcTracking.load(fs, workspaceFiles)));
+  return tracking;
 }
