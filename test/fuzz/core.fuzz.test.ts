@@ -62,6 +62,8 @@ test(`core survives mutated inputs (seed ${config.seed}, ${config.runs} runs, â‰
     { seed: config.seed, numRuns: config.runs, interruptAfterTimeLimit: config.seconds * 1000, markInterruptAsFailure: false },
   );
   console.log(`fuzz: ${inputs} inputs, ${findings} findings, slowest input ${slowest.toFixed(0)} ms${result.interrupted ? ' (stopped at the time limit)' : ''}`);
+  // A time limit must not turn the suite into a handful of inputs: a slow run is a failure, not a pass.
+  assert.ok(inputs >= Math.min(config.runs, 30), `only ${inputs} inputs ran before the time limit`);
   if (distinct.size) assert.fail(`${distinct.size} kinds of problem:\n${[...distinct.values()].map((v) => `- ${v}`).join('\n')}`);
   if (result.failed) {
     const error = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);

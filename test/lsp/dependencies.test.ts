@@ -108,7 +108,7 @@ test('garbage input: broken TOML, a binary pyproject.toml, and the server keeps 
   const binDiags = await client.waitFor(() => client.diagnostics.get(fileUri(bin))?.length ? client.diagnostics.get(fileUri(bin)) : undefined);
   assert.equal(binDiags[0]!.code, 'MLH114');
   const pong = await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } });
-  assert.ok(Array.isArray(pong));
+  assert.deepEqual(pong, [], 'the server answers (no fix at the file start)');
 });
 
 test('a 50 MB requirements file opened in the editor gets one clear MLH114, and the server keeps answering', async () => {
@@ -118,14 +118,13 @@ test('a 50 MB requirements file opened in the editor gets one clear MLH114, and 
   const text = 'numpy==1.26.4\n'.repeat(Math.ceil((50 * 1024 * 1024) / 14));
   writeFileSync(file, text);
   const uri = fileUri(file);
-  const started = Date.now();
   client.open(uri, text);
-  const diags = await client.waitFor(() => client.diagnostics.get(uri)?.length ? client.diagnostics.get(uri) : undefined, 30_000);
+  // The size check answers without parsing: well within 10 s even for 50 MB over stdio.
+  const diags = await client.waitFor(() => client.diagnostics.get(uri)?.length ? client.diagnostics.get(uri) : undefined, 10_000);
   assert.deepEqual(diags.map(code), ['MLH114']);
   assert.match(String(diags[0]!.message), /MB, over the size ML Hygiene parses/);
-  assert.ok(Date.now() - started < 30_000);
   const pong = await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } });
-  assert.ok(Array.isArray(pong));
+  assert.deepEqual(pong, [], 'the server answers (no fix at the file start)');
   client.close(uri);
 });
 

@@ -96,7 +96,8 @@ test('a failed check carries its fix as a WorkspaceEdit, plus where to open it a
   const project = (await requestReadiness(fileUri(pyproject))).projects[0]!;
   const pythonVersion = check(project, 'python-version');
   assert.equal(pythonVersion.passed, false);
-  assert.deepEqual(pythonVersion.docs, { code: 'MLH108', href: pythonVersion.docs?.href });
+  assert.equal(pythonVersion.docs?.code, 'MLH108');
+  assert.match(pythonVersion.docs!.href, /\/docs\/rules\/MLH108\.md$/);
   assert.equal(pythonVersion.open?.uri, fileUri(pyproject));
   assert.ok(pythonVersion.open?.range, 'the open target has the finding\'s range');
   const fix = pythonVersion.fix;

@@ -229,8 +229,8 @@ interface GenProject {
 }
 
 /**
- * `knownBugs: false` leaves out the shapes that still fail (see the todo tests at the end): a folder
- * named like the module, a file where a package folder goes, a module with a byte-order mark.
+ * `knownBugs: true` includes the shapes that once failed (a folder named like the module, a file
+ * where a package folder goes, a module with a byte-order mark); see the regression repros at the end.
  */
 const projectArb = (knownBugs: boolean): fc.Arbitrary<GenProject> => fc.record({
   layout: fc.constantFrom('src-pkg' as const, 'src-no-init' as const, 'flat' as const, 'none' as const),
@@ -576,13 +576,15 @@ export const KNOWN_BUG = {
 test('repro: a folder named like the module is not a place to create the module', async () => {
   const fs = new MemoryFileSystem({ '/proj/nb.ipynb': ONE_CELL, '/proj/src/pkg/__init__.py': '', '/proj/src/pkg/steps.py/keep.txt': 'mine\n' });
   const plan = await planExtraction(fs, { notebookPath: '/proj/nb.ipynb', codeCellIndex: 0, modulePath: '/proj/src/pkg/steps.py', functionName: 'step', projectRoot: '/proj' });
-  if (plan.ok) for (const op of plan.edit.operations) if (op.kind === 'create') assert.equal(await fs.lstat(op.path), undefined, `create targets the existing ${op.path}`);
+  assert.equal(plan.ok, false, 'a folder at the module path is refused');
+  assert.match((plan as { reason: string }).reason, /src\/pkg\/steps\.py exists and is not a file/);
 });
 
 test('repro: a file where the package folder would go', async () => {
   const fs = new MemoryFileSystem({ '/proj/nb.ipynb': ONE_CELL, '/proj/src/pkg': 'a file, not a package\n' });
   const plan = await planExtraction(fs, { notebookPath: '/proj/nb.ipynb', codeCellIndex: 0, modulePath: '/proj/src/pkg/steps.py', functionName: 'step', projectRoot: '/proj' });
-  if (plan.ok) for (const op of plan.edit.operations) if (op.kind === 'create') assert.notEqual((await fs.lstat(dirname(op.path)))?.kind, 'file', `create of ${op.path} below a file`);
+  assert.equal(plan.ok, false, 'a file where the package folder goes is refused');
+  assert.match((plan as { reason: string }).reason, /src\/pkg exists and is not a folder/);
   const dir = diskProject({ 'pyproject.toml': '[project]\nname = "pkg"\n', 'nb.ipynb': ONE_CELL, 'src/pkg': 'a file, not a package\n' });
   try {
     const r = await runCli(`${dir}/nb.ipynb`, `${dir}/src/pkg/steps.py`);
@@ -598,7 +600,7 @@ test('repro: appending to a module that starts with a byte-order mark keeps its 
     const r = await runCli(`${dir}/nb.ipynb`, `${dir}/src/pkg/steps.py`);
     assert.equal(r.code, 0, r.err);
     const module = readFileSync(`${dir}/src/pkg/steps.py`, 'utf8');
-    // Today: "\uFEFFimport o\nimport math\n\n\ndef step() -> None: ...\ns".
+    // Before the fix: "\uFEFFimport o\nimport math\n\n\ndef step() -> None: ...\ns".
     assert.ok(module.startsWith(`${BOM}import os\n`), `the first line was split: ${JSON.stringify(module.slice(0, 40))}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

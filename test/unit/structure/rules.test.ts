@@ -148,9 +148,9 @@ test('project findings go to the most relevant file when there is no pyproject.t
   assert.deepEqual(f!.range.start, { line: 0, character: 0 });
 });
 
-// `severity` only accepts codes the registry knows: until registry.ts lists structureRules this is a todo, then a test.
-const structureRulesRegistered = isKnownRuleCode('MLH401');
-test('severity from [tool.ml-hygiene] applies to structure rules, and ignore turns them off', { todo: structureRulesRegistered ? false : 'registry.ts does not list structureRules yet' }, async () => {
+test('severity from [tool.ml-hygiene] applies to structure rules, and ignore turns them off', async () => {
+  // `severity` only accepts codes the registry knows.
+  assert.ok(isKnownRuleCode('MLH401'), 'the registry lists the structure rules');
   const files = { 'pyproject.toml': PYPROJECT + '\n[tool.ml-hygiene]\nseverity = { MLH401 = "error" }\nignore = ["MLH407"]\n' };
   const { findings } = await checkWorkspace(new MemoryFileSystem(files, '/w'), '/w');
   assert.equal(findings.find((f) => f.code === 'MLH401')?.severity, 'error');
