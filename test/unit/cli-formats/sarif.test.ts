@@ -7,7 +7,6 @@ import addFormats from 'ajv-formats';
 import type { Finding } from '../../../src/core/diagnostics';
 import { allRules } from '../../../src/core/rules/registry';
 import { ruleDocsHref } from '../../../src/core/rules/rule';
-import { structureRules } from '../../../src/core/rules/structure';
 import { relativeUri, sarifRegion, toSarif, type SarifLog } from '../../../src/cli/sarif';
 import { checkFixture, REPO_ROOT } from '../readiness/workspace';
 import { notebookRangeMapper } from '../../../src/core/notebook/fileRanges';
@@ -46,7 +45,7 @@ test('the schema validator is real: it rejects a log GitHub would reject', () =>
 test('check --format sarif on a real project validates against the SARIF 2.1.0 schema and carries what GitHub needs', async () => {
   const { findings, engine } = await checkFixture('bare-notebook');
   assert.ok(findings.length >= 5);
-  const rules = [...allRules(), ...structureRules.filter((r) => !allRules().some((a) => a.code === r.code))];
+  const rules = allRules();
   const notebookRange = await notebookRangeMapper(engine.fs, findings);
   const log = toSarif(findings, { srcRoot: '/ws', rules, toolVersion: '0.1.0', notebookRange });
   assertValidSarif(log);
@@ -102,7 +101,8 @@ test('notebook findings: mapped to .ipynb lines through the mapper, else line 1 
   assert.deepEqual(r0.locations[0]!.physicalLocation.region, { startLine: 1 });
   assert.equal(r0.message.text, 'Absolute path. (code cell 3, line 2)');
   assert.deepEqual(r0.properties, { cell: 2 });
-  // Unknown to the registry (the notebook rules are not listed yet): the log still names and links the rule.
+  // The rule comes from the registry: the log names it and links its docs page.
+  assert.equal(unmapped.runs[0]!.tool.driver.rules[r0.ruleIndex]!.name, 'absolute-path');
   assert.equal(unmapped.runs[0]!.tool.driver.rules[r0.ruleIndex]!.helpUri, ruleDocsHref('MLH205'));
 
   const seen: Finding[] = [];

@@ -2,12 +2,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Finding } from '../../../src/core/diagnostics';
 import { Engine } from '../../../src/core/engine';
-import { readTextFile, type FileSystem } from '../../../src/core/fs/fileSystem';
+import type { FileSystem } from '../../../src/core/fs/fileSystem';
 import { MemoryFileSystem } from '../../../src/core/fs/memoryFileSystem';
 import type { WorkspaceScan } from '../../../src/core/project/discovery';
-import { parsePyproject, type PyprojectFile } from '../../../src/core/pyproject/pyprojectFile';
-import { computeReadiness, type ReadinessReport } from '../../../src/core/readiness';
-import { createStructureContext, structureRules } from '../../../src/core/rules/structure';
+import type { ReadinessReport } from '../../../src/core/readiness';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const FIXTURE_PROJECTS = path.join(REPO_ROOT, 'test/fixtures/projects');
@@ -39,32 +37,12 @@ export interface CheckedWorkspace {
   reports: ReadinessReport[];
 }
 
-async function pyprojectOf(fs: FileSystem, path: string | undefined): Promise<PyprojectFile | undefined> {
-  if (!path) return undefined;
-  const r = await readTextFile(fs, path);
-  return r.ok ? parsePyproject(path, r.text) : undefined;
-}
-
-/**
- * Every finding the real Engine produces, plus the structure rules, then the readiness of each
- * project. As other areas' rules are wired into the Engine they show up here by themselves; once the
- * structure rules are wired too, their findings are not counted twice.
- */
+/** Every finding the real Engine produces, and the readiness of each project, as the CLI computes them. */
 export async function checkWorkspace(fs: FileSystem, workspaceRoot: string): Promise<CheckedWorkspace> {
   const engine = new Engine({ fs, workspaceRoot, trusted: false });
   const findings = await engine.checkWorkspace();
   const scan = await engine.scan();
-  const key = (f: Finding) => `${f.path}\0${f.cell ?? ''}\0${f.code}\0${f.range.start.line}:${f.range.start.character}\0${f.message}`;
-  const seen = new Set(findings.map(key));
-  for (const project of scan.projects) {
-    const pyproject = await pyprojectOf(fs, project.pyprojectPath);
-    const config = engine.configFor(pyproject);
-    const ctx = createStructureContext({ fs, workspaceRoot, scan, project, config, ...(pyproject ? { pyproject } : {}) });
-    for (const f of await engine.runRules(structureRules, ctx, config, ctx.textOf)) {
-      if (!seen.has(key(f))) findings.push(f), seen.add(key(f));
-    }
-  }
-  return { engine, scan, findings, reports: scan.projects.map((p) => computeReadiness(p, findings, scan)) };
+  return { engine, scan, findings, reports: await engine.readiness() };
 }
 
 export async function checkFixture(name: string, fromDir = path.join(FIXTURE_PROJECTS, name)): Promise<CheckedWorkspace> {
