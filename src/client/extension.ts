@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { Notifications, Requests, type InitializationOptions, type PinAllParams, type PinAllResult, type PipelineTreeNode } from '../protocol/protocol';
+import { Notifications, Requests, SERVER_ID, type InitializationOptions, type PinAllParams, type PinAllResult, type PipelineTreeNode } from '../protocol/protocol';
 import { openEntryFile, PipelineTreeProvider, revealInDvcYaml, runStage } from './pipelineTree';
 import { extractCell, type ExtractCommandArgs } from './extract';
 import { createReadiness, type ReadinessApi } from './readiness';
@@ -42,7 +42,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
     initializationOptions,
     diagnosticCollectionName: 'ml-hygiene',
   };
-  client = new LanguageClient('mlHygiene', 'ML Hygiene', serverOptions, clientOptions);
+  client = new LanguageClient(SERVER_ID, 'ML Hygiene', serverOptions, clientOptions);
   const ready = client.start();
   const pipeline = new PipelineTreeProvider(client, ready);
   const pipelineView = vscode.window.createTreeView('mlHygiene.pipeline', { treeDataProvider: pipeline, showCollapseAll: true });

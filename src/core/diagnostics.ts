@@ -44,4 +44,3 @@ export interface Finding {
   unnecessary?: boolean;
 }
 
-export const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };

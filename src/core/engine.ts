@@ -172,8 +172,8 @@ export class Engine {
     return filterSuppressed(findings, textOf);
   }
 
-  async checkDependencies(project: PythonProject): Promise<Finding[]> {
-    const ctx = await this.dependencyContext(project);
+  async checkDependencies(project: PythonProject, known?: DependencyContext): Promise<Finding[]> {
+    const ctx = known ?? (await this.dependencyContext(project));
     const findings = await this.runRules(dependencyRules, ctx, ctx.config, ctx.textOf);
     if (ctx.pyproject) findings.push(...configProblems(ctx));
     return findings;
@@ -288,7 +288,10 @@ export class Engine {
     const scan = await this.scan();
     const findings: Finding[] = [];
     for (const project of scan.projects) {
-      findings.push(...(await this.checkDependencies(project)));
+      // One dependency context per project serves its MLH1xx rules and its notebooks' facts.
+      const deps = await this.dependencyContext(project);
+      if (!this.factsCache.has(project.root)) this.factsCache.set(project.root, buildNotebookProjectFacts(deps, { workspaceFiles: scan.files }));
+      findings.push(...(await this.checkDependencies(project, deps)));
       findings.push(...(await this.checkStructure(project)));
       for (const dvcYaml of project.dvcYamlPaths) findings.push(...(await this.checkDvc(dvcYaml)).findings);
       const notebooks: NotebookContext[] = [];

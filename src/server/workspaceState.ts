@@ -94,7 +94,7 @@ export class WorkspaceState {
   }
 
   /** Saves dirty hash caches a little later, so a burst of checks writes once. */
-  scheduleHashCacheSave(_engine: Engine): void {
+  scheduleHashCacheSave(): void {
     if (!this.storagePath || this.saveTimer) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;

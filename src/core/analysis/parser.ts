@@ -21,7 +21,6 @@ import TreeSitter = require('web-tree-sitter');
 const { Language, Parser } = TreeSitter;
 type Tree = TreeSitter.Tree;
 export type SyntaxNode = TreeSitter.Node;
-export type SyntaxTree = TreeSitter.Tree;
 
 export interface PythonParserOptions {
   /** Path to, or bytes of, `web-tree-sitter.wasm`. Default: next to the bundle, else the npm package. */

@@ -18,11 +18,6 @@ export interface InterpolationHit {
   error?: string;
 }
 
-export function hasInterpolation(s: string): boolean {
-  INTERPOLATION_RE.lastIndex = 0;
-  return INTERPOLATION_RE.test(s);
-}
-
 /** Splits `a.b[0].c` / `a.b.0` into keys. */
 export function parseExpression(inner: string): string[] | undefined {
   const expr = inner.trim();

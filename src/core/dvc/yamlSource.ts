@@ -130,7 +130,3 @@ export function nodeRange(li: LineIndex, node: Node | null | undefined, fallback
   return li.rangeOf(r[0], r[1]);
 }
 
-export function nodeOffsets(node: Node | null | undefined): [number, number] | undefined {
-  const r = node?.range;
-  return r ? [r[0], r[1]] : undefined;
-}

@@ -55,13 +55,13 @@ export async function readLockfile(fs: FileSystem, path: string): Promise<LockRe
     parsed = { ok: false, message: `could not parse: ${String((e as Error)?.message ?? e)}` };
   }
   if (!parsed.ok) {
-    const failure: LockReadResult = { ok: false, path, kind, message: parsed.message };
+    const failure: LockReadResult = { ok: false, path, kind, message: parsed.message, text: read.text };
     if (parsed.line !== undefined) failure.line = parsed.line;
     if (parsed.column !== undefined) failure.column = parsed.column;
     return failure;
   }
   const lock: Lockfile = { kind, path, packages: parsed.packages, lockCommand: parsed.lockCommand };
-  return { ok: true, lock };
+  return { ok: true, lock, text: read.text };
 }
 
 /** Parses lock text of a known kind; for callers that already hold the text (an open editor buffer). */

@@ -22,9 +22,10 @@ export interface Lockfile {
   lockCommand: string;
 }
 
+/** `text` is the file's content when it could be read as text, so callers need not read it again. */
 export type LockReadResult =
-  | { ok: true; lock: Lockfile }
-  | { ok: false; path: string; kind: LockKind; message: string; line?: number; column?: number };
+  | { ok: true; lock: Lockfile; text: string }
+  | { ok: false; path: string; kind: LockKind; message: string; line?: number; column?: number; text?: string };
 
 /** What a format reader returns before readLockfile adds the path. */
 export type LockParseResult =

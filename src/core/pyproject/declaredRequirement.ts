@@ -24,6 +24,3 @@ export interface DeclaredRequirement {
   pinReplaces?: { start: number; end: number };
 }
 
-export function requirementSpan(req: DeclaredRequirement, span: { start: number; end: number }): [number, number] {
-  return [req.toFileOffset(span.start), req.toFileOffset(span.end)];
-}

@@ -18,6 +18,3 @@ export function isKnownRuleCode(code: string): boolean {
   return known.has(code);
 }
 
-export function ruleByCode(code: string): RuleMeta | undefined {
-  return allRules().find((r) => r.code === code);
-}

@@ -73,9 +73,4 @@ export class LineIndex {
   }
 }
 
-export function rangeContains(outer: Range, inner: Range): boolean {
-  const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character <= b.character);
-  return before(outer.start, inner.start) && before(inner.end, outer.end);
-}
-
 export const ZERO_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };

@@ -5,7 +5,6 @@ import { parseTOML, getStaticTOMLValue, type AST } from 'toml-eslint-parser';
  * on every key and value (smol-toml, faster, is used for lockfiles where no ranges are needed).
  * Lookups go through the AST, so every diagnostic range comes from the parser, not from searching text.
  */
-export type TomlNode = AST.TOMLContentNode | AST.TOMLTable | AST.TOMLKeyValue;
 
 export interface TomlSyntaxError {
   message: string;

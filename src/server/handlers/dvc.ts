@@ -2,7 +2,7 @@ import { basename, dirname, joinPath } from '../../core/fs/paths';
 import { buildPipelineTree, type PipelineTreeItem } from '../../core/dvc/tree';
 import type { HashProgress } from '../../core/dvc/hashing';
 import type { PipelineTreeNode, PipelineTreeResult } from '../../protocol/protocol';
-import { pathToUri, toDiagnostic, uriToPath } from '../convert';
+import { toDiagnostic, uriToPath } from '../convert';
 import type { WorkspaceState } from '../workspaceState';
 import { publish } from './diagnostics';
 
@@ -55,7 +55,7 @@ export async function refreshDvcDiagnostics(state: WorkspaceState, path: string)
   const reporter = progressReporter(state);
   try {
     const { findings } = await engine.checkDvc(dvcYaml, undefined, reporter.onProgress);
-    state.scheduleHashCacheSave(engine);
+    state.scheduleHashCacheSave();
     for (const p of [dvcYaml, lockPath]) {
       const doc = openUris.get(p);
       if (!doc) continue;
@@ -103,9 +103,8 @@ export async function pipelineTree(state: WorkspaceState): Promise<PipelineTreeR
     } finally {
       reporter.done();
     }
-    state.scheduleHashCacheSave(engine);
+    state.scheduleHashCacheSave();
   }
   return { roots };
 }
 
-export { pathToUri };

@@ -131,18 +131,16 @@ export async function buildDependencyContext(opts: BuildDependencyContextOptions
     const result = await readLockfile(fs, lockPath);
     let stale: StaleFinding[] = [];
     if (!result.ok) {
-      const lockRead = await readTextFile(fs, lockPath);
       unreadable.push({
         path: lockPath,
         reason: 'invalid-lockfile',
         message: `${basename(lockPath)} cannot be read: ${result.message}`,
         ...(result.line !== undefined ? { line: result.line } : {}),
         ...(result.column !== undefined ? { column: result.column } : {}),
-        ...(lockRead.ok ? { text: lockRead.text } : {}),
+        ...(result.text !== undefined ? { text: result.text } : {}),
       });
     } else if (pyproject?.toml.data && result.lock.kind !== 'requirements') {
-      const lockRead = await readTextFile(fs, lockPath);
-      const lockText = lockRead.ok ? lockRead.text : '';
+      const lockText = result.text;
       const declared = pyproject.requirements
         .filter((r) => r.parsed.ok && r.groupKind !== 'build')
         .map((r) => {

@@ -154,23 +154,10 @@ export async function createNotebookContext(input: NotebookInput | { path: strin
 
 /**
  * A keystroke changes one cell: the other 999 of a big notebook keep their source, so their
- * analysis is reused. Keyed by source text (analysis depends on nothing else); bounded LRU.
+ * analysis is reused. Keyed by source text (analysis depends on nothing else).
  */
-const analysisCache = new Map<string, CellAnalysis>();
 const ANALYSIS_CACHE_SIZE = 20_000;
-
-export function analyzeCellCached(source: string): CellAnalysis {
-  const hit = analysisCache.get(source);
-  if (hit) {
-    analysisCache.delete(source);
-    analysisCache.set(source, hit);
-    return hit;
-  }
-  const analysis = analyzeCell(source);
-  analysisCache.set(source, analysis);
-  if (analysisCache.size > ANALYSIS_CACHE_SIZE) analysisCache.delete(analysisCache.keys().next().value as string);
-  return analysis;
-}
+export const analyzeCellCached: (source: string) => CellAnalysis = memoizeByText(analyzeCell, ANALYSIS_CACHE_SIZE);
 
 /** Line indexes of unchanged cells are reused too (a LineIndex is immutable). */
 const lineIndexCached = memoizeByText((source: string) => new LineIndex(source), ANALYSIS_CACHE_SIZE);

@@ -1,3 +1,4 @@
+import { memoizeByText } from '../../text/memo';
 import { initPythonParser, parsePython, type SyntaxNode } from '../../analysis/parser';
 
 /**
@@ -40,8 +41,13 @@ export async function ensurePythonParser(): Promise<void> {
   await initPythonParser();
 }
 
-/** Parses once and collects imports, calls and string literals. Call `ensurePythonParser()` first. */
-export function pythonFacts(source: string): PythonFacts {
+/**
+ * Parses once and collects imports, calls and string literals. Call `ensurePythonParser()` first.
+ * Memoized by source: MLH404 and MLH408 ask about the same files on every project check.
+ */
+export const pythonFacts = memoizeByText(collectPythonFacts, 2000);
+
+function collectPythonFacts(source: string): PythonFacts {
   const tree = parsePython(source);
   try {
     const facts: PythonFacts = { imports: [], calls: [], strings: [] };
