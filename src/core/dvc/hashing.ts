@@ -3,7 +3,7 @@ import type { FileStat, FileSystem } from '../fs/fileSystem';
 import { isInside, joinPath, normalizePath, relativePath } from '../fs/paths';
 import { DvcIgnore } from './dvcIgnore';
 import type { HashCache } from './hashCache';
-import { compareCodePoints, pythonJsonDumps } from './pythonJson';
+import { compareCodePoints, pythonJsonDumps } from '../python/pythonJson';
 
 /**
  * DVC-compatible hashing (dvc-data `hashfile/hash.py` and `tree.py`):

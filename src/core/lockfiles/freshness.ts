@@ -2,7 +2,7 @@ import { createHash, getHashes } from 'node:crypto';
 import { normalizeName } from '../python/pep503';
 import { isValidSpecifier, normalizeVersion, parseSpecifierSet, satisfies } from '../python/pep440';
 import { parseRequirement } from '../python/pep508';
-import { pythonJsonDumps } from './pythonJson';
+import { pythonJsonDumps } from '../python/pythonJson';
 import { asArray, asString, isTable, parseTomlSafely } from './toml';
 import type { Lockfile } from './types';
 

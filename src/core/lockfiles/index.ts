@@ -14,7 +14,7 @@ import { parseUvLock } from './uvLock';
 
 export type { LockKind, LockedPackage, LockReadResult, Lockfile } from './types';
 export { checkLockFreshness, pdmContentHash, poetryContentHash, type DeclaredRequirement, type StaleFinding } from './freshness';
-export { pythonJsonDumps } from './pythonJson';
+export { pythonJsonDumps } from '../python/pythonJson';
 
 const PYLOCK_NAME = /^pylock\.([^.]+\.)?toml$/;
 const REQUIREMENTS_NAME = /^requirements.*\.txt$/i;

@@ -5,7 +5,7 @@ import { MemoryFileSystem } from '../../../src/core/fs/memoryFileSystem';
 import type { FileSystem } from '../../../src/core/fs/fileSystem';
 import { DvcHasher, directoryHashFromEntries, isTextBlock, md5Hex, HashAbortedError } from '../../../src/core/dvc/hashing';
 import { HashCache } from '../../../src/core/dvc/hashCache';
-import { pythonJsonDumps } from '../../../src/core/dvc/pythonJson';
+import { pythonJsonDumps } from '../../../src/core/python/pythonJson';
 import { pyFloatRepr } from '../../../src/core/dvc/pyValue';
 
 const enc = (s: string) => new TextEncoder().encode(s);

@@ -2,6 +2,7 @@
  * A byte-exact port of Python's `json.dumps(value, sort_keys=...)` with its defaults
  * (`ensure_ascii=True`, separators `", "` and `": "`, `allow_nan=True`). Poetry, PDM and DVC hash
  * these exact bytes, so any difference from Python (key order, escapes, float text) changes the hash.
+ * The one port in the project: lockfile freshness and DVC directory hashes both use it.
  *
  * Numbers: JavaScript cannot tell TOML's `1` from `1.0` once parsed, so an integral `number` is
  * written as a Python int (what smol-toml's default parse of an integer gives) and a `bigint` always
@@ -20,7 +21,7 @@ export function pythonJsonDumps(value: unknown, options: PythonJsonOptions = {})
 }
 
 /** Python compares `str` keys by code point; JavaScript's default sort compares UTF-16 code units. */
-function compareCodePoints(a: string, b: string): number {
+export function compareCodePoints(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a.codePointAt(i)!;
