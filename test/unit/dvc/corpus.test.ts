@@ -6,9 +6,10 @@ import { createDvcContext } from '../../../src/core/rules/dvc/index';
 import { MLH301 } from '../../../src/core/rules/dvc/MLH301-dvc-schema';
 import { formatStatusJson } from '../../../src/core/dvc/status';
 import { buildPipelineTree } from '../../../src/core/dvc/tree';
+import { CORPUS_ROOT } from '../../helpers/corpus';
 
 /** Real DVC projects and DVC's own schema examples; skipped when the shared corpus is absent. */
-const CORPUS = '/work/shared/corpus/dvc';
+const CORPUS = `${CORPUS_ROOT}/dvc`;
 const skip = !existsSync(CORPUS);
 
 test('real DVC projects: status runs, data outs are "deleted", metrics.json matches dvc.lock', { skip }, async () => {

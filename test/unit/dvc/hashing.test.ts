@@ -7,6 +7,7 @@ import { DvcHasher, directoryHashFromEntries, isTextBlock, md5Hex, HashAbortedEr
 import { HashCache } from '../../../src/core/dvc/hashCache';
 import { pythonJsonDumps } from '../../../src/core/python/pythonJson';
 import { pyFloatRepr } from '../../../src/core/dvc/pyValue';
+import { CORPUS_ROOT } from '../../helpers/corpus';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -176,7 +177,7 @@ test('cancellation via AbortSignal and progress callback', async () => {
   assert.deepEqual(seen, [1 << 20]);
 });
 
-const DEMO = '/work/shared/corpus/dvc/iterative+vscode-dvc-demo';
+const DEMO = `${CORPUS_ROOT}/dvc/iterative+vscode-dvc-demo`;
 test('real DVC: vscode-dvc-demo training/metrics.json hashes as dvc.lock records', { skip: !existsSync(DEMO) }, async () => {
   const data = readFileSync(`${DEMO}/training/metrics.json`);
   const fs = new MemoryFileSystem({ 'training/metrics.json': new Uint8Array(data) }, '/ws');

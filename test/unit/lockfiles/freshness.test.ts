@@ -16,6 +16,7 @@ import {
   type Lockfile,
 } from '../../../src/core/lockfiles';
 import { parseRequirement } from '../../../src/core/python/pep508';
+import { CORPUS_ROOT } from '../../helpers/corpus';
 
 type Table = Record<string, any>;
 
@@ -258,7 +259,7 @@ test('broken lock text never throws and never alarms', async () => {
   assert.deepEqual(checkLockFreshness(poetry, poetryLockText('00'), { tool: { poetry: { dependencies: { python: '^3.10', released: new Date(0) } } } } as Table, []), []);
 });
 
-const CORPUS = '/work/shared/corpus/python-projects';
+const CORPUS = `${CORPUS_ROOT}/python-projects`;
 const corpusProjects = existsSync(CORPUS) ? readdirSync(CORPUS).sort() : [];
 
 test('corpus: hashes reproduce, uv locks are fresh, and edits make every lock stale', { skip: !corpusProjects.length && 'corpus absent' }, async () => {

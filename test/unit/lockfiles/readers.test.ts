@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { DiskFileSystem } from '../../../src/core/fs/diskFileSystem';
 import { MemoryFileSystem } from '../../../src/core/fs/memoryFileSystem';
 import { findLockfile, lockedVersionFor, readLockfile } from '../../../src/core/lockfiles';
+import { CORPUS_ROOT } from '../../helpers/corpus';
 
 const UV_LOCK = `version = 1
 revision = 3
@@ -271,7 +272,7 @@ test('findLockfile: a fully pinned requirements file counts, a loose one does no
   assert.equal(await findLockfile(fs, '/p', '/'), undefined);
 });
 
-const CORPUS = '/work/shared/corpus/python-projects';
+const CORPUS = `${CORPUS_ROOT}/python-projects`;
 test('corpus: every real lock reads, and split entries resolve to one public version', { skip: !existsSync(CORPUS) && 'corpus absent' }, async () => {
   const fs = new DiskFileSystem();
   const expectedKinds: Record<string, string> = {

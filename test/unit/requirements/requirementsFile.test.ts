@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { isFullyPinned, parseRequirementsFile, type RequirementsLine } from '../../../src/core/requirements';
+import { CORPUS_ROOT } from '../../helpers/corpus';
 
 function at(text: string, line: { start: number; end: number }): string {
   return text.slice(line.start, line.end);
@@ -173,7 +174,7 @@ test('linear time on a 50 MB hashed lock', () => {
   assert.ok(fullRun.ms < halfRun.ms * 4, 'doubling the input should not much more than double the time');
 });
 
-const RUFF_EXPORT = '/work/shared/corpus/python-projects/astral-sh+ruff-vscode/requirements.txt';
+const RUFF_EXPORT = `${CORPUS_ROOT}/python-projects/astral-sh+ruff-vscode/requirements.txt`;
 test('corpus: uv export of ruff-vscode parses cleanly and is a lock', { skip: !existsSync(RUFF_EXPORT) && 'corpus absent' }, () => {
   const text = readFileSync(RUFF_EXPORT, 'utf8');
   const file = parseRequirementsFile(text);
