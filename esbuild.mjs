@@ -30,6 +30,9 @@ const entries = [
   { entryPoints: ['src/client/extension.ts'], outfile: 'dist/extension.js' },
   { entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['src/cli/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // Notebook cell analysis's worker threads: the server and the CLI start them from next to themselves
+  // (src/adapters/cellAnalysisPool.ts), beside the tree-sitter wasm files, and the .vsix ships them.
+  { entryPoints: ['src/adapters/cellAnalysisWorker.ts'], outfile: 'dist/cellAnalysisWorker.js' },
 ];
 
 function copyRuntimeAssets() {

@@ -23,6 +23,7 @@ import {
   type NotebookProjectFacts,
 } from './rules/notebooks';
 import type { HashProgress } from './dvc/hashing';
+import type { CellAnalyzerPool } from './analysis/analyzerPool';
 import { isKnownRuleCode } from './rules/registry';
 import { createStructureContext, structureRules } from './rules/structure';
 import { computeReadiness, type ReadinessReport } from './readiness';
@@ -38,6 +39,8 @@ export interface EngineOptions {
   /** In an untrusted workspace nothing is executed and the Python environment is not read. */
   trusted: boolean;
   editorSettings?: EditorSettings;
+  /** Worker threads for cold notebook analysis (the CLI and server pass one on multi-core machines). */
+  cellAnalyzer?: CellAnalyzerPool;
 }
 
 /**
@@ -247,7 +250,7 @@ export class Engine {
   async checkNotebook(path: string, input?: NotebookInput, importsOfThisNotebookOnly = false): Promise<{ ctx: NotebookContext; findings: Finding[] }> {
     const project = await this.projectFor(path);
     const facts = project ? await this.notebookFacts(project) : undefined;
-    const options = facts ? { project: facts } : {};
+    const options = { ...(facts ? { project: facts } : {}), ...(this.options.cellAnalyzer ? { analyzer: this.options.cellAnalyzer } : {}) };
     const ctx = input ? await createNotebookContext(input, options) : await readNotebookContext(this.fs, path, options);
     const config = facts?.config ?? this.configFor(undefined);
     const findings = filterCellSuppressions(ctx, await this.runRules(notebookRules, ctx, config, () => undefined, path));
@@ -294,17 +297,33 @@ export class Engine {
       findings.push(...(await this.checkDependencies(project, deps)));
       findings.push(...(await this.checkStructure(project)));
       for (const dvcYaml of project.dvcYamlPaths) findings.push(...(await this.checkDvc(dvcYaml)).findings);
-      const notebooks: NotebookContext[] = [];
-      for (const nb of project.notebookPaths) {
-        const { ctx, findings: nbFindings } = await this.checkNotebook(nb);
-        notebooks.push(ctx);
-        findings.push(...nbFindings);
-      }
+      // With worker threads, several notebooks are in flight: while the workers parse one notebook's
+      // cells, this thread reads the next and runs the rules on the last. Results keep their order.
+      const inFlight = this.options.cellAnalyzer ? NOTEBOOKS_IN_FLIGHT : 1;
+      const checked = await mapInOrder(project.notebookPaths, inFlight, (nb) => this.checkNotebook(nb));
+      const notebooks = checked.map((c) => c.ctx);
+      for (const c of checked) findings.push(...c.findings);
       findings.push(...(await this.checkProjectImports(project, notebooks)));
     }
     const wanted = paths?.length ? (p: string) => paths.some((root) => isInside(root, p)) : () => true;
     return sortFindings(findings.filter((f) => wanted(f.path)));
   }
+}
+
+const NOTEBOOKS_IN_FLIGHT = 4;
+
+/** `items.map(fn)` with at most `limit` calls pending at once; results in the order of `items`. */
+async function mapInOrder<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
 }
 
 function configProblems(ctx: DependencyContext): Finding[] {

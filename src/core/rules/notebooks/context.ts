@@ -1,5 +1,6 @@
 import { analyzeCell, type CellAnalysis } from '../../analysis/cellAnalysis';
 import { memoizeByText } from '../../text/memo';
+import { OFF_THREAD_MIN_CHARS, type CellAnalyzerPool } from '../../analysis/analyzerPool';
 import { initPythonParser } from '../../analysis/parser';
 import { DEFAULT_PROJECT_CONFIG, type ProjectConfig } from '../../config';
 import type { FileSystem } from '../../fs/fileSystem';
@@ -115,6 +116,8 @@ export interface NotebookContext {
 export interface CreateNotebookContextOptions {
   config?: ProjectConfig;
   project?: NotebookProjectFacts;
+  /** Worker threads for a cold notebook's many cells; without one every cell is analysed in process. */
+  analyzer?: CellAnalyzerPool;
 }
 
 /**
@@ -143,6 +146,7 @@ export async function createNotebookContext(input: NotebookInput | { path: strin
   const refs = codeCells(notebook);
   const hasRun = refs.some((r) => typeof r.cell.executionCount === 'number');
   if (!isPython) return { ...base, path: notebook.path, notebook, isPython, cells: [], hasRun };
+  if (options.analyzer) await analyzeOffThread(refs.map((r) => r.cell.source), options.analyzer);
   await initPythonParser();
   const cells = refs.map((ref) => {
     const analysis = analyzeCellCached(ref.cell.source);
@@ -157,7 +161,28 @@ export async function createNotebookContext(input: NotebookInput | { path: strin
  * analysis is reused. Keyed by source text (analysis depends on nothing else).
  */
 const ANALYSIS_CACHE_SIZE = 20_000;
-export const analyzeCellCached: (source: string) => CellAnalysis = memoizeByText(analyzeCell, ANALYSIS_CACHE_SIZE);
+export const analyzeCellCached = memoizeByText<CellAnalysis>(analyzeCell, ANALYSIS_CACHE_SIZE);
+
+/**
+ * Hands the cells whose analysis is not cached to the pool and caches its answers, so the in-process
+ * pass that follows finds them all. Small batches (an edited cell) stay in process; a pool that fails
+ * leaves its cells to that pass too, so the answer is the same either way.
+ */
+async function analyzeOffThread(sources: string[], pool: CellAnalyzerPool): Promise<void> {
+  const missing = [...new Set(sources.filter((s) => !analyzeCellCached.has(s)))];
+  let chars = 0;
+  for (const s of missing) chars += s.length;
+  if (chars < OFF_THREAD_MIN_CHARS) return;
+  try {
+    const results = await pool.analyzeMany(missing);
+    missing.forEach((source, i) => {
+      const analysis = results[i];
+      if (analysis) analyzeCellCached.remember(source, analysis);
+    });
+  } catch {
+    // Worker gone or failed to start: the in-process pass analyses these cells.
+  }
+}
 
 /** Line indexes of unchanged cells are reused too (a LineIndex is immutable). */
 const lineIndexCached = memoizeByText((source: string) => new LineIndex(source), ANALYSIS_CACHE_SIZE);
