@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { FileSystem } from '../fs/fileSystem';
 import { readTextFile } from '../fs/fileSystem';
-import { basename, dirname, isInside, joinPath } from '../fs/paths';
+import { basename, dirname, joinPath, normalizePath } from '../fs/paths';
 
 /**
  * Which paths DVC versions: the `outs` of `*.dvc` files and the `outs`/`metrics`/`plots` of
@@ -12,14 +12,23 @@ import { basename, dirname, isInside, joinPath } from '../fs/paths';
  * `dvc.yaml` is the DVC rules' business (MLH301); here it simply tracks nothing.
  */
 export class DvcTracking {
+  /**
+   * The outputs as a set: a query looks up the path and each of its ancestors (O(depth)) instead of
+   * comparing against every output of the workspace, which MLH211 does for every read literal of
+   * every notebook.
+   */
+  private readonly outputSet: ReadonlySet<string>;
+
   private constructor(
-    /** Absolute output paths. */
+    /** Absolute output paths, normalized (they come from `joinPath`). */
     private readonly outputs: string[],
     /** Outputs of `foreach`/`matrix` stages whose path is interpolated (`data/${item}.csv`), as patterns. */
     private readonly patterns: RegExp[],
     /** The files declaring them, for messages. */
     readonly sources: string[],
-  ) {}
+  ) {
+    this.outputSet = new Set(outputs);
+  }
 
   static async load(fs: FileSystem, files: string[]): Promise<DvcTracking> {
     const outputs: string[] = [];
@@ -76,11 +85,26 @@ export class DvcTracking {
 
   /** Is the path an output, or inside a directory output? */
   isTracked(path: string): boolean {
-    if (this.outputs.some((out) => isInside(out, path))) return true;
-    // A pattern output may itself be a directory: test the path and each of its ancestors.
-    for (let p = path; p !== '/'; p = dirname(p)) if (this.patterns.some((re) => re.test(p))) return true;
+    if (this.isEmpty) return false;
+    const normal = normalizePath(path);
+    // Inside an output means the output is the path itself or one of its ancestors, `/` included.
+    for (let p = normal; ; p = parentOf(p)) {
+      if (this.outputSet.has(p)) return true;
+      if (p === '/') break;
+    }
+    if (this.patterns.length === 0) return false;
+    // A pattern output may itself be a directory: test the path as given, then each ancestor.
+    if (path === '/') return false;
+    if (this.patterns.some((re) => re.test(path))) return true;
+    for (let p = parentOf(normal); p !== '/'; p = parentOf(p)) if (this.patterns.some((re) => re.test(p))) return true;
     return false;
   }
+}
+
+/** `dirname` of a path already normalized: no second normalization per ancestor. */
+function parentOf(normal: string): string {
+  const i = normal.lastIndexOf('/');
+  return i <= 0 ? '/' : normal.slice(0, i);
 }
 
 /** Output entries are strings or one-key maps (`- model.pkl: {cache: false}`); `.dvc` files use `{path: ...}`. */
