@@ -255,13 +255,37 @@ export class Engine {
     const config = facts?.config ?? this.configFor(undefined);
     const findings = filterCellSuppressions(ctx, await this.runRules(notebookRules, ctx, config, () => undefined, path));
     if (importsOfThisNotebookOnly && facts?.project) {
-      // Only this notebook's imports: MLH111 (unused anywhere) needs the whole project and stays a workspace check.
-      const local = { ...facts, project: { ...facts.project, notebookPaths: [path], pythonPaths: [] } };
-      const importsCtx = await createProjectImportsContext(local, { fs: this.fs, notebooks: [ctx] });
-      const imports = await this.runRules(projectImportRules, importsCtx, config, facts.textOf, path);
-      findings.push(...filterCellSuppressions(ctx, imports.filter((f) => f.code === 'MLH110' && f.path === path)));
+      const imports = await this.undeclaredImportsOf(facts, path, [ctx]);
+      findings.push(...filterCellSuppressions(ctx, imports));
     }
     return { ctx, findings };
+  }
+
+  /**
+   * A `.py` file's findings as the editor shows them while it is edited: MLH110 for its own imports,
+   * and the project checks that point at code (MLH404, MLH408) where they land on it.
+   */
+  async checkPythonFile(path: string): Promise<Finding[]> {
+    const project = await this.projectFor(path);
+    if (!project) return [];
+    const imports = await this.undeclaredImportsOf(await this.notebookFacts(project), path, []);
+    const structure = (await this.checkStructure(project)).filter((f) => f.path === path && (f.code === 'MLH404' || f.code === 'MLH408'));
+    return [...imports, ...structure];
+  }
+
+  /**
+   * MLH110 for one file's imports only (a notebook given as its context, or a `.py` file), so a
+   * keystroke does not re-read every notebook of the project. MLH111 (declared but unused anywhere)
+   * needs the whole project and stays a workspace check.
+   */
+  private async undeclaredImportsOf(facts: NotebookProjectFacts, path: string, notebooks: NotebookContext[]): Promise<Finding[]> {
+    if (!facts.project) return [];
+    const isNotebook = notebooks.length > 0;
+    const local = { ...facts, project: { ...facts.project, notebookPaths: isNotebook ? [path] : [], pythonPaths: isNotebook ? [] : [path] } };
+    const ctx = await createProjectImportsContext(local, { fs: this.fs, notebooks });
+    const textOf = (p: string) => ctx.sites.find((s) => s.path === p && s.cell === undefined)?.lines.text ?? facts.textOf(p);
+    const findings = await this.runRules(projectImportRules, ctx, facts.config, textOf, path);
+    return findings.filter((f) => f.code === 'MLH110' && f.path === path);
   }
 
   /** MLH110/MLH111 across the project's notebooks and `.py` files. */

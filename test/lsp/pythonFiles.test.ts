@@ -1,0 +1,68 @@
+/**
+ * `.py` files of a project, over a real LSP connection: MLH110 on the file's own undeclared imports
+ * and MLH408 on hard-coded hyperparameters, from the open buffer, updated as the user types; a file
+ * the workspace scan has not seen yet is checked too.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { LspClient, fileUri } from './lspClient';
+
+let dir: string;
+let client: LspClient;
+
+const TRAIN = 'import pandas as pd\nimport xgboost\n\nmodel = xgboost.XGBClassifier(n_estimators=500, max_depth=6)\n';
+
+before(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'mlh-lsp-py-'));
+  writeFileSync(path.join(dir, 'pyproject.toml'), '[project]\nname = "churn"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = ["pandas==2.2.3", "xgboost==2.1.1"]\n');
+  mkdirSync(path.join(dir, 'src', 'churn'), { recursive: true });
+  writeFileSync(path.join(dir, 'src', 'churn', '__init__.py'), '');
+  writeFileSync(path.join(dir, 'src', 'churn', 'train.py'), TRAIN);
+  client = await LspClient.start(dir);
+});
+
+after(async () => {
+  await client?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function codesOf(uri: string): string[] {
+  return (client.diagnostics.get(uri) ?? []).map((d) => `${d.code} ${d.range.start.line}:${d.range.start.character}`).sort();
+}
+
+test('a .py file gets MLH408 from disk and MLH110 as an undeclared import is typed', async () => {
+  const file = path.join(dir, 'src', 'churn', 'train.py');
+  const uri = fileUri(file);
+  await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: TRAIN } });
+  await client.waitFor(() => client.diagnostics.has(uri) || undefined);
+  assert.deepEqual(codesOf(uri), ['MLH408 3:30'], 'hard-coded n_estimators/max_depth, every import declared');
+
+  // Typing an import of a package the project does not declare (the edit is not saved).
+  await client.connection.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'import lightgbm\n' }],
+  });
+  await client.waitFor(() => codesOf(uri).some((c) => c.startsWith('MLH110')) || undefined);
+  assert.deepEqual(codesOf(uri), ['MLH110 1:7', 'MLH408 4:30']);
+
+  // Removing it again clears the finding.
+  await client.connection.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version: 3 },
+    contentChanges: [{ range: { start: { line: 1, character: 0 }, end: { line: 2, character: 0 } }, text: '' }],
+  });
+  await client.waitFor(() => !codesOf(uri).some((c) => c.startsWith('MLH110')) || undefined);
+  assert.deepEqual(codesOf(uri), ['MLH408 3:30']);
+});
+
+test('a .py file created after the scan is checked from its buffer', async () => {
+  const file = path.join(dir, 'src', 'churn', 'features.py');
+  const text = 'import numpy as np\nimport pandas as pd\n';
+  writeFileSync(file, text);
+  const uri = fileUri(file);
+  await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text } });
+  await client.waitFor(() => codesOf(uri).length || undefined);
+  assert.deepEqual(codesOf(uri), ['MLH110 0:7'], 'numpy is not declared; pandas is');
+});
