@@ -26,7 +26,7 @@ export type AnalysisReply = { id: number; results: CellAnalysis[] } | { id: numb
 export interface CellAnalysisPoolOptions {
   /** The bundled worker; default: `cellAnalysisWorker.js` beside the running bundle. */
   workerScript?: string;
-  /** Worker threads; default: one per core the process may use. */
+  /** Worker threads; default: one per core the process may use, less the caller's own thread. */
   size?: number;
   /** Workers stop after this long without work (ms). */
   idleMs?: number;
@@ -60,18 +60,18 @@ export class CellAnalysisWorkerPool implements CellAnalyzerPool {
 
   private constructor(
     private readonly workerScript: string,
-    private readonly size: number,
+    readonly threads: number,
     private readonly idleMs: number,
   ) {}
 
   /**
    * A pool for this machine, or undefined where it cannot help: a single core (a worker would only
-   * take turns with this thread) or no worker bundle next to this one (a development build).
+   * take turns with this thread) or no worker bundle next to this one (a development build). The
+   * caller analyses a share itself, so a pool of N-1 workers keeps N cores busy.
    */
   static forThisMachine(options: CellAnalysisPoolOptions = {}): CellAnalysisWorkerPool | undefined {
-    const size = options.size ?? availableParallelism();
+    const size = options.size ?? availableParallelism() - 1;
     const workerScript = options.workerScript ?? path.join(__dirname, 'cellAnalysisWorker.js');
-    if (size < 2 && options.size === undefined) return undefined;
     if (size < 1 || !existsSync(workerScript)) return undefined;
     return new CellAnalysisWorkerPool(workerScript, size, options.idleMs ?? DEFAULT_IDLE_MS);
   }
@@ -95,6 +95,18 @@ export class CellAnalysisWorkerPool implements CellAnalyzerPool {
     return Promise.all(batches.map((b) => this.submit(b))).then((parts) => parts.flat());
   }
 
+  /**
+   * Starts the workers ahead of need (each loads the parser, ~80 ms), so the first big notebook a
+   * user opens does not wait for them. They stop again after the idle time if no work comes.
+   */
+  warmUp(): void {
+    while (!this.broken && this.workers.length < this.threads) {
+      const entry = this.startWorker();
+      entry?.worker.unref();
+    }
+    this.armIdleTimer();
+  }
+
   /** Stops every worker; pending work is rejected (and so falls back to in-process analysis). */
   async dispose(): Promise<void> {
     this.clearIdleTimer();
@@ -112,7 +124,7 @@ export class CellAnalysisWorkerPool implements CellAnalyzerPool {
 
   private dispatch(): void {
     while (this.queue.length && !this.broken) {
-      const idle = this.workers.find((w) => !w.current) ?? (this.workers.length < this.size ? this.startWorker() : undefined);
+      const idle = this.workers.find((w) => !w.current) ?? (this.workers.length < this.threads ? this.startWorker() : undefined);
       if (!idle) return;
       const pending = this.queue.shift()!;
       idle.current = pending;

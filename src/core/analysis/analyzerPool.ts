@@ -9,6 +9,8 @@ import type { CellAnalysis } from './cellAnalysis';
  * promise means "analyse them yourself".
  */
 export interface CellAnalyzerPool {
+  /** How many threads analyse at once, not counting the caller's (which takes a share of its own). */
+  readonly threads: number;
   analyzeMany(sources: readonly string[]): Promise<CellAnalysis[]>;
 }
 
