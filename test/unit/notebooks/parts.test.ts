@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { installedPackages } from '../../../src/core/rules/notebooks/pipInstall';
-import { findGenericSecretAssignments, findProviderSecrets, keyBeforeLiteral, isSecretName, looksLikeSecretValue } from '../../../src/core/rules/notebooks/secrets';
+import { findGenericSecretAssignments, findProviderSecrets, keyBeforeLiteral, isSecretName, looksLikeSecretValue, mayFollowAssignment, scanProviderSecrets } from '../../../src/core/rules/notebooks/secrets';
 import { DvcTracking } from '../../../src/core/dvc/trackedOutputs';
 import { MemoryFileSystem } from '../../../src/core/fs/memoryFileSystem';
 import { MACHINE_PATH } from '../../../src/core/rules/notebooks/MLH205-absolute-path';
@@ -30,6 +30,56 @@ test('provider secrets are found with exact spans; look-alikes are not', () => {
     ['Hugging Face token', 'hf_abcdefghijklmnopqrstuvwxyzABCDEFGH'],
   ]);
   assert.deepEqual(findProviderSecrets('pip install scikit-learn; sk-short; risk-assessment-tool-long-name'), []);
+});
+
+test('every provider kind is found past the one-pass prefilter, cached or not', () => {
+  const secrets = [
+    'ASIAIOSFODNN7EXAMPLE',
+    'gho_0123456789abcdefghijABCDEFGHIJ012345',
+    'github_pat_0123456789abcdefghijAB',
+    'sk-proj-0123456789abcdefghijKL',
+    'sk-0123456789abcdefghijKLMN',
+    'xoxp-1234567890-abc',
+    'hf_abcdefghijklmnopqrstuvwxyzABCD',
+    'AIza' + 'B'.repeat(35),
+    '-----BEGIN OPENSSH PRIVATE KEY-----',
+    '-----BEGIN PRIVATE KEY-----',
+  ];
+  for (const secret of secrets) {
+    const text = `x = 1\nkey = "${secret}"  # from the console\n`;
+    const found = scanProviderSecrets(text);
+    assert.equal(found.length, 1, secret);
+    assert.equal(text.slice(found[0]!.start, found[0]!.end), secret);
+    assert.deepEqual(findProviderSecrets(text), found);
+    assert.notEqual(scanProviderSecrets(text), scanProviderSecrets(text), 'a new array each call: callers may add to it');
+  }
+  assert.deepEqual(scanProviderSecrets('import numpy as np\nmask = x > 0\n'), []);
+});
+
+test('mayFollowAssignment is false only where keyBeforeLiteral finds no key', () => {
+  const prefixes = [
+    'password = ', 'password =', 'password=\t', 'password =\u000b\u000c', 'token = \u00a0', 'token =\u3000 ', 'x["api_key"]: ', 'cfg = {"api_key": ',
+    'secret: str = ', 'f(token=', 'print(', '    ', '', 'a = [1, ', 'password = \r', 'password = \n', 'password = \r\n  ', 'token = # comment ',
+    'x = ' + ' '.repeat(200), 'password = ' + ' '.repeat(200), 'y' + '='.repeat(5), 'a = b; token = ', 'token \u2028= ', 'token =\u2028',
+  ];
+  let keyed = 0;
+  for (const before of prefixes) {
+    for (const lead of ['', 'x = 1\n', 'password = \n', 'a\r']) {
+      const source = `${lead}${before}"hunter2hunter2"`;
+      const offset = source.length - '"hunter2hunter2"'.length;
+      const lineStart = Math.max(source.lastIndexOf('\n', offset - 1), source.lastIndexOf('\r', offset - 1)) + 1;
+      const key = keyBeforeLiteral(source.slice(lineStart, offset));
+      if (key !== undefined) {
+        keyed++;
+        assert.ok(mayFollowAssignment(source, offset), JSON.stringify(source));
+      }
+    }
+  }
+  assert.ok(keyed >= 40, `only ${keyed} prefixes name a key`);
+  assert.equal(mayFollowAssignment('print("x")', 6), false);
+  assert.equal(mayFollowAssignment('password = \n"x"', 12), false);
+  assert.equal(mayFollowAssignment('password = "x"', 11), true);
+  assert.equal(mayFollowAssignment('"x"', 0), false);
 });
 
 test('generic secrets: credential names with real-looking literals only', () => {
@@ -87,4 +137,16 @@ test('machine-specific paths and cell line counts', () => {
   assert.equal(cellLineCount(''), 0);
   assert.equal(cellLineCount('a\nb\n\n'), 2);
   assert.equal(cellLineCount('a\r\nb\rc'), 3);
+  // The same count as trimming /\s+$/ and counting \n, \r\n and lone \r, for any mix.
+  const reference = (source: string) => {
+    const trimmed = source.replace(/\s+$/, '');
+    return trimmed === '' ? 0 : 1 + (trimmed.match(/\r\n|\r|\n/g)?.length ?? 0);
+  };
+  const pieces = ['a', 'bc ', '\n', '\r', '\r\n', ' ', '\t', '\u00a0', '\u2028', '\ufeff', '\n\n', '# x'];
+  let seed = 7;
+  for (let i = 0; i < 2000; i++) {
+    let source = '';
+    for (let n = (i % 9) + 1; n > 0; n--) source += pieces[(seed = (seed * 48271) % 2147483647) % pieces.length];
+    assert.equal(cellLineCount(source), reference(source), JSON.stringify(source));
+  }
 });

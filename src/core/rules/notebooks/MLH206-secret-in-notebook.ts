@@ -3,7 +3,7 @@ import { clearOutputsFix } from './clearOutputsFix';
 import { analyzeCellCached, firstLineRange, pythonCells, spanRange, type NotebookContext } from './context';
 import { LineIndex } from '../../text/lineIndex';
 import { memoizeByText } from '../../text/memo';
-import { findGenericSecretAssignments, findProviderSecrets, isSecretName, keyBeforeLiteral, looksLikeSecretValue, redact, type SecretMatch } from './secrets';
+import { findGenericSecretAssignments, findProviderSecrets, isSecretName, keyBeforeLiteral, looksLikeSecretValue, mayFollowAssignment, redact, scanProviderSecrets, type SecretMatch } from './secrets';
 
 export const secretInNotebook: RuleDefinition<NotebookContext> = {
   code: 'MLH206',
@@ -53,13 +53,15 @@ export const secretInNotebook: RuleDefinition<NotebookContext> = {
  * the result is memoized: a keystroke re-scans one cell, not the whole notebook.
  */
 const secretsInSource = memoizeByText((source: string): SecretMatch[] => {
-  const found: SecretMatch[] = [...findProviderSecrets(source)];
+  // This whole answer is cached by source, so the provider scan is not cached a second time.
+  const found: SecretMatch[] = scanProviderSecrets(source);
   const overlaps = (start: number, end: number) => found.some((f) => f.start < end && start < f.end);
   const analysis = analyzeCellCached(source);
   if (analysis.parsed) {
-    const lines = new LineIndex(source);
+    let lines: LineIndex | undefined; // built for the first literal that may be assigned, if any
     for (const s of analysis.strings) {
-      if (!looksLikeSecretValue(s.value) || overlaps(s.start, s.end)) continue;
+      if (!mayFollowAssignment(source, s.start) || !looksLikeSecretValue(s.value) || overlaps(s.start, s.end)) continue;
+      lines ??= new LineIndex(source);
       const lineStart = lines.lineStart(lines.positionAt(s.start).line);
       const key = keyBeforeLiteral(source.slice(lineStart, s.start));
       if (key && isSecretName(key)) found.push({ kind: `\`${key}\` value`, start: s.start, end: s.end, value: s.value });

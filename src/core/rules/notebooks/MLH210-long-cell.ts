@@ -1,14 +1,18 @@
-import { memoizeByText } from '../../text/memo';
 import type { RuleDefinition } from '../rule';
 import { firstLineRange, pythonCells, type NotebookContext } from './context';
 
-/** Lines of a cell, not counting blank lines at its end (Jupyter often saves a trailing newline). */
-export const cellLineCount = memoizeByText(countCellLines);
-
-function countCellLines(source: string): number {
-  const trimmed = source.replace(/\s+$/, '');
+/**
+ * Lines of a cell, not counting blank lines at its end (Jupyter often saves a trailing newline).
+ * Not memoized: counting with native searches costs less than a cache lookup keyed by the whole text.
+ */
+export function cellLineCount(source: string): number {
+  const trimmed = source.trimEnd(); // the same characters as /\s+$/
   if (trimmed === '') return 0;
   let lines = 1;
+  if (!trimmed.includes('\r')) {
+    for (let i = trimmed.indexOf('\n'); i !== -1; i = trimmed.indexOf('\n', i + 1)) lines++;
+    return lines;
+  }
   for (let i = 0; i < trimmed.length; i++) {
     const c = trimmed.charCodeAt(i);
     if (c === 10 || (c === 13 && trimmed.charCodeAt(i + 1) !== 10)) lines++;
