@@ -123,8 +123,17 @@ export class Engine {
   async readPyproject(project: PythonProject | undefined): Promise<PyprojectFile | undefined> {
     if (!project?.pyprojectPath) return undefined;
     const r = await readTextFile(this.fs, project.pyprojectPath);
-    return r.ok ? parsePyproject(project.pyprojectPath, r.text) : undefined;
+    if (!r.ok) return undefined;
+    // One check reads a project's pyproject.toml several times (dependencies, structure, each
+    // dvc.yaml, readiness); it is parsed again only when its text changed.
+    const known = this.pyprojects.get(project.pyprojectPath);
+    if (known?.text === r.text) return known.parsed;
+    const parsed = parsePyproject(project.pyprojectPath, r.text);
+    this.pyprojects.set(project.pyprojectPath, { text: r.text, parsed });
+    return parsed;
   }
+
+  private pyprojects = new Map<string, { text: string; parsed: PyprojectFile }>();
 
   async dependencyContext(project: PythonProject): Promise<DependencyContext> {
     const pyproject = await this.readPyproject(project);
