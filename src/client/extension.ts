@@ -1,5 +1,8 @@
 import { PassThrough } from 'node:stream';
-import * as vscode from 'vscode';
+// `import x = require()`, not `import * as`: esbuild turns a namespace import of the external `vscode`
+// into __toESM(require('vscode')), which copies every key of the API object (hundreds) onto a new
+// object with a getter each, once per importing file; a plain require copies nothing (bench: activation).
+import vscode = require('vscode');
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { Notifications, Requests, SERVER_ID, type InitializationOptions, type PinAllParams, type PinAllResult, type PipelineTreeNode } from '../protocol/protocol';
 import { openEntryFile, PipelineTreeProvider, revealInDvcYaml, runStage } from './pipelineTree';

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import * as vscode from 'vscode';
+// A plain require, not `import * as`: see extension.ts (no per-file copy of the API object at load).
+import vscode = require('vscode');
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Requests, type ExtractPlanParams, type ExtractPlanResult, type ExtractSuggestResult, type ExtractTarget } from '../protocol/protocol';
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import * as vscode from 'vscode';
+// A plain require, not `import * as`: see extension.ts (no per-file copy of the API object at load).
+import vscode = require('vscode');
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Notifications, Requests, type PipelineTreeNode, type PipelineTreeResult } from '../protocol/protocol';
 

@@ -1,4 +1,5 @@
-import * as vscode from 'vscode';
+// A plain require, not `import * as`: see extension.ts (no per-file copy of the API object at load).
+import vscode = require('vscode');
 import type { ProjectReadinessWire } from '../../protocol/readiness';
 import { activeTarget, type ReadinessSource } from './source';
 import { scoreTone, type ReadinessThresholds } from './thresholds';

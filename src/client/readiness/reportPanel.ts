@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import * as vscode from 'vscode';
+// A plain require, not `import * as`: see extension.ts (no per-file copy of the API object at load).
+import vscode = require('vscode');
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { ProjectReadinessWire, ReadinessButtonMessage } from '../../protocol/readiness';
 import { applyFix, openDocs, openLocation, type ButtonOutcome } from './actions';

@@ -1,4 +1,5 @@
-import * as vscode from 'vscode';
+// A plain require, not `import * as`: see extension.ts (no per-file copy of the API object at load).
+import vscode = require('vscode');
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ReadinessMethods, type ReadinessParams, type ReadinessResult } from '../../protocol/readiness';
 import { DEFAULT_THRESHOLDS, thresholdsFrom, type ReadinessThresholds } from './thresholds';
