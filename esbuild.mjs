@@ -1,4 +1,5 @@
-// Builds the three bundles of DESIGN.md: the extension (client), the language server and the CLI.
+// Builds the three bundles of DESIGN.md: the extension (client), the language server and the CLI,
+// plus the DVC hashing worker the server and the CLI load.
 // `vscode` is provided by the editor at run time, so it stays external; everything else is bundled
 // so the .vsix ships without node_modules.
 import * as esbuild from 'esbuild';
@@ -33,6 +34,9 @@ const entries = [
   // Notebook cell analysis's worker threads: the server and the CLI start them from next to themselves
   // (src/adapters/cellAnalysisPool.ts), beside the tree-sitter wasm files, and the .vsix ships them.
   { entryPoints: ['src/adapters/cellAnalysisWorker.ts'], outfile: 'dist/cellAnalysisWorker.js' },
+  // DVC hashing's worker thread: the server and the CLI start it from next to themselves
+  // (src/adapters/hashWorkerPool.ts), so it must sit in dist/ beside them and ship in the .vsix.
+  { entryPoints: ['src/adapters/dvcHashWorker.ts'], outfile: 'dist/dvcHashWorker.js' },
 ];
 
 function copyRuntimeAssets() {

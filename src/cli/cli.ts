@@ -15,6 +15,7 @@ import { runExtract } from './extract';
 import { notebookRangeMapper } from '../core/notebook/fileRanges';
 import { formatStatusJson, formatStatusText } from '../core/dvc/status';
 import { hashCacheFile, loadHashCache, saveHashCache, userCacheDir } from '../adapters/hashCacheStore';
+import { HashWorkerPool } from '../adapters/hashWorkerPool';
 
 const USAGE = `ml-hygiene — production readiness checks for Python ML projects
 
@@ -99,11 +100,19 @@ export function exitCodeFor(findings: Finding[], failOn: string): number {
   return 0;
 }
 
+/** An engine on the disk at `root`; `save` persists the hash cache and stops the hashing workers once the command is done. */
 function engineAt(root: string): { engine: Engine; save: () => void } {
   const cacheFile = hashCacheFile(userCacheDir(), root);
   const hashCache = loadHashCache(cacheFile);
-  const engine = new Engine({ fs: new DiskFileSystem(), workspaceRoot: root, trusted: true, hashCache });
-  return { engine, save: () => saveHashCache(cacheFile, hashCache) };
+  const hashPool = new HashWorkerPool();
+  const engine = new Engine({ fs: new DiskFileSystem(), workspaceRoot: root, trusted: true, hashCache, fileDigester: hashPool });
+  return {
+    engine,
+    save: () => {
+      saveHashCache(cacheFile, hashCache);
+      void hashPool.dispose();
+    },
+  };
 }
 
 /** `ml-hygiene readiness`: the 0–100 score per project with every check. Exit 0: a score is not a failure. */

@@ -22,7 +22,7 @@ import {
   type NotebookContext,
   type NotebookProjectFacts,
 } from './rules/notebooks';
-import type { HashProgress } from './dvc/hashing';
+import type { FileDigester, HashProgress } from './dvc/hashing';
 import type { CellAnalyzerPool } from './analysis/analyzerPool';
 import { isKnownRuleCode } from './rules/registry';
 import { createStructureContext, structureRules } from './rules/structure';
@@ -35,6 +35,8 @@ export interface EngineOptions {
   fs: FileSystem;
   /** Stat-keyed DVC hash cache, shared across checks; the adapter persists it outside the repo. */
   hashCache?: HashCache;
+  /** Hashes DVC file contents off the main thread (the adapters' worker pool); in-process when absent. */
+  fileDigester?: FileDigester;
   workspaceRoot: string;
   /** In an untrusted workspace nothing is executed and the Python environment is not read. */
   trusted: boolean;
@@ -223,6 +225,7 @@ export class Engine {
     const ctx = await createDvcContext(this.fs, dvcYamlPath, {
       workspaceRoot: this.options.workspaceRoot,
       hashCache: this.hashCache,
+      ...(this.options.fileDigester ? { digester: this.options.fileDigester } : {}),
       ...(signal ? { signal } : {}),
       ...(onProgress ? { onProgress } : {}),
     });

@@ -9,6 +9,7 @@ import { isInside, normalizePath } from '../core/fs/paths';
 import type { ClientSettings } from '../protocol/protocol';
 import { OverlayFileSystem } from './overlayFileSystem';
 import { hashCacheFile, loadHashCache, saveHashCache } from '../adapters/hashCacheStore';
+import { HashWorkerPool } from '../adapters/hashWorkerPool';
 import type { HashCache } from '../core/dvc/hashCache';
 import { pathToUri, uriToPath } from './convert';
 
@@ -18,6 +19,11 @@ import { pathToUri, uriToPath } from './convert';
  */
 export class WorkspaceState {
   readonly fs = new OverlayFileSystem(new DiskFileSystem());
+  /**
+   * DVC hashing on worker threads, shared by every folder's engine. The workers read the disk, so an
+   * open document is left to the engine, which hashes its unsaved buffer through the overlay.
+   */
+  readonly hashPool = new HashWorkerPool({ skip: (path) => this.fs.hasOverlay(path) });
   private engines = new Map<string, Engine>();
   private settings = new Map<string, EditorSettings>();
   readonly findingsByUri = new Map<string, Finding[]>();
@@ -77,7 +83,7 @@ export class WorkspaceState {
     let engine = this.engines.get(folder);
     if (!engine) {
       const editorSettings = await this.settingsFor(folder);
-      engine = new Engine({ fs: this.fs, workspaceRoot: folder, trusted: this.trusted, editorSettings, hashCache: this.hashCacheFor(folder) });
+      engine = new Engine({ fs: this.fs, workspaceRoot: folder, trusted: this.trusted, editorSettings, hashCache: this.hashCacheFor(folder), fileDigester: this.hashPool });
       this.engines.set(folder, engine);
     }
     return engine;

@@ -4,7 +4,7 @@ import { readDvcLock, type DvcLockFile } from './dvcLock';
 import { cachingParamsLoader, loadDvcYaml, type DvcYamlFile, type ParamsLoader } from './dvcYaml';
 import { buildStageGraph, type StageGraph } from './graph';
 import type { HashCache } from './hashCache';
-import { DvcHasher, type HashProgress } from './hashing';
+import { DvcHasher, type FileDigester, type HashProgress } from './hashing';
 import { computePipelineStatus, type PipelineStatus } from './status';
 
 /** Everything the MLH3xx rules and the pipeline tree read about one dvc.yaml. */
@@ -29,6 +29,8 @@ export interface CreateDvcContextOptions {
   signal?: AbortSignal;
   onProgress?: (p: HashProgress) => void;
   allowOutsideWorkspace?: boolean;
+  /** Hashes file contents off the calling thread (an adapter's worker pool); in-process by default. */
+  digester?: FileDigester;
 }
 
 export async function createDvcContext(fs: FileSystem, dvcYamlPath: string, options: CreateDvcContextOptions = {}): Promise<DvcContext> {
@@ -44,6 +46,7 @@ export async function createDvcContext(fs: FileSystem, dvcYamlPath: string, opti
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.allowOutsideWorkspace ? { allowOutsideWorkspace: true } : {}),
+    ...(options.digester ? { digester: options.digester } : {}),
   });
   const status = await computePipelineStatus(fs, file, lock, { workspaceRoot, hasher, paramsLoader: params, graph });
   return { fs, workspaceRoot, dvcYamlPath: path, dvcfile: relativePath(workspaceRoot, path), file, ...(lock ? { lock } : {}), graph, status, params, hasher };

@@ -26,7 +26,10 @@ export interface ChunkedFileSystem extends FileSystem {
 
 /** Files up to one hash chunk are read whole (one open/read/close); larger ones are streamed. */
 const SMALL_FILE_BYTES = HASH_CHUNK_SIZE;
-/** Files stat'ed and hashed at once in a directory. */
+/**
+ * Files stat'ed and hashed at once in a directory. In-process this hides I/O round trips; with a
+ * worker digester it also keeps a few jobs queued per worker, so no worker waits on this thread.
+ */
 const HASH_CONCURRENCY = 16;
 
 function* splitIntoChunks(data: Uint8Array, chunkSize: number): Generator<Uint8Array> {
@@ -127,6 +130,47 @@ export function dos2unix(chunk: Uint8Array): Uint8Array {
   return out;
 }
 
+/**
+ * The md5 of a file fed to it in order, in chunks of exactly HASH_CHUNK_SIZE bytes (the last may be
+ * shorter). For `md5-dos2unix` each chunk is probed and converted on its own, as dvc-data does, so
+ * the chunking is part of the result. In-process hashing and the worker adapter both use this one
+ * class, so the two paths cannot drift apart.
+ */
+export class ChunkedDigest {
+  private readonly hash = createHash('md5');
+
+  constructor(private readonly algorithm: HashAlgorithm) {}
+
+  update(chunk: Uint8Array): void {
+    this.hash.update(this.algorithm === 'md5-dos2unix' && isTextBlock(chunk.subarray(0, TEXT_PROBE_SIZE)) ? dos2unix(chunk) : chunk);
+  }
+
+  digest(): string {
+    return this.hash.digest('hex');
+  }
+}
+
+/** What a FileDigester computed: the hash and how many bytes it read. */
+export interface DigestResult {
+  md5: string;
+  bytes: number;
+}
+
+/**
+ * Hashes a file somewhere other than the calling thread, e.g. a pool of worker threads reading the
+ * disk. The core never starts threads nor touches node:fs, so an adapter injects this for a disk
+ * workspace; without one, files are read through the FileSystem and hashed here.
+ */
+export interface FileDigester {
+  /**
+   * The hash DvcHasher would compute for the file's bytes under `algorithm`. Resolves undefined when
+   * this digester does not serve the path (its content is not what is on disk, e.g. an unsaved
+   * editor buffer overlays it): the hasher then reads it through its FileSystem, as it does when
+   * this rejects. `onBytes` reports bytes hashed so far for files larger than one chunk.
+   */
+  digest(path: string, algorithm: HashAlgorithm, options: { signal?: AbortSignal; onBytes?: (bytesHashed: number) => void }): Promise<DigestResult | undefined>;
+}
+
 export function md5Hex(data: Uint8Array | string): string {
   return createHash('md5').update(data).digest('hex');
 }
@@ -161,6 +205,8 @@ export interface HasherOptions {
   /** Hash paths outside the workspace root too. Off by default: such deps are reported, never read. */
   allowOutsideWorkspace?: boolean;
   ignore?: DvcIgnore;
+  /** Where file contents are hashed; by default here, reading through the FileSystem. */
+  digester?: FileDigester;
 }
 
 export type HashOutcome =
@@ -246,22 +292,44 @@ export class DvcHasher {
       this.stats.cacheHits++;
       return cached;
     }
-    const hasher = createHash('md5');
+    const result = (await this.digestElsewhere(path, algorithm, st)) ?? (await this.digestHere(path, algorithm, st));
+    this.stats.filesRead++;
+    this.stats.bytesRead += result.bytes;
+    this.options.cache?.set(path, st, algorithm, result.md5);
+    return result.md5;
+  }
+
+  /** Through the injected digester, if any; undefined when there is none, it declines or it fails. */
+  private async digestElsewhere(path: string, algorithm: HashAlgorithm, st: FileStat): Promise<DigestResult | undefined> {
+    const digester = this.options.digester;
+    if (!digester) return undefined;
+    const { signal, onProgress } = this.options;
+    const onBytes = onProgress ? (n: number) => onProgress({ path, bytesHashed: n, totalBytes: st.size }) : undefined;
+    let result: DigestResult | undefined;
+    try {
+      result = await digester.digest(path, algorithm, { ...(signal ? { signal } : {}), ...(onBytes ? { onBytes } : {}) });
+    } catch {
+      // A failed worker costs speed, never a hash: the file is read here instead, and a real read
+      // error (permissions, a vanished file) then surfaces from the FileSystem as it always has.
+      result = undefined;
+    }
+    throwIfAborted(signal);
+    if (result) onBytes?.(result.bytes);
+    return result;
+  }
+
+  private async digestHere(path: string, algorithm: HashAlgorithm, st: FileStat): Promise<DigestResult> {
+    const hasher = new ChunkedDigest(algorithm);
     let done = 0;
     // Small files in one read (one open/read/close); large ones streamed so memory stays flat.
     const chunks = st.size <= SMALL_FILE_BYTES ? splitIntoChunks(await this.fs.readFile(path), HASH_CHUNK_SIZE) : readFileInChunks(this.fs, path, HASH_CHUNK_SIZE, this.options.signal);
     for await (const chunk of chunks) {
       throwIfAborted(this.options.signal);
-      const data = algorithm === 'md5-dos2unix' && isTextBlock(chunk.subarray(0, TEXT_PROBE_SIZE)) ? dos2unix(chunk) : chunk;
-      hasher.update(data);
+      hasher.update(chunk);
       done += chunk.length;
       this.options.onProgress?.({ path, bytesHashed: done, totalBytes: st.size });
     }
-    this.stats.filesRead++;
-    this.stats.bytesRead += done;
-    const md5 = hasher.digest('hex');
-    this.options.cache?.set(path, st, algorithm, md5);
-    return md5;
+    return { md5: hasher.digest(), bytes: done };
   }
 
   /**
