@@ -16,6 +16,7 @@ import { notebookRangeMapper } from '../core/notebook/fileRanges';
 import { formatStatusJson, formatStatusText } from '../core/dvc/status';
 import { hashCacheFile, loadHashCache, saveHashCache, userCacheDir } from '../adapters/hashCacheStore';
 import { HashWorkerPool } from '../adapters/hashWorkerPool';
+import { CellAnalysisWorkerPool } from '../adapters/cellAnalysisPool';
 
 const USAGE = `ml-hygiene — production readiness checks for Python ML projects
 
@@ -100,17 +101,22 @@ export function exitCodeFor(findings: Finding[], failOn: string): number {
   return 0;
 }
 
-/** An engine on the disk at `root`; `save` persists the hash cache and stops the hashing workers once the command is done. */
+/**
+ * An engine on the disk at `root`, with worker threads for DVC hashing and notebook analysis; `save`
+ * persists the hash cache and stops the workers once the command is done.
+ */
 function engineAt(root: string): { engine: Engine; save: () => void } {
   const cacheFile = hashCacheFile(userCacheDir(), root);
   const hashCache = loadHashCache(cacheFile);
   const hashPool = new HashWorkerPool();
-  const engine = new Engine({ fs: new DiskFileSystem(), workspaceRoot: root, trusted: true, hashCache, fileDigester: hashPool });
+  const cellAnalyzer = CellAnalysisWorkerPool.forThisMachine();
+  const engine = new Engine({ fs: new DiskFileSystem(), workspaceRoot: root, trusted: true, hashCache, fileDigester: hashPool, ...(cellAnalyzer ? { cellAnalyzer } : {}) });
   return {
     engine,
     save: () => {
       saveHashCache(cacheFile, hashCache);
       void hashPool.dispose();
+      void cellAnalyzer?.dispose();
     },
   };
 }

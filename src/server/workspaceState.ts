@@ -10,6 +10,7 @@ import type { ClientSettings } from '../protocol/protocol';
 import { OverlayFileSystem } from './overlayFileSystem';
 import { hashCacheFile, loadHashCache, saveHashCache } from '../adapters/hashCacheStore';
 import { HashWorkerPool } from '../adapters/hashWorkerPool';
+import { CellAnalysisWorkerPool } from '../adapters/cellAnalysisPool';
 import type { HashCache } from '../core/dvc/hashCache';
 import { pathToUri, uriToPath } from './convert';
 
@@ -24,6 +25,12 @@ export class WorkspaceState {
    * open document is left to the engine, which hashes its unsaved buffer through the overlay.
    */
   readonly hashPool = new HashWorkerPool({ skip: (path) => this.fs.hasOverlay(path) });
+  /**
+   * Notebook cell analysis on worker threads, shared by every folder's engine: opening a big notebook
+   * parses its cells on every core. Analysis is a pure function of a cell's text, so unsaved buffers
+   * need no special care. None on a single core.
+   */
+  readonly analysisPool = CellAnalysisWorkerPool.forThisMachine();
   private engines = new Map<string, Engine>();
   private settings = new Map<string, EditorSettings>();
   readonly findingsByUri = new Map<string, Finding[]>();
@@ -83,7 +90,7 @@ export class WorkspaceState {
     let engine = this.engines.get(folder);
     if (!engine) {
       const editorSettings = await this.settingsFor(folder);
-      engine = new Engine({ fs: this.fs, workspaceRoot: folder, trusted: this.trusted, editorSettings, hashCache: this.hashCacheFor(folder), fileDigester: this.hashPool });
+      engine = new Engine({ fs: this.fs, workspaceRoot: folder, trusted: this.trusted, editorSettings, hashCache: this.hashCacheFor(folder), fileDigester: this.hashPool, ...(this.analysisPool ? { cellAnalyzer: this.analysisPool } : {}) });
       this.engines.set(folder, engine);
     }
     return engine;
