@@ -33,10 +33,16 @@ export interface CellAnalysisPoolOptions {
 }
 
 /**
- * Cells go out in batches of about this much source: big enough that a message's overhead is small
- * next to parsing it, small enough that the workers finish close together.
+ * Cells go out in batches of at most this much source: big enough that a message's overhead is small
+ * next to parsing it, small enough that the threads finish close together.
  */
-const BATCH_CHARS = 32 * 1024;
+const MAX_BATCH_CHARS = 32 * 1024;
+const MIN_BATCH_CHARS = 4 * 1024;
+/**
+ * Jobs posted to a worker ahead of its answers. The caller's thread hands out the next job, and it
+ * cannot while it is analysing a batch itself; with one more queued the worker never waits for it.
+ */
+const JOBS_AHEAD = 2;
 const DEFAULT_IDLE_MS = 30_000;
 
 interface PendingJob {
@@ -47,11 +53,13 @@ interface PendingJob {
 
 interface PoolWorker {
   worker: Worker;
-  current: PendingJob | undefined;
+  /** Posted and not answered yet, oldest first (a worker answers in order). */
+  posted: PendingJob[];
 }
 
 export class CellAnalysisWorkerPool implements CellAnalyzerPool {
   private readonly workers: PoolWorker[] = [];
+  /** Jobs no thread has taken: workers take from the front, the caller's thread from the back. */
   private readonly queue: PendingJob[] = [];
   private nextId = 1;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -67,7 +75,7 @@ export class CellAnalysisWorkerPool implements CellAnalyzerPool {
   /**
    * A pool for this machine, or undefined where it cannot help: a single core (a worker would only
    * take turns with this thread) or no worker bundle next to this one (a development build). The
-   * caller analyses a share itself, so a pool of N-1 workers keeps N cores busy.
+   * caller analyses too, so a pool of N-1 workers keeps N cores busy.
    */
   static forThisMachine(options: CellAnalysisPoolOptions = {}): CellAnalysisWorkerPool | undefined {
     const size = options.size ?? availableParallelism() - 1;
@@ -76,23 +84,30 @@ export class CellAnalysisWorkerPool implements CellAnalyzerPool {
     return new CellAnalysisWorkerPool(workerScript, size, options.idleMs ?? DEFAULT_IDLE_MS);
   }
 
-  analyzeMany(sources: readonly string[]): Promise<CellAnalysis[]> {
-    if (this.broken) return Promise.reject(this.broken);
-    if (!sources.length) return Promise.resolve([]);
-    const batches: string[][] = [];
+  async analyzeMany(sources: readonly string[], analyzeHere?: (source: string) => CellAnalysis): Promise<CellAnalysis[]> {
+    if (this.broken) throw this.broken;
+    if (!sources.length) return [];
+    let total = 0;
+    for (const source of sources) total += source.length;
+    // About two batches per thread (the caller's included), so the last ones to finish are short.
+    const batchChars = Math.min(MAX_BATCH_CHARS, Math.max(MIN_BATCH_CHARS, total / ((this.threads + 1) * 2)));
+    const answers: Array<Promise<CellAnalysis[]>> = [];
     let batch: string[] = [];
     let chars = 0;
     for (const source of sources) {
       batch.push(source);
       chars += source.length;
-      if (chars >= BATCH_CHARS) {
-        batches.push(batch);
+      if (chars >= batchChars) {
+        answers.push(this.enqueue(batch));
         batch = [];
         chars = 0;
       }
     }
-    if (batch.length) batches.push(batch);
-    return Promise.all(batches.map((b) => this.submit(b))).then((parts) => parts.flat());
+    if (batch.length) answers.push(this.enqueue(batch));
+    this.clearIdleTimer();
+    this.dispatch();
+    if (analyzeHere) await this.helpWith(analyzeHere);
+    return (await Promise.all(answers)).flat();
   }
 
   /**
@@ -114,23 +129,35 @@ export class CellAnalysisWorkerPool implements CellAnalyzerPool {
     await Promise.all(this.workers.splice(0).map((w) => w.worker.terminate()));
   }
 
-  private submit(sources: string[]): Promise<CellAnalysis[]> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ job: { id: this.nextId++, sources }, resolve, reject });
-      this.clearIdleTimer();
-      this.dispatch();
-    });
+  private enqueue(sources: string[]): Promise<CellAnalysis[]> {
+    return new Promise((resolve, reject) => this.queue.push({ job: { id: this.nextId++, sources }, resolve, reject }));
+  }
+
+  /** The caller's thread analyses jobs from the back of the queue until none is left. */
+  private async helpWith(analyzeHere: (source: string) => CellAnalysis): Promise<void> {
+    for (let pending = this.queue.pop(); pending; pending = this.queue.pop()) {
+      try {
+        pending.resolve(pending.job.sources.map(analyzeHere));
+      } catch (e) {
+        pending.reject(e as Error);
+      }
+      // Let the workers' answers in, so each is handed its next job before this thread takes another.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   private dispatch(): void {
     while (this.queue.length && !this.broken) {
-      const idle = this.workers.find((w) => !w.current) ?? (this.workers.length < this.threads ? this.startWorker() : undefined);
-      if (!idle) return;
+      const target =
+        this.workers.find((w) => !w.posted.length) ??
+        (this.workers.length < this.threads ? this.startWorker() : undefined) ??
+        this.workers.find((w) => w.posted.length < JOBS_AHEAD);
+      if (!target) return;
       const pending = this.queue.shift()!;
-      idle.current = pending;
+      target.posted.push(pending);
       // A busy worker keeps the process alive: the caller is awaiting its answer.
-      idle.worker.ref();
-      idle.worker.postMessage(pending.job);
+      target.worker.ref();
+      target.worker.postMessage(pending.job);
     }
   }
 
@@ -142,22 +169,21 @@ export class CellAnalysisWorkerPool implements CellAnalyzerPool {
       this.markBroken(e as Error);
       return undefined;
     }
-    const entry: PoolWorker = { worker, current: undefined };
+    const entry: PoolWorker = { worker, posted: [] };
     worker.on('message', (reply: AnalysisReply) => {
-      const pending = entry.current;
-      if (!pending || pending.job.id !== reply.id) return;
-      entry.current = undefined;
-      worker.unref();
-      if ('error' in reply) pending.reject(new Error(reply.error));
-      else pending.resolve(reply.results);
+      const index = entry.posted.findIndex((p) => p.job.id === reply.id);
+      if (index < 0) return;
+      const [pending] = entry.posted.splice(index, 1);
+      if (!entry.posted.length) worker.unref();
+      if ('error' in reply) pending!.reject(new Error(reply.error));
+      else pending!.resolve(reply.results);
       this.dispatch();
       this.armIdleTimer();
     });
     const fail = (error: Error) => {
       const index = this.workers.indexOf(entry);
       if (index >= 0) this.workers.splice(index, 1);
-      entry.current?.reject(error);
-      entry.current = undefined;
+      for (const pending of entry.posted.splice(0)) pending.reject(error);
       this.markBroken(error);
     };
     worker.on('error', fail);
@@ -177,12 +203,16 @@ export class CellAnalysisWorkerPool implements CellAnalyzerPool {
     for (const pending of this.queue.splice(0)) pending.reject(error);
   }
 
+  private get busy(): boolean {
+    return this.queue.length > 0 || this.workers.some((w) => w.posted.length > 0);
+  }
+
   private armIdleTimer(): void {
-    if (this.queue.length || this.workers.some((w) => w.current)) return;
+    if (this.busy) return;
     this.clearIdleTimer();
     this.idleTimer = setTimeout(() => {
       this.idleTimer = undefined;
-      if (this.queue.length || this.workers.some((w) => w.current)) return;
+      if (this.busy) return;
       for (const w of this.workers.splice(0)) void w.worker.terminate();
     }, this.idleMs);
     this.idleTimer.unref();

@@ -91,6 +91,15 @@ describe('cell analysis worker pool', () => {
     const fromWorkers = await pool.analyzeMany(sources);
     assert.equal(fromWorkers.length, sources.length);
     sources.forEach((source, i) => assert.deepEqual(fromWorkers[i], analyzeCell(source), `cell ${i}: ${JSON.stringify(source.slice(0, 60))}`));
+
+    // With the caller's thread helping: it takes the batches the workers have not started.
+    let here = 0;
+    const shared = await pool.analyzeMany(sources, (source) => {
+      here++;
+      return analyzeCell(source);
+    });
+    assert.ok(here > 0 && here < sources.length, `the caller analysed ${here} of ${sources.length} cells, the workers the rest`);
+    sources.forEach((source, i) => assert.deepEqual(shared[i], analyzeCell(source), `shared, cell ${i}`));
   });
 
   it('leaves the engine findings unchanged', async () => {

@@ -164,26 +164,22 @@ const ANALYSIS_CACHE_SIZE = 20_000;
 export const analyzeCellCached = memoizeByText<CellAnalysis>(analyzeCell, ANALYSIS_CACHE_SIZE);
 
 /**
- * Shares the cells whose analysis is not cached between the pool's threads and this one (which
- * would otherwise only wait), and caches the pool's answers, so the in-process pass that follows
- * finds them all. Small batches (an edited cell) stay in process; a pool that fails leaves its cells
- * to that pass too, so the answer is the same either way.
+ * Shares the cells whose analysis is not cached between the pool's threads and this one, and caches
+ * the answers, so the in-process pass that follows finds them all. Small batches (an edited cell)
+ * stay in process; a pool that fails leaves its cells to that pass too, so the answer is the same
+ * either way.
  */
 async function analyzeOffThread(sources: string[], pool: CellAnalyzerPool): Promise<void> {
   const missing = [...new Set(sources.filter((s) => !analyzeCellCached.has(s)))];
   let chars = 0;
   for (const s of missing) chars += s.length;
   if (chars < OFF_THREAD_MIN_CHARS) return;
-  // This thread's share: the tail of the list, about 1/(threads + 1) of the source by length.
-  let split = missing.length;
-  for (let local = 0; split > 0 && local < chars / (pool.threads + 1); ) local += missing[--split]!.length;
-  const remote = missing.slice(0, split);
-  const offThread = pool.analyzeMany(remote).then(
-    (results) => remote.forEach((source, i) => results[i] && analyzeCellCached.remember(source, results[i])),
-    () => undefined, // worker gone or failed to start: the in-process pass analyses these cells
-  );
-  for (let i = split; i < missing.length; i++) analyzeCellCached(missing[i]!);
-  await offThread;
+  try {
+    const results = await pool.analyzeMany(missing, analyzeCell);
+    missing.forEach((source, i) => results[i] && analyzeCellCached.remember(source, results[i]));
+  } catch {
+    // Worker gone or failed to start: the in-process pass analyses these cells.
+  }
 }
 
 /** Line indexes of unchanged cells are reused too (a LineIndex is immutable). */
