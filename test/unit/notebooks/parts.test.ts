@@ -4,7 +4,7 @@ import { installedPackages } from '../../../src/core/rules/notebooks/pipInstall'
 import { findGenericSecretAssignments, findProviderSecrets, keyBeforeLiteral, isSecretName, looksLikeSecretValue, mayFollowAssignment, scanProviderSecrets } from '../../../src/core/rules/notebooks/secrets';
 import { DvcTracking } from '../../../src/core/dvc/trackedOutputs';
 import { MemoryFileSystem } from '../../../src/core/fs/memoryFileSystem';
-import { MACHINE_PATH } from '../../../src/core/rules/notebooks/MLH205-absolute-path';
+import { MACHINE_PATH, mayBeMachinePath } from '../../../src/core/rules/notebooks/MLH205-absolute-path';
 import { cellLineCount } from '../../../src/core/rules/notebooks/MLH210-long-cell';
 
 test('install magics: pip, %pip, conda, uv, python -m pip; options, quotes, paths and interpolation skipped', () => {
@@ -134,6 +134,18 @@ test('DVC tracked paths from .dvc files and dvc.yaml outs/metrics/plots', async 
 test('machine-specific paths and cell line counts', () => {
   for (const p of ['/Users/a/x.csv', '/home/bob/d', '/root/.cache', 'C:\\data\\x.csv', 'D:/x', '~/data', '/content/drive/MyDrive/x', '/kaggle/input/x']) assert.ok(MACHINE_PATH.test(p), p);
   for (const p of ['data/x.csv', '/tmp/x', 's3://bucket/x', 'https://x/home/y', 'c://x', '/usr/share/x']) assert.ok(!MACHINE_PATH.test(p), p);
+  // The first-character check in front of MACHINE_PATH never turns a match away.
+  const alphabet = ['/', '\\', '~', ':', 'C', 'z', 'Users', 'home', 'content', 'drive', 'kaggle', '.', ' ', 'é', '0'];
+  let pathSeed = 3;
+  let matched = 0;
+  for (let i = 0; i < 20000; i++) {
+    let p = '';
+    for (let n = (i % 6) + 1; n > 0; n--) p += alphabet[(pathSeed = (pathSeed * 48271) % 2147483647) % alphabet.length];
+    if (!MACHINE_PATH.test(p)) continue;
+    matched++;
+    assert.ok(mayBeMachinePath(p), p);
+  }
+  assert.ok(matched > 100, `${matched} machine paths generated`);
   assert.equal(cellLineCount(''), 0);
   assert.equal(cellLineCount('a\nb\n\n'), 2);
   assert.equal(cellLineCount('a\r\nb\rc'), 3);

@@ -20,6 +20,8 @@ export const pipInstallInNotebook: RuleDefinition<NotebookContext> = {
     for (const cell of pythonCells(ctx)) {
       for (const magic of cell.analysis.magics) {
         if (magic.kind !== 'shell' && magic.kind !== 'line') continue;
+        // An install needs the word `install`; most magics (`%matplotlib inline`, `!ls`) are not worth tokenising.
+        if (!magic.text.includes('install')) continue;
         for (const pkg of installedPackages(magic.text, magic.start)) {
           if (declared?.has(pkg.normalizedName)) continue;
           const fix = ctx.project ? addDependencyFix(ctx.project.dependencyTarget, pkg.requirement, pkg.normalizedName) : undefined;

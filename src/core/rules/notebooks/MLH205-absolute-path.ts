@@ -7,6 +7,13 @@ import { pythonCells, spanRange, type NotebookContext } from './context';
  */
 export const MACHINE_PATH = /^(?:\/(?:Users|home|root|mnt|media|Volumes)\/|\/content\/drive\/|\/kaggle\/|[A-Za-z]:[\\/](?![\\/])|~[\\/])/;
 
+/** Can `MACHINE_PATH` match? It needs `/`, `~` or a drive letter and `:` first: most literals are neither. */
+export function mayBeMachinePath(s: string): boolean {
+  const c = s.charCodeAt(0);
+  if (c === 47 || c === 126) return true; // / ~
+  return ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) && s.charCodeAt(1) === 58; // A-Z a-z, then :
+}
+
 function shown(path: string): string {
   return path.length > 60 ? `${path.slice(0, 57)}...` : path;
 }
@@ -26,7 +33,7 @@ export const absolutePath: RuleDefinition<NotebookContext> = {
   check(ctx, report) {
     for (const cell of pythonCells(ctx)) {
       for (const s of cell.analysis.strings) {
-        if (!MACHINE_PATH.test(s.value)) continue;
+        if (!mayBeMachinePath(s.value) || !MACHINE_PATH.test(s.value)) continue;
         report({ path: ctx.path, cell: cell.codeIndex, range: spanRange(cell, s.start, s.end), message: `Hard-coded path \`${shown(s.value)}\` exists only on one machine.` });
       }
       for (const magic of cell.analysis.magics) {

@@ -55,6 +55,11 @@ function isSklearnRandom(qualified: string): boolean {
   return SKLEARN_RANDOM.has(qualified.slice(qualified.lastIndexOf('.') + 1));
 }
 
+function isSortedByStart(calls: ReadonlyArray<{ start: number }>): boolean {
+  for (let i = 1; i < calls.length; i++) if (calls[i - 1]!.start > calls[i]!.start) return false;
+  return true;
+}
+
 export const unseededRandomness: RuleDefinition<NotebookContext> = {
   code: 'MLH209',
   name: 'unseeded-randomness',
@@ -72,7 +77,8 @@ export const unseededRandomness: RuleDefinition<NotebookContext> = {
     const seeded = new Set<Family>();
     const reportedFamilies = new Set<Family>();
     for (const cell of pythonCells(ctx)) {
-      const calls = [...cell.analysis.calls].sort((a, b) => a.start - b.start);
+      // Document order; the analysis usually lists calls in it already, and then needs no sorted copy.
+      const calls = isSortedByStart(cell.analysis.calls) ? cell.analysis.calls : [...cell.analysis.calls].sort((a, b) => a.start - b.start);
       for (const call of calls) {
         const q = ctx.qualify(call.callee);
         const seeds = Object.hasOwn(SEEDS, q) ? SEEDS[q] : undefined;
@@ -80,22 +86,23 @@ export const unseededRandomness: RuleDefinition<NotebookContext> = {
           for (const f of seeds) seeded.add(f);
           continue;
         }
-        const range = spanRange(cell, call.start, call.start + call.callee.length);
+        // Only for a finding: nearly every call is neither a seed nor a draw.
+        const range = () => spanRange(cell, call.start, call.start + call.callee.length);
         if (GENERATORS.has(q)) {
           if (call.args.length === 0 && !call.keywordArgs.includes('seed')) {
-            report({ path: ctx.path, cell: cell.codeIndex, range, message: `\`${call.callee}()\` creates a generator without a seed: pass one (e.g. \`${call.callee}(42)\`) to make results reproducible.` });
+            report({ path: ctx.path, cell: cell.codeIndex, range: range(), message: `\`${call.callee}()\` creates a generator without a seed: pass one (e.g. \`${call.callee}(42)\`) to make results reproducible.` });
           }
           continue;
         }
         if (isSklearnRandom(q)) {
           if (call.keywordArgs.includes('random_state') || seeded.has('numpy')) continue;
-          report({ path: ctx.path, cell: cell.codeIndex, range, message: `\`${call.callee}\` is called without \`random_state\` and NumPy's global generator is not seeded: every run gives different results.` });
+          report({ path: ctx.path, cell: cell.codeIndex, range: range(), message: `\`${call.callee}\` is called without \`random_state\` and NumPy's global generator is not seeded: every run gives different results.` });
           continue;
         }
         const family = familyOfDraw(q);
         if (!family || seeded.has(family) || reportedFamilies.has(family)) continue;
         reportedFamilies.add(family);
-        report({ path: ctx.path, cell: cell.codeIndex, range, message: `${FAMILY_LABEL[family]} randomness is used before any seed is set: call \`${FAMILY_SEED[family]}\` first to make results reproducible.` });
+        report({ path: ctx.path, cell: cell.codeIndex, range: range(), message: `${FAMILY_LABEL[family]} randomness is used before any seed is set: call \`${FAMILY_SEED[family]}\` first to make results reproducible.` });
       }
     }
   },

@@ -35,18 +35,20 @@ export const untrackedDataRead: RuleDefinition<NotebookContext> = {
     const root = ctx.project?.root;
     for (const cell of pythonCells(ctx)) {
       if (!cell.analysis.calls.length || !cell.analysis.strings.length) continue;
-      const literals = new Map(cell.analysis.strings.map((s) => [`${s.start}:${s.end}`, s.value]));
+      // Built for the first reader call only: most cells call no reader at all.
+      let literals: Map<string, string> | undefined;
+      const literal = (span: { start: number; end: number }) => (literals ??= new Map(cell.analysis.strings.map((s) => [`${s.start}:${s.end}`, s.value]))).get(`${span.start}:${span.end}`);
       for (const call of cell.analysis.calls) {
         const q = ctx.qualify(call.callee);
         if (!isReader(q)) continue;
         const first = call.args[0];
         if (!first) continue;
-        const path = literals.get(`${first.start}:${first.end}`);
+        const path = literal(first);
         if (path === undefined || path.includes('{}') || path.includes('://') || !DATA_EXTENSION.test(path)) continue;
         if (path.startsWith('/') || path.startsWith('~') || /^[A-Za-z]:[\\/]/.test(path)) continue;
         if (q === 'open') {
           // Writing a file is not reading data; a `mode=` keyword we cannot see is given the benefit of the doubt.
-          const mode = call.args[1] ? literals.get(`${call.args[1].start}:${call.args[1].end}`) : undefined;
+          const mode = call.args[1] ? literal(call.args[1]) : undefined;
           if ((mode !== undefined && /[wax]/.test(mode)) || call.keywordArgs.includes('mode')) continue;
         }
         const candidates = [joinPath(notebookDir, path), ...(root ? [joinPath(root, path)] : [])];
