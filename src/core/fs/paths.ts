@@ -34,8 +34,14 @@ export function basename(p: string): string {
 
 /** Path of `target` relative to `from` (a directory), posix style, without leading "./". */
 export function relativePath(from: string, target: string): string {
-  const a = normalizePath(from).split('/').filter(Boolean);
-  const b = normalizePath(target).split('/').filter(Boolean);
+  const f = normalizePath(from);
+  const t = normalizePath(target);
+  // The usual case (a finding's file below the working directory) without splitting either path.
+  if (t === f) return '.';
+  if (f === '/') return t.slice(1);
+  if (t.startsWith(f) && t.charCodeAt(f.length) === 47) return t.slice(f.length + 1);
+  const a = f.split('/').filter(Boolean);
+  const b = t.split('/').filter(Boolean);
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   const up = a.slice(i).map(() => '..');

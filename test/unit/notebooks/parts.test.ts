@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { installedPackages } from '../../../src/core/rules/notebooks/pipInstall';
-import { findGenericSecretAssignments, findProviderSecrets, keyBeforeLiteral, isSecretName, looksLikeSecretValue, mayFollowAssignment, scanProviderSecrets } from '../../../src/core/rules/notebooks/secrets';
+import { findGenericSecretAssignments, findProviderSecrets, keyBeforeLiteral, isSecretName, lineStartOf, looksLikeSecretValue, mayFollowAssignment, scanProviderSecrets } from '../../../src/core/rules/notebooks/secrets';
 import { DvcTracking } from '../../../src/core/dvc/trackedOutputs';
 import { MemoryFileSystem } from '../../../src/core/fs/memoryFileSystem';
 import { MACHINE_PATH, mayBeMachinePath } from '../../../src/core/rules/notebooks/MLH205-absolute-path';
 import { cellLineCount } from '../../../src/core/rules/notebooks/MLH210-long-cell';
+import { LineIndex } from '../../../src/core/text/lineIndex';
 
 test('install magics: pip, %pip, conda, uv, python -m pip; options, quotes, paths and interpolation skipped', () => {
   const names = (text: string) => installedPackages(text, 100).map((p) => `${p.requirement}@${p.start - 100}-${p.end - 100}`);
@@ -80,6 +81,17 @@ test('mayFollowAssignment is false only where keyBeforeLiteral finds no key', ()
   assert.equal(mayFollowAssignment('password = \n"x"', 12), false);
   assert.equal(mayFollowAssignment('password = "x"', 11), true);
   assert.equal(mayFollowAssignment('"x"', 0), false);
+});
+
+test('lineStartOf finds the line start LineIndex finds, at every offset, whatever the line breaks', () => {
+  const pieces = ['a', '"s"', '\n', '\r', '\r\n', ' ', '\n\r', '\u2028'];
+  let seed = 17;
+  for (let i = 0; i < 500; i++) {
+    let source = '';
+    for (let n = (i % 12) + 1; n > 0; n--) source += pieces[(seed = (seed * 48271) % 2147483647) % pieces.length];
+    const lines = new LineIndex(source);
+    for (let o = 0; o <= source.length; o++) assert.equal(lineStartOf(source, o), lines.lineStart(lines.positionAt(o).line), `${JSON.stringify(source)} at ${o}`);
+  }
 });
 
 test('generic secrets: credential names with real-looking literals only', () => {

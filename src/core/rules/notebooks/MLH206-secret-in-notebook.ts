@@ -1,9 +1,8 @@
 import type { RuleDefinition } from '../rule';
 import { clearOutputsFix } from './clearOutputsFix';
 import { analyzeCellCached, firstLineRange, pythonCells, spanRange, type NotebookContext } from './context';
-import { LineIndex } from '../../text/lineIndex';
 import { memoizeByText } from '../../text/memo';
-import { findGenericSecretAssignments, findProviderSecrets, isSecretName, keyBeforeLiteral, looksLikeSecretValue, mayFollowAssignment, redact, scanProviderSecrets, type SecretMatch } from './secrets';
+import { findGenericSecretAssignments, findProviderSecrets, isSecretName, keyBeforeLiteral, looksLikeSecretValue, lineStartOf, mayFollowAssignment, redact, scanProviderSecrets, type SecretMatch } from './secrets';
 
 export const secretInNotebook: RuleDefinition<NotebookContext> = {
   code: 'MLH206',
@@ -58,12 +57,9 @@ const secretsInSource = memoizeByText((source: string): SecretMatch[] => {
   const overlaps = (start: number, end: number) => found.some((f) => f.start < end && start < f.end);
   const analysis = analyzeCellCached(source);
   if (analysis.parsed) {
-    let lines: LineIndex | undefined; // built for the first literal that may be assigned, if any
     for (const s of analysis.strings) {
       if (!mayFollowAssignment(source, s.start) || !looksLikeSecretValue(s.value) || overlaps(s.start, s.end)) continue;
-      lines ??= new LineIndex(source);
-      const lineStart = lines.lineStart(lines.positionAt(s.start).line);
-      const key = keyBeforeLiteral(source.slice(lineStart, s.start));
+      const key = keyBeforeLiteral(source.slice(lineStartOf(source, s.start), s.start));
       if (key && isSecretName(key)) found.push({ kind: `\`${key}\` value`, start: s.start, end: s.end, value: s.value });
     }
   } else {

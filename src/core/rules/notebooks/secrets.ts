@@ -113,6 +113,19 @@ export function mayFollowAssignment(source: string, offset: number): boolean {
   return false;
 }
 
+/**
+ * Where the line holding `offset` starts, with LineIndex's line breaks (`\n`, `\r\n`, lone `\r`): a
+ * look back along one line instead of indexing every line of the cell.
+ */
+export function lineStartOf(source: string, offset: number): number {
+  for (let i = offset - 1; i >= 0; i--) {
+    const c = source.charCodeAt(i);
+    // A `\r` right before a `\n` at `offset` is half of a line break that ends after `offset`.
+    if (c === 10 || (c === 13 && source.charCodeAt(i + 1) !== 10)) return i + 1;
+  }
+  return 0;
+}
+
 /** `sk-pr...`: enough to recognise which key leaked, not enough to use it. */
 export function redact(secret: string): string {
   return secret.length <= 8 ? '***' : `${secret.slice(0, 4)}…`;
