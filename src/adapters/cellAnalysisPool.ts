@@ -43,6 +43,8 @@ const MIN_BATCH_CHARS = 4 * 1024;
  * cannot while it is analysing a batch itself; with one more queued the worker never waits for it.
  */
 const JOBS_AHEAD = 2;
+/** Queued jobs per worker the caller's thread does not take (see helpWith). */
+const RESERVED_PER_WORKER = 1;
 const DEFAULT_IDLE_MS = 30_000;
 
 interface PendingJob {
@@ -133,9 +135,14 @@ export class CellAnalysisWorkerPool implements CellAnalyzerPool {
     return new Promise((resolve, reject) => this.queue.push({ job: { id: this.nextId++, sources }, resolve, reject }));
   }
 
-  /** The caller's thread analyses jobs from the back of the queue until none is left. */
+  /**
+   * The caller's thread analyses jobs from the back of the queue, but leaves the workers a job each
+   * beyond the ones they hold: the caller has other work (reading the next notebook, running rules
+   * on the last) that it can do while they finish, and a worker that runs dry stays idle until the
+   * caller's thread hands it more.
+   */
   private async helpWith(analyzeHere: (source: string) => CellAnalysis): Promise<void> {
-    for (let pending = this.queue.pop(); pending; pending = this.queue.pop()) {
+    for (let pending = this.takeForCaller(); pending; pending = this.takeForCaller()) {
       try {
         pending.resolve(pending.job.sources.map(analyzeHere));
       } catch (e) {
@@ -144,6 +151,10 @@ export class CellAnalysisWorkerPool implements CellAnalyzerPool {
       // Let the workers' answers in, so each is handed its next job before this thread takes another.
       await new Promise((resolve) => setImmediate(resolve));
     }
+  }
+
+  private takeForCaller(): PendingJob | undefined {
+    return this.queue.length > this.workers.length * RESERVED_PER_WORKER ? this.queue.pop() : undefined;
   }
 
   private dispatch(): void {
