@@ -19,7 +19,10 @@ export interface CellAnalyzerPool {
 }
 
 /**
- * Below this much uncached source a round trip to a worker costs more than it saves: a keystroke
- * re-analyses one cell in well under a millisecond, in process.
+ * Less than this goes no further than the calling thread: an edited cell (a keystroke re-analyses
+ * the one cell whose text changed) is analysed in well under a millisecond in process, and a round
+ * trip to a worker would only add to it. A notebook being opened, or a workspace of small notebooks
+ * checked one after another, still goes out.
  */
-export const OFF_THREAD_MIN_CHARS = 8 * 1024;
+export const OFF_THREAD_MIN_CELLS = 2;
+export const OFF_THREAD_MIN_CHARS = 2 * 1024;

@@ -1,6 +1,6 @@
 import { analyzeCell, type CellAnalysis } from '../../analysis/cellAnalysis';
 import { memoizeByText } from '../../text/memo';
-import { OFF_THREAD_MIN_CHARS, type CellAnalyzerPool } from '../../analysis/analyzerPool';
+import { OFF_THREAD_MIN_CELLS, OFF_THREAD_MIN_CHARS, type CellAnalyzerPool } from '../../analysis/analyzerPool';
 import { initPythonParser } from '../../analysis/parser';
 import { DEFAULT_PROJECT_CONFIG, type ProjectConfig } from '../../config';
 import type { FileSystem } from '../../fs/fileSystem';
@@ -173,7 +173,7 @@ async function analyzeOffThread(sources: string[], pool: CellAnalyzerPool): Prom
   const missing = [...new Set(sources.filter((s) => !analyzeCellCached.has(s)))];
   let chars = 0;
   for (const s of missing) chars += s.length;
-  if (chars < OFF_THREAD_MIN_CHARS) return;
+  if (missing.length < OFF_THREAD_MIN_CELLS || chars < OFF_THREAD_MIN_CHARS) return;
   try {
     const results = await pool.analyzeMany(missing, analyzeCell);
     missing.forEach((source, i) => results[i] && analyzeCellCached.remember(source, results[i]));
