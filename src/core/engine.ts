@@ -326,27 +326,34 @@ export class Engine {
   async checkWorkspace(paths?: string[]): Promise<Finding[]> {
     const scan = await this.scan();
     const findings: Finding[] = [];
-    for (const project of scan.projects) {
-      // One dependency context per project serves its MLH1xx rules and its notebooks' facts.
-      const deps = await this.dependencyContext(project);
-      if (!this.factsCache.has(project.root)) this.factsCache.set(project.root, buildNotebookProjectFacts(deps, { workspaceFiles: scan.files }));
-      findings.push(...(await this.checkDependencies(project, deps)));
-      findings.push(...(await this.checkStructure(project)));
-      for (const dvcYaml of project.dvcYamlPaths) findings.push(...(await this.checkDvc(dvcYaml)).findings);
-      // With worker threads, several notebooks are in flight: while the workers parse one notebook's
-      // cells, this thread reads the next and runs the rules on the last. Results keep their order.
-      const inFlight = this.options.cellAnalyzer ? NOTEBOOKS_IN_FLIGHT : 1;
-      const checked = await mapInOrder(project.notebookPaths, inFlight, (nb) => this.checkNotebook(nb));
-      const notebooks = checked.map((c) => c.ctx);
-      for (const c of checked) findings.push(...c.findings);
-      findings.push(...(await this.checkProjectImports(project, notebooks)));
-    }
+    // With worker threads, two projects are checked at once: one's manifests, lockfile and DVC
+    // files are read while the other's notebooks are parsed. Findings are sorted in the end.
+    const projectsInFlight = this.options.cellAnalyzer ? PROJECTS_IN_FLIGHT : 1;
+    for (const projectFindings of await mapInOrder(scan.projects, projectsInFlight, (project) => this.checkProject(project, scan))) findings.push(...projectFindings);
     const wanted = paths?.length ? (p: string) => paths.some((root) => isInside(root, p)) : () => true;
     return sortFindings(findings.filter((f) => wanted(f.path)));
+  }
+
+  private async checkProject(project: PythonProject, scan: WorkspaceScan): Promise<Finding[]> {
+    const findings: Finding[] = [];
+    // One dependency context per project serves its MLH1xx rules and its notebooks' facts.
+    const deps = await this.dependencyContext(project);
+    if (!this.factsCache.has(project.root)) this.factsCache.set(project.root, buildNotebookProjectFacts(deps, { workspaceFiles: scan.files }));
+    findings.push(...(await this.checkDependencies(project, deps)));
+    findings.push(...(await this.checkStructure(project)));
+    for (const dvcYaml of project.dvcYamlPaths) findings.push(...(await this.checkDvc(dvcYaml)).findings);
+    // With worker threads, several notebooks are in flight: while the workers parse one notebook's
+    // cells, this thread reads the next and runs the rules on the last. Results keep their order.
+    const inFlight = this.options.cellAnalyzer ? NOTEBOOKS_IN_FLIGHT : 1;
+    const checked = await mapInOrder(project.notebookPaths, inFlight, (nb) => this.checkNotebook(nb));
+    for (const c of checked) findings.push(...c.findings);
+    findings.push(...(await this.checkProjectImports(project, checked.map((c) => c.ctx))));
+    return findings;
   }
 }
 
 const NOTEBOOKS_IN_FLIGHT = 4;
+const PROJECTS_IN_FLIGHT = 2;
 
 /** `items.map(fn)` with at most `limit` calls pending at once; results in the order of `items`. */
 async function mapInOrder<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
