@@ -1,9 +1,9 @@
 /**
- * The one place the benchmarks reach the notebook checks. When the notebook rules run through
- * `Engine.checkWorkspace`, that is what is measured; until then the core's notebook pipeline that
- * exists (parse the .ipynb, analyse every code cell) stands in, and the run says so.
+ * The one place the benchmarks reach the notebook checks: a fresh Engine's full workspace check,
+ * optionally with the worker pool the server and the CLI give it.
  */
 import { analyzeCell } from '../../src/core/analysis/cellAnalysis';
+import type { CellAnalyzerPool } from '../../src/core/analysis/analyzerPool';
 import { initPythonParser, parsePython } from '../../src/core/analysis/parser';
 import { maskMagics } from '../../src/core/analysis/magics';
 import type { Finding } from '../../src/core/diagnostics';
@@ -12,28 +12,11 @@ import type { FileSystem } from '../../src/core/fs/fileSystem';
 import { codeCells } from '../../src/core/notebook/model';
 import { parseIpynb } from '../../src/core/notebook/ipynb';
 
-export interface NotebookCheckResult {
-  findings: Finding[];
-  /** True when the engine itself reported findings on notebook cells (the notebook rules are wired). */
-  engineChecksNotebooks: boolean;
-  cellsAnalysed: number;
-}
-
-export async function checkNotebookWorkspace(fs: FileSystem, workspaceRoot: string, notebookPath: string, notebookText: string, mode: 'auto' | 'engine-only' = 'auto'): Promise<NotebookCheckResult> {
+export async function checkNotebookWorkspace(fs: FileSystem, workspaceRoot: string, notebookPath: string, cellAnalyzer?: CellAnalyzerPool): Promise<Finding[]> {
   await initPythonParser();
-  const engine = new Engine({ fs, workspaceRoot, trusted: false });
-  const findings = await engine.checkWorkspace();
-  const engineChecksNotebooks = findings.some((f) => f.path === notebookPath && f.cell !== undefined);
-  if (engineChecksNotebooks || mode === 'engine-only') return { findings, engineChecksNotebooks, cellsAnalysed: 0 };
-  const parsed = parseIpynb(notebookPath, notebookText);
-  let cellsAnalysed = 0;
-  if (parsed.ok) {
-    for (const ref of codeCells(parsed.notebook)) {
-      analyzeCell(ref.cell.source);
-      cellsAnalysed++;
-    }
-  }
-  return { findings, engineChecksNotebooks, cellsAnalysed };
+  const findings = await new Engine({ fs, workspaceRoot, trusted: false, ...(cellAnalyzer ? { cellAnalyzer } : {}) }).checkWorkspace();
+  if (!findings.some((f) => f.path === notebookPath && f.cell !== undefined)) throw new Error(`the engine reported nothing on the cells of ${notebookPath}: the benchmark would measure nothing`);
+  return findings;
 }
 
 /** The parse-only baseline of notebook-1000: read the .ipynb and build a syntax tree of every code cell. */

@@ -95,7 +95,7 @@ async function coreFallback(notebookPath: string, text: string, root: string): P
     current = current.replace(`frame_${EDITED_CODE_CELL}`, `frame_${EDITED_CODE_CELL}x`);
     fs.writeFile(notebookPath, current);
     const start = performance.now();
-    await checkNotebookWorkspace(fs, root, notebookPath, current);
+    await checkNotebookWorkspace(fs, root, notebookPath);
     times.push(performance.now() - start);
   }
   return percentile(times, 95);

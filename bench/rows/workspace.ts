@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generatedDir, monorepo, repoRoot } from '../lib/generate';
@@ -51,6 +51,26 @@ let bytes = 0;
 })(process.argv[1]);
 `;
 
+/** How much Python the monorepo's notebooks hold: what the check parses. */
+function notebookCode(dir: string): { notebooks: number; cells: number; chars: number } {
+  const totals = { notebooks: 0, cells: 0, chars: 0 };
+  (function walk(d: string): void {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ipynb')) {
+        totals.notebooks++;
+        const nb = JSON.parse(readFileSync(p, 'utf8')) as { cells: Array<{ cell_type: string; source: string[] }> };
+        for (const c of nb.cells.filter((c) => c.cell_type === 'code')) {
+          totals.cells++;
+          totals.chars += c.source.join('').length;
+        }
+      }
+    }
+  })(dir);
+  return totals;
+}
+
 export interface WorkspaceScanRows {
   time: BenchRow;
   rss: BenchRow;
@@ -77,6 +97,8 @@ export async function workspaceScan(log: (m: string) => void): Promise<Workspace
   const findings = (JSON.parse(last.stdout) as { diagnostics: { file: string; code: string }[] }).diagnostics;
   const byKind = { notebooks: findings.filter((f) => f.file.endsWith('.ipynb')).length, dvc: findings.filter((f) => /dvc\.(yaml|lock)$/.test(f.file)).length, manifests: findings.filter((f) => /pyproject\.toml$|requirements.*\.txt$/.test(f.file)).length };
   note(`workspace-scan: ${findings.length} findings (manifests ${byKind.manifests}, notebooks ${byKind.notebooks}, dvc ${byKind.dvc}); runs ${checks.map((c) => c.ms.toFixed(0)).join('/')} ms, peak RSS ${checks.map((c) => c.peakRssMb.toFixed(0)).join('/')} MB`);
+  const code = notebookCode(repo.dir);
+  note(`workspace-scan: ${code.notebooks} notebooks, ${code.cells} code cells, ${(code.chars / 1e6).toFixed(1)} MB of code (${(code.chars / code.notebooks / 1024).toFixed(1)} KB a notebook)`);
   if (!byKind.notebooks) note('workspace-scan: the CLI reports no notebook findings yet, so notebooks are only walked, not checked');
   if (!byKind.dvc) note('workspace-scan: the CLI reports no dvc.yaml findings yet, so pipelines are only walked, not checked');
   const idle = runNode([cli, '--help'], repo.dir);
