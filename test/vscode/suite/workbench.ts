@@ -1,8 +1,28 @@
-// Helpers shared by the suites: waiting on the workbench, reading our diagnostics and the fixture.
+// Helpers shared by the suites: the packaged extension, waiting on the workbench, reading our
+// diagnostics and the fixture.
+import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { MlHygieneApi } from '../../../src/client/extension';
 
 export const EXTENSION_ID = 'ml-hygiene.ml-hygiene';
 export const DIAGNOSTIC_SOURCE = 'ml-hygiene';
+
+/** The installed .vsix (not the repository's sources), activated, with its language server ready. */
+export async function activeExtension(): Promise<{ extension: vscode.Extension<MlHygieneApi>; api: MlHygieneApi }> {
+  const extension = vscode.extensions.getExtension<MlHygieneApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is not installed`);
+  const extensionsDir = process.env.MLH_VSCODE_EXTENSIONS_DIR;
+  assert.ok(extensionsDir, 'MLH_VSCODE_EXTENSIONS_DIR is not set by the harness');
+  assert.ok(
+    extension.extensionUri.path.startsWith(extensionsDir),
+    `expected the packaged extension under ${extensionsDir}, got ${extension.extensionUri.path}`,
+  );
+  const api = await extension.activate();
+  assert.ok(api?.client && api.pipeline && api.pipelineView && api.readiness && 'ready' in api, 'the extension should export { client, ready, pipeline, pipelineView, readiness }');
+  await api.ready;
+  assert.equal(extension.isActive, true);
+  return { extension, api };
+}
 
 /**
  * Polls `probe` until it returns something other than undefined/false, then returns that value.

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { suite, suiteSetup, test } from '../tdd';
 import {
   DIAGNOSTIC_SOURCE,
-  EXTENSION_ID,
+  activeExtension,
   describeDiagnostics,
   diagnosticOnLine,
   locate,
@@ -45,15 +45,7 @@ suite('deps-project: dependency diagnostics', () => {
   });
 
   test('the installed .vsix is what runs, and it activates', async () => {
-    const extension = vscode.extensions.getExtension(EXTENSION_ID);
-    assert.ok(extension, `${EXTENSION_ID} is not installed`);
-    const extensionsDir = process.env.MLH_VSCODE_EXTENSIONS_DIR;
-    assert.ok(extensionsDir, 'MLH_VSCODE_EXTENSIONS_DIR is not set by the harness');
-    assert.ok(
-      extension.extensionUri.path.startsWith(extensionsDir),
-      `expected the packaged extension under ${extensionsDir}, got ${extension.extensionUri.path}`,
-    );
-    await extension.activate();
+    const { extension } = await activeExtension();
     assert.equal(extension.isActive, true);
   });
 

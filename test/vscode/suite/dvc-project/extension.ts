@@ -7,25 +7,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MlHygieneApi } from '../../../../src/client/extension';
 import type { PipelineTreeNode } from '../../../../src/protocol/protocol';
-import { EXTENSION_ID, waitFor } from '../workbench';
+import { activeExtension, waitFor } from '../workbench';
 
 export type { PipelineTreeNode };
 
-/** The installed .vsix (not the repository's sources), activated, with its language server ready. */
-export async function activeExtension(): Promise<{ extension: vscode.Extension<MlHygieneApi>; api: MlHygieneApi }> {
-  const extension = vscode.extensions.getExtension<MlHygieneApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not installed`);
-  const extensionsDir = process.env.MLH_VSCODE_EXTENSIONS_DIR;
-  assert.ok(extensionsDir, 'MLH_VSCODE_EXTENSIONS_DIR is not set by the harness');
-  assert.ok(
-    extension.extensionUri.path.startsWith(extensionsDir),
-    `expected the packaged extension under ${extensionsDir}, got ${extension.extensionUri.path}`,
-  );
-  const api = await extension.activate();
-  assert.ok(api?.pipeline && api.pipelineView && api.ready, 'the extension should export { client, ready, pipeline, pipelineView }');
-  await api.ready;
-  return { extension, api };
-}
+export { activeExtension };
 
 /** The stage nodes of the tree's only dvc.yaml root, in the order the view shows them. */
 export function stagesOf(roots: PipelineTreeNode[]): PipelineTreeNode[] {

@@ -2,27 +2,12 @@
 // notebook opened in the notebook editor, its code cells, and putting it back as the fixture has it.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { MlHygieneApi } from '../../../../src/client/extension';
-import { EXTENSION_ID, describeDiagnostics, waitFor, workspaceFile } from '../workbench';
+import { activeExtension, describeDiagnostics, waitFor, workspaceFile } from '../workbench';
 
 export const NOTEBOOK = 'notebooks/explore.ipynb';
 export const notebookUri = workspaceFile(NOTEBOOK);
 
-/** The installed .vsix (not the repository's sources), activated, with its language server ready. */
-export async function activeExtension(): Promise<MlHygieneApi> {
-  const extension = vscode.extensions.getExtension<MlHygieneApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not installed`);
-  const extensionsDir = process.env.MLH_VSCODE_EXTENSIONS_DIR;
-  assert.ok(extensionsDir, 'MLH_VSCODE_EXTENSIONS_DIR is not set by the harness');
-  assert.ok(
-    extension.extensionUri.path.startsWith(extensionsDir),
-    `expected the packaged extension under ${extensionsDir}, got ${extension.extensionUri.path}`,
-  );
-  const api = await extension.activate();
-  assert.ok(api?.ready, 'the extension should export { ready }');
-  await api.ready;
-  return api;
-}
+export { activeExtension };
 
 /** Opens the fixture notebook in the notebook editor (as a user double-clicking it in the Explorer). */
 export async function showNotebook(): Promise<{ notebook: vscode.NotebookDocument; editor: vscode.NotebookEditor }> {

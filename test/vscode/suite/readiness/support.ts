@@ -6,20 +6,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MlHygieneApi } from '../../../../src/client/extension';
 import { ReadinessMethods, type ProjectReadinessWire, type ReadinessButtonMessage, type ReadinessCheckWire, type ReadinessResult } from '../../../../src/protocol/readiness';
-import { EXTENSION_ID, waitFor } from '../workbench';
+import { EXTENSION_ID, activeExtension, waitFor } from '../workbench';
 
-/** The installed .vsix (not the repository's sources), activated, with its language server ready. */
-export async function activeApi(): Promise<{ extension: vscode.Extension<MlHygieneApi>; api: MlHygieneApi }> {
-  const extension = vscode.extensions.getExtension<MlHygieneApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not installed`);
-  const extensionsDir = process.env.MLH_VSCODE_EXTENSIONS_DIR;
-  assert.ok(extensionsDir, 'MLH_VSCODE_EXTENSIONS_DIR is not set by the harness');
-  assert.ok(extension.extensionUri.path.startsWith(extensionsDir), `expected the packaged extension under ${extensionsDir}, got ${extension.extensionUri.path}`);
-  const api = await extension.activate();
-  assert.ok(api?.readiness, 'the extension should export its readiness API');
-  await api.ready;
-  return { extension, api };
-}
+export { activeExtension as activeApi };
 
 /** Asks the language server directly, bypassing the badge and the report. */
 export async function serverReadiness(api: MlHygieneApi, uri?: vscode.Uri): Promise<ProjectReadinessWire> {
