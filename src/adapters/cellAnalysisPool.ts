@@ -112,18 +112,6 @@ export class CellAnalysisWorkerPool implements CellAnalyzerPool {
     return (await Promise.all(answers)).flat();
   }
 
-  /**
-   * Starts the workers ahead of need (each loads the parser, ~80 ms), so the first big notebook a
-   * user opens does not wait for them. They stop again after the idle time if no work comes.
-   */
-  warmUp(): void {
-    while (!this.broken && this.workers.length < this.threads) {
-      const entry = this.startWorker();
-      entry?.worker.unref();
-    }
-    this.armIdleTimer();
-  }
-
   /** Stops every worker; pending work is rejected (and so falls back to in-process analysis). */
   async dispose(): Promise<void> {
     this.clearIdleTimer();

@@ -138,10 +138,9 @@ describe('cell analysis worker pool', () => {
       require('tsx/cjs');
       const { CellAnalysisWorkerPool } = require(${JSON.stringify(path.join(REPO, 'src', 'adapters', 'cellAnalysisPool.ts'))});
       const pool = CellAnalysisWorkerPool.forThisMachine({ size: 2, workerScript: ${JSON.stringify(WORKER)} });
-      pool.warmUp();
       pool.analyzeMany(['a = 1', 'b = a + 1']).then((r) => console.log(r.length + ' analysed'));
     `;
-    // The pool is warmed up and never disposed: the process must still exit by itself once the answers are in.
+    // The pool is never disposed: the process must still exit by itself once the answers are in.
     const r = spawnSync(process.execPath, ['-e', script], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
     assert.equal(r.signal, null, 'exited on its own, not killed at the timeout');
     assert.equal(r.status, 0, r.stderr);
