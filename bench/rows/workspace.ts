@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generatedDir, monorepo, repoRoot } from '../lib/generate';
@@ -33,7 +34,11 @@ function runNode(args: string[], cwd: string): ChildRun {
   const rssOut = generatedDir(`rss-${process.pid}.txt`);
   rmSync(rssOut, { force: true });
   const start = performance.now();
-  const r = spawnSync(process.execPath, ['--require', rssPreload(), ...args], { cwd, env: { ...process.env, MLH_BENCH_RSS_OUT: rssOut }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  // A fresh cache folder per run: the CLI keeps DVC hashes and cell analyses there between runs, and
+  // this row measures a first check.
+  const cacheHome = mkdtempSync(path.join(os.tmpdir(), 'mlh-bench-cache-'));
+  const r = spawnSync(process.execPath, ['--require', rssPreload(), ...args], { cwd, env: { ...process.env, MLH_BENCH_RSS_OUT: rssOut, XDG_CACHE_HOME: cacheHome }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  rmSync(cacheHome, { recursive: true, force: true });
   const ms = performance.now() - start;
   const peakRssMb = existsSync(rssOut) ? Number(readFileSync(rssOut, 'utf8')) / 1024 : Number.NaN;
   return { ms, peakRssMb, status: r.status, stdout: r.stdout };

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CellAnalyzerPool } from '../core/analysis/analyzerPool';
 import type { CellAnalysis } from '../core/analysis/cellAnalysis';
+import type { CellAnalysisStore } from './cellAnalysisStore';
 
 export interface AnalysisJob {
   id: number;
@@ -30,6 +31,11 @@ export interface CellAnalysisPoolOptions {
   size?: number;
   /** Workers stop after this long without work (ms). */
   idleMs?: number;
+  /**
+   * Analyses kept between runs: answers found there skip the parse, new ones are added. Made for
+   * this pool's worker bundle (see CellAnalysisStore); the in-memory engine cache comes first.
+   */
+  store?: (workerScript: string) => CellAnalysisStore | undefined;
 }
 
 /**
@@ -72,6 +78,7 @@ export class CellAnalysisWorkerPool implements CellAnalyzerPool {
     private readonly workerScript: string,
     readonly threads: number,
     private readonly idleMs: number,
+    readonly store: CellAnalysisStore | undefined,
   ) {}
 
   /**
@@ -83,12 +90,27 @@ export class CellAnalysisWorkerPool implements CellAnalyzerPool {
     const size = options.size ?? availableParallelism() - 1;
     const workerScript = options.workerScript ?? path.join(__dirname, 'cellAnalysisWorker.js');
     if (size < 1 || !existsSync(workerScript)) return undefined;
-    return new CellAnalysisWorkerPool(workerScript, size, options.idleMs ?? DEFAULT_IDLE_MS);
+    return new CellAnalysisWorkerPool(workerScript, size, options.idleMs ?? DEFAULT_IDLE_MS, options.store?.(workerScript));
   }
 
   async analyzeMany(sources: readonly string[], analyzeHere?: (source: string) => CellAnalysis): Promise<CellAnalysis[]> {
+    const results: Array<CellAnalysis | undefined> = sources.map((s) => this.store?.get(s));
+    const missing = sources.filter((_, i) => !results[i]);
+    if (missing.length) {
+      const fresh = await this.analyzeOnThreads(missing, analyzeHere);
+      let next = 0;
+      results.forEach((known, i) => {
+        if (known) return;
+        const analysis = fresh[next++]!;
+        results[i] = analysis;
+        this.store?.put(sources[i]!, analysis);
+      });
+    }
+    return results as CellAnalysis[];
+  }
+
+  private async analyzeOnThreads(sources: readonly string[], analyzeHere?: (source: string) => CellAnalysis): Promise<CellAnalysis[]> {
     if (this.broken) throw this.broken;
-    if (!sources.length) return [];
     let total = 0;
     for (const source of sources) total += source.length;
     // About two batches per thread (the caller's included), so the last ones to finish are short.
@@ -114,6 +136,7 @@ export class CellAnalysisWorkerPool implements CellAnalyzerPool {
 
   /** Stops every worker; pending work is rejected (and so falls back to in-process analysis). */
   async dispose(): Promise<void> {
+    this.store?.save();
     this.clearIdleTimer();
     this.failPending(new Error('the cell analysis pool was disposed'));
     await Promise.all(this.workers.splice(0).map((w) => w.worker.terminate()));

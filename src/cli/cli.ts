@@ -17,6 +17,7 @@ import { formatStatusJson, formatStatusText } from '../core/dvc/status';
 import { hashCacheFile, loadHashCache, saveHashCache, userCacheDir } from '../adapters/hashCacheStore';
 import { HashWorkerPool } from '../adapters/hashWorkerPool';
 import { CellAnalysisWorkerPool } from '../adapters/cellAnalysisPool';
+import { CellAnalysisStore, analysisStoreFile, analyzerStamp } from '../adapters/cellAnalysisStore';
 
 const USAGE = `ml-hygiene — production readiness checks for Python ML projects
 
@@ -103,13 +104,20 @@ export function exitCodeFor(findings: Finding[], failOn: string): number {
 
 /**
  * An engine on the disk at `root`, with worker threads for DVC hashing and notebook analysis; `save`
- * persists the hash cache and stops the workers once the command is done.
+ * persists the hash cache and the cell analyses and stops the workers once the command is done.
  */
 function engineAt(root: string): { engine: Engine; save: () => void } {
   const cacheFile = hashCacheFile(userCacheDir(), root);
   const hashCache = loadHashCache(cacheFile);
   const hashPool = new HashWorkerPool();
-  const cellAnalyzer = CellAnalysisWorkerPool.forThisMachine();
+  // Cell analyses are kept in the user's cache folder too: a re-run in CI (with that folder cached)
+  // or on the desk parses only the cells that changed.
+  const cellAnalyzer = CellAnalysisWorkerPool.forThisMachine({
+    store: (workerScript) => {
+      const stamp = analyzerStamp(workerScript);
+      return stamp ? new CellAnalysisStore(analysisStoreFile(userCacheDir(), root), stamp) : undefined;
+    },
+  });
   const engine = new Engine({ fs: new DiskFileSystem(), workspaceRoot: root, trusted: true, hashCache, fileDigester: hashPool, ...(cellAnalyzer ? { cellAnalyzer } : {}) });
   return {
     engine,

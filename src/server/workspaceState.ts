@@ -11,6 +11,7 @@ import { OverlayFileSystem } from './overlayFileSystem';
 import { hashCacheFile, loadHashCache, saveHashCache } from '../adapters/hashCacheStore';
 import { HashWorkerPool } from '../adapters/hashWorkerPool';
 import { CellAnalysisWorkerPool } from '../adapters/cellAnalysisPool';
+import { CellAnalysisStore, analysisStoreFile, analyzerStamp } from '../adapters/cellAnalysisStore';
 import type { HashCache } from '../core/dvc/hashCache';
 import { pathToUri, uriToPath } from './convert';
 
@@ -25,12 +26,6 @@ export class WorkspaceState {
    * open document is left to the engine, which hashes its unsaved buffer through the overlay.
    */
   readonly hashPool = new HashWorkerPool({ skip: (path) => this.fs.hasOverlay(path) });
-  /**
-   * Notebook cell analysis on worker threads, shared by every folder's engine: opening a big notebook
-   * parses its cells on every core. Analysis is a pure function of a cell's text, so unsaved buffers
-   * need no special care. None on a single core.
-   */
-  readonly analysisPool = CellAnalysisWorkerPool.forThisMachine();
   private engines = new Map<string, Engine>();
   private settings = new Map<string, EditorSettings>();
   readonly findingsByUri = new Map<string, Finding[]>();
@@ -94,6 +89,28 @@ export class WorkspaceState {
       this.engines.set(folder, engine);
     }
     return engine;
+  }
+
+  private pool: CellAnalysisWorkerPool | undefined | null = null;
+
+  /**
+   * Notebook cell analysis on worker threads, shared by every folder's engine: opening a big notebook
+   * parses its cells on every core. Analysis is a pure function of a cell's text, so unsaved buffers
+   * need no special care. None on a single core. Created on first use, once `initialize` has said
+   * where the extension's storage is: analyses are kept there between sessions.
+   */
+  get analysisPool(): CellAnalysisWorkerPool | undefined {
+    if (this.pool === null) {
+      const storage = this.storagePath;
+      const workspace = this.folders.join('\n');
+      this.pool = CellAnalysisWorkerPool.forThisMachine({
+        store: (workerScript) => {
+          const stamp = storage ? analyzerStamp(workerScript) : undefined;
+          return storage && stamp ? new CellAnalysisStore(analysisStoreFile(storage, workspace), stamp) : undefined;
+        },
+      });
+    }
+    return this.pool;
   }
 
   /** One hash cache per folder for the whole session (it outlives engine rebuilds on settings changes). */
