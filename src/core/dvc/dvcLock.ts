@@ -72,7 +72,7 @@ export function parseDvcLock(path: string, text: string): DvcLockFile {
     try {
       data = toPy(pair.value, y.doc);
     } catch (e) {
-      lock.problems.push({ message: e instanceof YamlBudgetError ? e.message : String(e), range: nodeRange(y.lineIndex, pair.key as Node) });
+      lock.problems.push({ message: e instanceof YamlBudgetError ? e.message : String(e), range: e instanceof YamlBudgetError ? e.rangeIn(y.lineIndex, nodeRange(y.lineIndex, pair.key as Node)) : nodeRange(y.lineIndex, pair.key as Node) });
       continue;
     }
     if (!isPyDict(data)) continue;

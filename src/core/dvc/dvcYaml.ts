@@ -149,7 +149,7 @@ export async function parseDvcYaml(path: string, text: string, loader: ParamsLoa
     file.parsed = true;
   } catch (e) {
     if (!(e instanceof YamlBudgetError)) throw e;
-    file.problems.push({ message: e.message, range: file.lineIndex.rangeOf(0, 0) });
+    file.problems.push({ message: e.message, range: e.rangeIn(file.lineIndex, file.lineIndex.rangeOf(0, 0)) });
     file.stages = [];
   }
   return file;

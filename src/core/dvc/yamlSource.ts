@@ -43,7 +43,20 @@ function firstLine(s: string): string {
   return s.split('\n')[0]!.trim();
 }
 
-export class YamlBudgetError extends Error {}
+/** Why aliases could not be expanded, and where: the alias or node at which expansion stopped. */
+export class YamlBudgetError extends Error {
+  constructor(
+    message: string,
+    readonly at?: [start: number, end: number],
+  ) {
+    super(message);
+  }
+
+  /** The offending node's range, or `fallback` when the error has no position. */
+  rangeIn(li: LineIndex, fallback: Range): Range {
+    return this.at ? li.rangeOf(this.at[0], this.at[1]) : fallback;
+  }
+}
 
 export interface Budget {
   nodes: number;
@@ -76,15 +89,16 @@ function anchorsOf(doc: Document): Map<string, Node[]> {
 export function toPy(node: unknown, doc: Document, budget: Budget = { nodes: 0 }): PyValue {
   const active = new Set<unknown>();
   const convert = (n: unknown, depth: number): PyValue => {
-    if (++budget.nodes > MAX_YAML_NODES) throw new YamlBudgetError(`the YAML expands to more than ${MAX_YAML_NODES} nodes through aliases (an alias bomb?)`);
-    if (depth > MAX_DEPTH) throw new YamlBudgetError(`the YAML nests deeper than ${MAX_DEPTH} levels`);
+    const at = spanOf(n);
+    if (++budget.nodes > MAX_YAML_NODES) throw new YamlBudgetError(`the YAML expands to more than ${MAX_YAML_NODES} nodes through aliases (an alias bomb?)`, at);
+    if (depth > MAX_DEPTH) throw new YamlBudgetError(`the YAML nests deeper than ${MAX_DEPTH} levels`, at);
     if (n === null || n === undefined) return null;
     if (isAlias(n)) {
       // The most recent anchor of that name defined before the alias.
-      const at = n.range?.[0] ?? Infinity;
-      const target = (anchorsOf(doc).get(n.source) ?? []).filter((t) => (t.range?.[0] ?? 0) < at).pop();
-      if (!target) throw new YamlBudgetError(`alias *${n.source} has no anchor before it`);
-      if (active.has(target)) throw new YamlBudgetError(`alias *${n.source} refers to a node that contains it`);
+      const aliasStart = n.range?.[0] ?? Infinity;
+      const target = (anchorsOf(doc).get(n.source) ?? []).filter((t) => (t.range?.[0] ?? 0) < aliasStart).pop();
+      if (!target) throw new YamlBudgetError(`alias *${n.source} has no anchor before it`, at);
+      if (active.has(target)) throw new YamlBudgetError(`alias *${n.source} refers to a node that contains it`, at);
       return convert(target, depth + 1);
     }
     if (isScalar(n)) {
@@ -115,6 +129,11 @@ export function toPy(node: unknown, doc: Document, budget: Budget = { nodes: 0 }
     }
   };
   return convert(node, 0);
+}
+
+function spanOf(n: unknown): [number, number] | undefined {
+  const r = (n as { range?: [number, number, number] } | null)?.range;
+  return r ? [r[0], r[1]] : undefined;
 }
 
 function keyString(k: PyValue): string {
