@@ -2,14 +2,17 @@ import { parse as parseYaml } from 'yaml';
 import type { FileSystem } from '../fs/fileSystem';
 import { readTextFile } from '../fs/fileSystem';
 import { basename, dirname, joinPath, normalizePath } from '../fs/paths';
+import { cachingParamsLoader, loadDvcYaml } from './dvcYaml';
 
 /**
  * Which paths DVC versions: the `outs` of `*.dvc` files and the `outs`/`metrics`/`plots` of
  * `dvc.yaml` stages. A directory output covers everything below it.
  *
  * One reader for every rule that asks "does DVC version this path?" (MLH211 for notebook reads,
- * MLH405 for data folders). It reads only output paths, with a tolerant YAML read: a broken
- * `dvc.yaml` is the DVC rules' business (MLH301); here it simply tracks nothing.
+ * MLH405 for data folders). `dvc.yaml` is read by the same reader as the DVC rules, so templated
+ * outputs (`data/${item}.csv` of a foreach, `${paths.model}` from params.yaml) are the paths DVC
+ * itself would produce. A broken `dvc.yaml` is the DVC rules' business (MLH301); here it simply
+ * tracks nothing.
  */
 export class DvcTracking {
   /**
@@ -22,8 +25,6 @@ export class DvcTracking {
   private constructor(
     /** Absolute output paths, normalized (they come from `joinPath`). */
     private readonly outputs: string[],
-    /** Outputs of `foreach`/`matrix` stages whose path is interpolated (`data/${item}.csv`), as patterns. */
-    private readonly patterns: RegExp[],
     /** The files declaring them, for messages. */
     readonly sources: string[],
   ) {
@@ -32,55 +33,40 @@ export class DvcTracking {
 
   static async load(fs: FileSystem, files: string[]): Promise<DvcTracking> {
     const outputs: string[] = [];
-    const patterns: RegExp[] = [];
     const sources: string[] = [];
-    const add = (baseDir: string, rawPath: string) => {
-      const clean = rawPath.trim().replace(/\/+$/, '');
-      if (!clean) return;
-      if (clean.includes('${')) patterns.push(interpolatedPattern(joinPath(baseDir, clean)));
-      else outputs.push(joinPath(baseDir, clean));
-    };
+    const params = cachingParamsLoader(fs);
     for (const file of files) {
       const name = basename(file);
       if (name !== 'dvc.yaml' && !name.endsWith('.dvc')) continue;
-      const read = await readTextFile(fs, file, 4 * 1024 * 1024);
-      if (!read.ok) continue;
-      let doc: unknown;
-      try {
-        doc = parseYaml(read.text);
-      } catch {
-        continue;
-      }
-      if (!isRecord(doc)) continue;
-      const dir = dirname(file);
-      const before = outputs.length + patterns.length;
+      const before = outputs.length;
       if (name === 'dvc.yaml') {
-        const stages = doc['stages'];
-        if (isRecord(stages)) {
-          for (const stage of Object.values(stages)) {
-            if (!isRecord(stage)) continue;
-            // A stage's paths are relative to its working directory.
-            const wdir = typeof stage['wdir'] === 'string' ? joinPath(dir, stage['wdir']) : dir;
-            const body = isRecord(stage['do']) ? stage['do'] : stage; // foreach/matrix stages nest their body under `do`
-            const stageWdir = typeof body['wdir'] === 'string' ? joinPath(dir, body['wdir']) : wdir;
-            for (const key of ['outs', 'metrics', 'plots']) for (const p of outputPaths(body[key])) add(stageWdir, p);
-          }
-        }
+        // DVC's own reading of the file: `${}` interpolation from params and vars, foreach/matrix
+        // expanded into their stages, each stage's wdir. An output whose interpolation does not
+        // resolve is left out (the DVC rules report it, MLH304).
+        const pipeline = await loadDvcYaml(fs, file, params);
+        if (!pipeline.parsed) continue;
+        for (const stage of pipeline.stages) for (const out of stage.outs) if (!out.path.includes('${')) outputs.push(out.absPath);
       } else {
+        const doc = await readDvcFile(fs, file);
+        if (!doc) continue;
+        const dir = dirname(file);
         const wdir = typeof doc['wdir'] === 'string' ? joinPath(dir, doc['wdir']) : dir;
-        for (const p of outputPaths(doc['outs'])) add(wdir, p);
+        for (const p of outputPaths(doc['outs'])) {
+          const clean = p.trim().replace(/\/+$/, '');
+          if (clean) outputs.push(joinPath(wdir, clean));
+        }
       }
-      if (outputs.length + patterns.length > before) sources.push(file);
+      if (outputs.length > before) sources.push(file);
     }
-    return new DvcTracking(outputs, patterns, sources);
+    return new DvcTracking(outputs, sources);
   }
 
   static empty(): DvcTracking {
-    return new DvcTracking([], [], []);
+    return new DvcTracking([], []);
   }
 
   get isEmpty(): boolean {
-    return this.outputs.length === 0 && this.patterns.length === 0;
+    return this.outputs.length === 0;
   }
 
   /** Is the path an output, or inside a directory output? */
@@ -90,14 +76,8 @@ export class DvcTracking {
     // Inside an output means the output is the path itself or one of its ancestors, `/` included.
     for (let p = normal; ; p = parentOf(p)) {
       if (this.outputSet.has(p)) return true;
-      if (p === '/') break;
+      if (p === '/') return false;
     }
-    if (this.patterns.length === 0) return false;
-    // A pattern output may itself be a directory: test the path as given, then each ancestor.
-    if (path === '/') return false;
-    if (this.patterns.some((re) => re.test(path))) return true;
-    for (let p = parentOf(normal); p !== '/'; p = parentOf(p)) if (this.patterns.some((re) => re.test(p))) return true;
-    return false;
   }
 }
 
@@ -121,10 +101,16 @@ function outputPaths(value: unknown): string[] {
   return out;
 }
 
-/** `${item.name}` stands for one path segment or part of one; it never spans folders. */
-function interpolatedPattern(path: string): RegExp {
-  const parts = path.split(/\$\{[^}]*\}/).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp('^' + parts.join('[^/]+') + '$');
+/** A `.dvc` file's YAML; undefined when it cannot be read or is not a mapping (tracking nothing). */
+async function readDvcFile(fs: FileSystem, file: string): Promise<Record<string, unknown> | undefined> {
+  const read = await readTextFile(fs, file, 4 * 1024 * 1024);
+  if (!read.ok) return undefined;
+  try {
+    const doc: unknown = parseYaml(read.text);
+    return isRecord(doc) ? doc : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -31,15 +31,35 @@ test('DvcTracking: queries are normalized the way isInside normalized them', asy
   assert.equal(t.isTracked('/ws/sub/out/../x.csv'), false);
 });
 
-test('DvcTracking: interpolated outputs match one segment, as a file or as a directory', async () => {
+test('DvcTracking: templated outputs are the paths DVC produces, from foreach items and from params.yaml', async () => {
   const t = await tracking({
-    'dvc.yaml': ['stages:', '  split:', '    foreach: [a, b]', '    do:', '      cmd: echo ${item}', '      outs:', '        - data/${item}.csv', '        - models/${item}', ''].join('\n'),
+    'dvc.yaml': [
+      'stages:',
+      '  split:',
+      '    foreach: [a, b]',
+      '    do:',
+      '      cmd: echo ${item}',
+      '      outs:',
+      '        - data/${item}.csv',
+      '        - models/${item}',
+      '  train:',
+      '    cmd: python train.py',
+      '    outs:',
+      '      - ${paths.model}',
+      '',
+    ].join('\n'),
+    'params.yaml': 'paths:\n  model: artifacts/model.pkl\n',
   });
-  assert.equal(t.isTracked('/ws/data/a.csv'), true);
-  assert.equal(t.isTracked('/ws/models/b/weights.pt'), true);
-  assert.equal(t.isTracked('/ws/data/x/a.csv'), false);
-  assert.equal(t.isTracked('/ws/data/a.csv.bak'), false);
-  assert.equal(t.isTracked('/'), false);
+  for (const p of ['/ws/data/a.csv', '/ws/data/b.csv', '/ws/models/b/weights.pt', '/ws/artifacts/model.pkl']) assert.equal(t.isTracked(p), true, p);
+  // Only the items' paths: another file of the same shape is not DVC's.
+  for (const p of ['/ws/data/c.csv', '/ws/models/c/weights.pt', '/ws/data/x/a.csv', '/ws/data/a.csv.bak', '/ws/artifacts/other.pkl', '/']) assert.equal(t.isTracked(p), false, p);
+});
+
+test('DvcTracking: an output whose interpolation does not resolve tracks nothing', async () => {
+  const t = await tracking({ 'dvc.yaml': 'stages:\n  s:\n    cmd: x\n    outs:\n      - ${nowhere.defined}\n      - kept.csv\n' });
+  assert.equal(t.isTracked('/ws/kept.csv'), true);
+  assert.equal(t.isTracked('/ws/${nowhere.defined}'), false);
+  assert.equal(t.isTracked('/ws/anything.csv'), false);
 });
 
 test('DvcTracking: nothing declared tracks nothing', async () => {

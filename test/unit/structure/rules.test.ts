@@ -86,7 +86,8 @@ test('MLH405: files in data/ or models/ neither DVC-tracked nor gitignored', asy
     'data/cache/tmp.bin': 'x',
     'data/.gitignore': '/cache/\n',
     'models/model.pkl': 'x',
-    'dvc.yaml': 'stages:\n  train:\n    cmd: python train.py\n    outs:\n    - models/model.pkl\n    - data/features/${item}.csv\n',
+    // A foreach stage's templated output: DVC versions data/features/one.csv and two.csv.
+    'dvc.yaml': 'stages:\n  train:\n    cmd: python train.py\n    outs:\n    - models/model.pkl\n  features:\n    foreach: [one, two]\n    do:\n      cmd: python featurize.py ${item}\n      outs:\n      - data/features/${item}.csv\n',
     'data/features/one.csv': 'x\n',
   };
   const [f, ...rest] = await findingsOf(files, 'MLH405');
