@@ -586,7 +586,7 @@ class DvcYamlReader {
   }
 
   private pathEntry(kind: DvcPathEntry['kind'], path: string, wdirAbs: string, range: Range): DvcPathEntry {
-    return { kind, path, absPath: joinPath(wdirAbs, path), range, cache: kind !== 'deps', persist: false, push: true };
+    return { kind, path, absPath: resolveStagePath(wdirAbs, path), range, cache: kind !== 'deps', persist: false, push: true };
   }
 
   private readOut(stage: DvcStage, kind: OutputKind, it: unknown, ctx: PyDict, wdirAbs: string): void {
@@ -627,7 +627,7 @@ class DvcYamlReader {
     for (const p of it.items) {
       const file = this.str(p.key, ctx);
       if (file === undefined) continue;
-      const absFile = joinPath(wdirAbs, file);
+      const absFile = resolveStagePath(wdirAbs, file);
       if (isSeq(p.value) && p.value.items.length) {
         for (const k of p.value.items) {
           const key = this.str(k, ctx);
@@ -651,6 +651,15 @@ function isComposite(v: PyValue): boolean {
 }
 
 /** dvc/parsing ForeachDefinition.normalized_iterable: dict keys; list values, or indexes when composite. */
+/**
+ * A stage path as DVC resolves it: relative to the stage's wdir, but an absolute path (`/mnt/data`,
+ * `C:\\data`) stays absolute. Joining it to the wdir would put it inside the workspace, where it
+ * would be hashed as a file the repository does not have, and MLH311 would never see it leave.
+ */
+function resolveStagePath(wdirAbs: string, path: string): string {
+  return /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(path) ? normalizePath(path) : joinPath(wdirAbs, path);
+}
+
 export function foreachItems(iterable: PyValue): [string, PyValue][] {
   // `${key}` is the key and `${item}` the value (dvc/parsing: KeyValue("key", "item")).
   if (isPyDict(iterable)) return Object.entries(iterable);

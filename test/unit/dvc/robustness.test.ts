@@ -92,3 +92,17 @@ test('the tree: DAG order, status, children with states and param values', async
   assert.deepEqual(train.range, rangeOfText(files['dvc.yaml']!, 'train'));
   assert.doesNotThrow(() => JSON.stringify(tree));
 });
+
+test('an absolute dep path stays absolute: outside the workspace it is MLH311 and never hashed', async () => {
+  const files = cleanProject({ yaml: (y) => y.replace('      - data/raw.csv\n', '      - data/raw.csv\n      - /mnt/shared/labels.csv\n') });
+  const { fs } = await context(files);
+  fs.writeFile('/mnt/shared/labels.csv', 'secret');
+  const { createDvcContext } = await import('../../../src/core/rules/dvc/index');
+  const ctx = await createDvcContext(fs, '/ws/dvc.yaml', { workspaceRoot: '/ws' });
+  const entry = ctx.file.stages.flatMap((s) => s.deps).find((d) => d.path === '/mnt/shared/labels.csv')!;
+  assert.equal(entry.absPath, '/mnt/shared/labels.csv', 'not joined to the stage folder');
+  assert.deepEqual(ctx.status.details.get('prepare')!.outsideWorkspace, ['/mnt/shared/labels.csv']);
+  const f = await findings(ctx, 'MLH311');
+  assert.deepEqual(f.map((x) => x.range), [rangeOfText(files['dvc.yaml']!, '/mnt/shared/labels.csv')]);
+  assert.equal((await findings(ctx, 'MLH302')).length, 0, 'not reported missing either');
+});
