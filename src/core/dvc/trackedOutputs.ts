@@ -25,20 +25,16 @@ export class DvcTracking {
   private constructor(
     /** Absolute output paths, normalized (they come from `joinPath`). */
     private readonly outputs: string[],
-    /** The files declaring them, for messages. */
-    readonly sources: string[],
   ) {
     this.outputSet = new Set(outputs);
   }
 
   static async load(fs: FileSystem, files: string[]): Promise<DvcTracking> {
     const outputs: string[] = [];
-    const sources: string[] = [];
     const params = cachingParamsLoader(fs);
     for (const file of files) {
       const name = basename(file);
       if (name !== 'dvc.yaml' && !name.endsWith('.dvc')) continue;
-      const before = outputs.length;
       if (name === 'dvc.yaml') {
         // DVC's own reading of the file: `${}` interpolation from params and vars, foreach/matrix
         // expanded into their stages, each stage's wdir. An output whose interpolation does not
@@ -56,13 +52,12 @@ export class DvcTracking {
           if (clean) outputs.push(joinPath(wdir, clean));
         }
       }
-      if (outputs.length > before) sources.push(file);
     }
-    return new DvcTracking(outputs, sources);
+    return new DvcTracking(outputs);
   }
 
   static empty(): DvcTracking {
-    return new DvcTracking([], []);
+    return new DvcTracking([]);
   }
 
   get isEmpty(): boolean {

@@ -89,16 +89,15 @@ function anchorsOf(doc: Document): Map<string, Node[]> {
 export function toPy(node: unknown, doc: Document, budget: Budget = { nodes: 0 }): PyValue {
   const active = new Set<unknown>();
   const convert = (n: unknown, depth: number): PyValue => {
-    const at = spanOf(n);
-    if (++budget.nodes > MAX_YAML_NODES) throw new YamlBudgetError(`the YAML expands to more than ${MAX_YAML_NODES} nodes through aliases (an alias bomb?)`, at);
-    if (depth > MAX_DEPTH) throw new YamlBudgetError(`the YAML nests deeper than ${MAX_DEPTH} levels`, at);
+    if (++budget.nodes > MAX_YAML_NODES) throw new YamlBudgetError(`the YAML expands to more than ${MAX_YAML_NODES} nodes through aliases (an alias bomb?)`, spanOf(n));
+    if (depth > MAX_DEPTH) throw new YamlBudgetError(`the YAML nests deeper than ${MAX_DEPTH} levels`, spanOf(n));
     if (n === null || n === undefined) return null;
     if (isAlias(n)) {
       // The most recent anchor of that name defined before the alias.
       const aliasStart = n.range?.[0] ?? Infinity;
       const target = (anchorsOf(doc).get(n.source) ?? []).filter((t) => (t.range?.[0] ?? 0) < aliasStart).pop();
-      if (!target) throw new YamlBudgetError(`alias *${n.source} has no anchor before it`, at);
-      if (active.has(target)) throw new YamlBudgetError(`alias *${n.source} refers to a node that contains it`, at);
+      if (!target) throw new YamlBudgetError(`alias *${n.source} has no anchor before it`, spanOf(n));
+      if (active.has(target)) throw new YamlBudgetError(`alias *${n.source} refers to a node that contains it`, spanOf(n));
       return convert(target, depth + 1);
     }
     if (isScalar(n)) {
