@@ -7,6 +7,11 @@ import type { MlHygieneApi } from '../../../src/client/extension';
 export const EXTENSION_ID = 'ml-hygiene.ml-hygiene';
 export const DIAGNOSTIC_SOURCE = 'ml-hygiene';
 
+/** The code actions VS Code offers at `range` (all kinds, or only `kind`), as its lightbulb asks for them. */
+export async function codeActionsAt(uri: vscode.Uri, range: vscode.Range, kind?: vscode.CodeActionKind): Promise<(vscode.CodeAction | vscode.Command)[]> {
+  return vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, range, kind?.value);
+}
+
 /** The installed .vsix (not the repository's sources), activated, with its language server ready. */
 export async function activeExtension(): Promise<{ extension: vscode.Extension<MlHygieneApi>; api: MlHygieneApi }> {
   const extension = vscode.extensions.getExtension<MlHygieneApi>(EXTENSION_ID);

@@ -14,6 +14,7 @@ import {
   showFile,
   waitFor,
   workspaceFile,
+  codeActionsAt,
 } from '../workbench';
 
 const pyproject = workspaceFile('pyproject.toml');
@@ -66,12 +67,7 @@ suite('deps-project: pinning', () => {
     const pandasLine = locate(original, '"pandas"').line;
     const diagnostic = await waitForDiagnostic('MLH101', pandasLine);
 
-    const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
-      'vscode.executeCodeActionProvider',
-      pyproject,
-      diagnostic.range,
-      vscode.CodeActionKind.QuickFix.value,
-    );
+    const actions = await codeActionsAt(pyproject, diagnostic.range, vscode.CodeActionKind.QuickFix);
     const titles = actions.map((a) => a.title);
     const pin = actions.find(
       (a): a is vscode.CodeAction =>

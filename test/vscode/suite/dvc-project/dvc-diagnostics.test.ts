@@ -14,6 +14,7 @@ import {
   showFile,
   waitFor,
   workspaceFile,
+  codeActionsAt,
 } from '../workbench';
 import { activeExtension } from './extension';
 
@@ -78,12 +79,7 @@ suite('dvc-project: dvc.yaml diagnostics', () => {
     assert.equal(document.getText(), source, 'the test starts from the fixture text');
     const diagnostic = await waitFor('MLH303 on the export cmd', () => diagnosticOnLine(dvcYaml, 'MLH303', scriptRange[0]!), 30_000);
 
-    const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
-      'vscode.executeCodeActionProvider',
-      dvcYaml,
-      diagnostic.range,
-      vscode.CodeActionKind.QuickFix.value,
-    );
+    const actions = await codeActionsAt(dvcYaml, diagnostic.range, vscode.CodeActionKind.QuickFix);
     const titles = actions.map((a) => a.title);
     const fix = actions.find((a): a is vscode.CodeAction => a.title === 'Add `src/export.py` to deps');
     assert.ok(fix, `expected the quick fix "Add \`src/export.py\` to deps", got ${JSON.stringify(titles)}`);

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtractPlanResult } from '../../../../src/protocol/protocol';
 import { suite, suiteSetup, teardown, test } from '../tdd';
-import { waitFor, workspaceFile } from '../workbench';
+import { codeActionsAt, waitFor, workspaceFile } from '../workbench';
 import { activeExtension, codeCell, codeCells, exists, restoreNotebook, savedCodeSources, showNotebook } from './notebook';
 
 /** `# Summarize scores`: reads `scores` (code cell 1) and `statistics` (import, cell 0); `mean` and `spread` are read below. */
@@ -48,11 +48,7 @@ suite('notebooks-project: extract cell to module', () => {
   test('the lightbulb on a code cell offers "Extract cell to module" (refactor.extract)', async () => {
     const { notebook } = await showNotebook();
     const cell = codeCell(notebook, EXTRACTED_CELL);
-    const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
-      'vscode.executeCodeActionProvider',
-      cell.document.uri,
-      new vscode.Range(1, 0, 1, 0),
-    );
+    const actions = await codeActionsAt(cell.document.uri, new vscode.Range(1, 0, 1, 0));
     const extract = actions.find((a): a is vscode.CodeAction => a.title === 'Extract cell to module' && 'kind' in a);
     assert.ok(extract, `expected "Extract cell to module", got ${JSON.stringify(actions.map((a) => a.title))}`);
     assert.equal(extract.kind?.value, vscode.CodeActionKind.RefactorExtract.value);
@@ -62,12 +58,7 @@ suite('notebooks-project: extract cell to module', () => {
     assert.equal(vscode.Uri.parse(arg.notebookUri).toString(), notebook.uri.toString(), 'and its notebook');
 
     // Asked for refactorings only (the Refactor… menu), it is still there.
-    const refactors = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
-      'vscode.executeCodeActionProvider',
-      cell.document.uri,
-      new vscode.Range(1, 0, 1, 0),
-      vscode.CodeActionKind.RefactorExtract.value,
-    );
+    const refactors = await codeActionsAt(cell.document.uri, new vscode.Range(1, 0, 1, 0), vscode.CodeActionKind.RefactorExtract);
     assert.ok(refactors.some((a) => a.title === 'Extract cell to module'), `refactor.extract actions: ${JSON.stringify(refactors.map((a) => a.title))}`);
   });
 

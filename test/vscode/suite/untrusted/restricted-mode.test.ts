@@ -15,6 +15,7 @@ import {
   showFile,
   waitFor,
   workspaceFile,
+  codeActionsAt,
 } from '../workbench';
 import {
   activeExtension,
@@ -83,12 +84,7 @@ suite('untrusted: restricted mode', () => {
     assert.match(metadata, /^Version: 1\.26\.4$/m);
     const source = await readFixtureText('pyproject.toml');
     const diagnostic = await waitFor('MLH101 on numpy', () => diagnosticOnLine(pyproject, 'MLH101', locate(source, '"numpy"').line), 30_000);
-    const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
-      'vscode.executeCodeActionProvider',
-      pyproject,
-      diagnostic.range,
-      vscode.CodeActionKind.QuickFix.value,
-    );
+    const actions = await codeActionsAt(pyproject, diagnostic.range, vscode.CodeActionKind.QuickFix);
     const titles = actions.map((a) => a.title);
     assert.ok(!titles.some((t) => t.includes('1.26.4') || t.includes('numpy==')), `no action may pin numpy, got ${JSON.stringify(titles)}`);
     for (const action of actions) {
