@@ -92,14 +92,18 @@ describe('cell analysis worker pool', () => {
     assert.equal(fromWorkers.length, sources.length);
     sources.forEach((source, i) => assert.deepEqual(fromWorkers[i], analyzeCell(source), `cell ${i}: ${JSON.stringify(source.slice(0, 60))}`));
 
-    // With the caller's thread helping: it takes the batches the workers have not started.
+    // With the caller's thread helping: it takes the batches the workers have not started. That needs
+    // more batches than the workers hold (two posted each plus one reserved each): batches are capped
+    // at 32 KB, so 400 KB of cells make a dozen whatever the corpus adds, with or without ../shared.
+    const many = [...sources, ...generatedCells(2000, 'shared')];
+    assert.ok(many.join('').length > 400 * 1024, 'enough code for more batches than two workers hold');
     let here = 0;
-    const shared = await pool.analyzeMany(sources, (source) => {
+    const shared = await pool.analyzeMany(many, (source) => {
       here++;
       return analyzeCell(source);
     });
-    assert.ok(here > 0 && here < sources.length, `the caller analysed ${here} of ${sources.length} cells, the workers the rest`);
-    sources.forEach((source, i) => assert.deepEqual(shared[i], analyzeCell(source), `shared, cell ${i}`));
+    assert.ok(here > 0 && here < many.length, `the caller analysed ${here} of ${many.length} cells, the workers the rest`);
+    many.forEach((source, i) => assert.deepEqual(shared[i], analyzeCell(source), `shared, cell ${i}`));
   });
 
   it('leaves the engine findings unchanged', async () => {
