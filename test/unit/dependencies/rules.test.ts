@@ -162,6 +162,22 @@ test('MLH106 fix removes the duplicate line and MLH107 fix moves the tool to [de
   assert.equal(moved, `[project]\nname = "x"\nversion = "1"\nrequires-python = ">=3.11"\ndependencies = [\n    "pandas==2.2.3",\n    "pandas==2.2.3",\n]\n\n[dependency-groups]\ndev = [\n    "ruff==0.7.0",\n    "pytest==8.3.3",\n]\n`);
 });
 
+test('MLH106 fix on the last line of a requirements file without a final line break stays inside the document', async () => {
+  for (const [text, expected] of [
+    ['requests==2.3\nrequests==2.3', 'requests==2.3'],
+    ['requests==2.3\r\nrequests==2.3  # again', 'requests==2.3'],
+    ['requests==2.3\nrequests==2.3\n', 'requests==2.3\n'],
+  ] as const) {
+    const { findings } = await check({ 'requirements.txt': text });
+    const dup = only(findings, 'MLH106')[0]!;
+    const op = dup.fixes![0]!.edit!.operations[0]!;
+    const edits = op.kind === 'edit' ? op.edits : [];
+    const lineCount = text.split(/\r\n|\n/).length;
+    for (const edit of edits) assert.ok(edit.range.end.line < lineCount, `${JSON.stringify(text)}: edit ends on line ${edit.range.end.line} of ${lineCount}`);
+    assert.equal(applyTextEdits(text, edits), expected, JSON.stringify(text));
+  }
+});
+
 test('the installed environment backs Pin only in a trusted workspace', async () => {
   const py = `[project]\nname = "x"\nversion = "1"\nrequires-python = ">=3.11"\ndependencies = ["requests"]\n`;
   const files = {

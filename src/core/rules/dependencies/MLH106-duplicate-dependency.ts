@@ -36,7 +36,10 @@ function deletionEdit(ctx: DependencyContext, req: DeclaredRequirement): TextEdi
   const lineStart = li.lineStart(startLine);
   const lineEnd = li.lineEnd(endLine);
   if (/^[ \t]*$/.test(text.slice(lineStart, start)) && /^[ \t]*(#.*)?$/.test(text.slice(end, lineEnd))) {
-    return { range: { start: { line: startLine, character: 0 }, end: { line: endLine + 1, character: 0 } }, newText: '' };
+    if (endLine + 1 < li.lineCount) return { range: { start: { line: startLine, character: 0 }, end: { line: endLine + 1, character: 0 } }, newText: '' };
+    // The last line has no line break to take along (and no next line to end on): take the line
+    // break before it instead, so the file does not keep an empty last line.
+    return { range: li.rangeOf(startLine > 0 ? li.lineEnd(startLine - 1) : 0, text.length), newText: '' };
   }
   return { range: li.rangeOf(start, end), newText: '' };
 }
