@@ -125,6 +125,17 @@ const enum Mode {
 }
 
 export function tokenize(source: string): Tokens {
+  // Unclosed brackets at the end: tokenize again, closing each such bracket at the first line that is
+  // indented no deeper than the bracket's own line, so the statements after it are still read.
+  const forced: number[] = [];
+  for (;;) {
+    const result = tokenizeOnce(source, forced);
+    if (result.unclosed < 0 || forced.length >= 8 || forced.includes(result.unclosed)) return result;
+    forced.push(result.unclosed);
+  }
+}
+
+function tokenizeOnce(source: string, forced: readonly number[]): Tokens & { unclosed: number } {
   const n = source.length;
   let cap = Math.max(64, (n >> 2) + 16);
   let kind = new Uint8Array(cap);
@@ -500,14 +511,16 @@ export function tokenize(source: string): Tokens {
     error(fs, n, triple ? `unterminated triple-quoted f-string literal (detected at line ${lineOf(source, n)})` : `unterminated f-string literal (detected at line ${lineOf(source, fs)})`);
     parenChar.length = 0;
   }
+  let unclosed = -1;
   if (parenChar.length > 0) {
     const p = parenPos[0]!;
+    unclosed = p;
     error(p, p + 1, `'${String.fromCharCode(parenChar[0]!)}' was never closed`);
   }
   if (lineHasTokens) push(Tok.Newline, 0, n, n);
   while (indents.length > 1) { indents.pop(); push(Tok.Dedent, 0, n, n); }
   push(Tok.EndMarker, 0, n, n);
-  return { count, kind, sub, start: starts, end: ends, errors, source };
+  return { count, kind, sub, start: starts, end: ends, errors, source, unclosed };
 
   // --- helpers (function declarations: hoisted, no closure allocated per token)
 
@@ -532,6 +545,13 @@ export function tokenize(source: string): Tokens {
       q++;
     }
     if (col > parenLineIndent) return false;
+    const blank = q >= n || isLineEnd(source.charCodeAt(q)) || source.charCodeAt(q) === 35;
+    if (!blank && forced.length > 0 && forced.includes(parenPos[0]!)) {
+      const b = parenPos[0]!;
+      error(b, b + 1, `'${String.fromCharCode(parenChar[0]!)}' was never closed`);
+      parenChar.length = 0; parenPos.length = 0;
+      return true;
+    }
     let r = q;
     while (r < n && source.charCodeAt(r) >= 97 && source.charCodeAt(r) <= 122) r++;
     if (r === q || r - q > 8) return false;
