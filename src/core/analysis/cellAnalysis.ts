@@ -41,8 +41,43 @@
  * A star import binds names we cannot know: reads after it are still reported, and the consumer sees
  * `star: true` in `imports`.
  */
-import { isPythonParserReady, parsePython, type SyntaxNode } from './parser';
 import { maskMagics, type MagicKind, type MaskedCell } from './magics';
+import { isSpaceCode, stringPieces } from './stringLiterals';
+import { parseModule } from '../python/parser';
+import type {
+  Arg,
+  Arguments,
+  ClassDef,
+  Constant,
+  DictComp,
+  ExceptHandler,
+  Expr,
+  For,
+  FormattedValue,
+  FunctionDef,
+  GeneratorExp,
+  Identifier,
+  If,
+  Import,
+  ImportFrom,
+  JoinedStr,
+  Keyword,
+  Lambda,
+  ListComp,
+  Match,
+  Module,
+  Name,
+  Pattern,
+  SetComp,
+  Span,
+  Stmt,
+  Try,
+  TypeAlias,
+  TypeParam,
+  While,
+  With,
+} from '../python/ast';
+
 
 export interface NameRef {
   name: string;
@@ -224,14 +259,6 @@ class FirstRefs {
   }
 }
 
-const STATEMENTS = new Set([
-  'expression_statement', 'if_statement', 'for_statement', 'while_statement', 'try_statement', 'with_statement',
-  'function_definition', 'class_definition', 'decorated_definition', 'match_statement', 'return_statement',
-  'raise_statement', 'break_statement', 'continue_statement', 'delete_statement', 'global_statement',
-  'nonlocal_statement', 'import_statement', 'import_from_statement', 'future_import_statement', 'assert_statement',
-  'type_alias_statement', 'print_statement', 'exec_statement', 'pass_statement', 'block',
-]);
-const TARGET_CONTAINERS = new Set(['tuple_pattern', 'list_pattern', 'pattern_list', 'tuple', 'list', 'parenthesized_expression', 'expression_list', 'list_splat_pattern', 'list_splat', 'as_pattern_target']);
 
 /**
  * A one-line string literal, quotes included, whose value is its text between the quotes: optional
@@ -241,43 +268,6 @@ const PLAIN_STRING = /^[A-Za-z]*(?:"([^"\\{}\r\n]*)"|'([^'\\{}\r\n]*)')$/;
 
 function newScope(kind: ScopeKind, name: string, parent: Scope | null): Scope {
   return { kind, name, parent, locals: new Set(), globals: new Set(), nonlocals: new Set(), flow: new Flow() };
-}
-
-function hasAnonymousChild(node: SyntaxNode, type: string): boolean {
-  return node.children.some((c) => c.type === type);
-}
-
-function decodeEscapes(text: string): string {
-  if (!text.includes('\\')) return text;
-  const simple: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '' };
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c !== '\\' || i + 1 >= text.length) {
-      out += c;
-      continue;
-    }
-    const next = text[i + 1]!;
-    if (next in simple) {
-      out += simple[next];
-      i++;
-    } else if (next === 'x' || next === 'u' || next === 'U') {
-      const width = next === 'x' ? 2 : next === 'u' ? 4 : 8;
-      const hex = text.slice(i + 2, i + 2 + width);
-      const code = /^[0-9a-fA-F]+$/.test(hex) && hex.length === width ? parseInt(hex, 16) : NaN;
-      if (Number.isNaN(code) || code > 0x10ffff) out += c;
-      else {
-        out += String.fromCodePoint(code);
-        i += 1 + width;
-      }
-    } else if (next >= '0' && next <= '7') {
-      let j = i + 1;
-      while (j < text.length && j < i + 4 && text[j]! >= '0' && text[j]! <= '7') j++;
-      out += String.fromCharCode(parseInt(text.slice(i + 1, j), 8));
-      i = j - 1;
-    } else out += c; // unknown escapes (and \N{...}) keep their backslash, as Python does for unknown ones
-  }
-  return out;
 }
 
 class CellWalker {
@@ -301,20 +291,20 @@ class CellWalker {
   private topLevelYield = false;
   private topLevelAwait = false;
   private futureAnnotations = false;
-  /** The tree has no ERROR or MISSING node, so each token a search looks for lies in its ancestors' text. */
-  private treeIsClean = false;
+  private readonly text: string;
 
-  constructor(private readonly masked: MaskedCell) {}
+  constructor(private readonly masked: MaskedCell) {
+    this.text = masked.masked;
+  }
 
-  run(root: SyntaxNode): CellAnalysis {
-    this.treeIsClean = !root.hasError;
-    if (!this.treeIsClean) this.collectSyntaxErrors(root);
+  run(module: Module): CellAnalysis {
+    this.collectSyntaxErrors(module);
     const ctx: Ctx = { scope: this.moduleScope, late: false, fn: null, inFunction: false, discardWrites: this.masked.discardWrites };
     for (const write of this.masked.magicWrites) {
       this.moduleFlow.bound.add(write.name);
       this.writes.add(write.name, write.start, write.end);
     }
-    this.visitBlock(root, ctx);
+    this.visitBlock(module.body, ctx);
     const reads = this.reads.list();
     const readNames = new Set(reads.map((r) => r.name));
     const writes = this.writes.list();
@@ -342,30 +332,31 @@ class CellWalker {
 
   // ---------------------------------------------------------------- helpers
 
-  private source(node: SyntaxNode): string {
-    return this.masked.masked.slice(node.startIndex, node.endIndex);
+  private source(span: Span): string {
+    return this.text.slice(span.start, span.end);
   }
 
   /**
-   * False when `node` cannot contain a `keyword` token, so a search of its subtree (a second walk
-   * through wasm) can be skipped. Only trusted in a clean tree: error recovery may create zero-width
-   * MISSING tokens whose keyword is not in the text.
+   * The module's syntax errors. A Python 2 `print x` / `exec code` statement is named as such, over the
+   * whole statement, instead of the parser's message at the token after the keyword.
    */
-  private mayContainKeyword(node: SyntaxNode, keyword: string): boolean {
-    return !this.treeIsClean || this.source(node).includes(keyword);
-  }
-
-  private collectSyntaxErrors(node: SyntaxNode): void {
-    if (!node.hasError) return;
-    if (node.isError) {
-      this.syntaxErrors.push({ start: node.startIndex, end: node.endIndex, message: 'Syntax error' });
-      return;
+  private collectSyntaxErrors(module: Module): void {
+    if (module.errors.length === 0) return;
+    const python2: Array<{ start: number; end: number; message: string }> = [];
+    const findPython2 = (body: Stmt[]): void => {
+      for (const statement of body) {
+        if (statement.type === 'ErrorStmt') {
+          const keyword = PYTHON2_STATEMENT.exec(this.source(statement));
+          if (keyword) python2.push({ start: statement.start, end: trimmedEnd(this.text, statement.start, statement.end), message: `Python 2 ${keyword[1]} statement` });
+        } else forEachChildBlock(statement, findPython2);
+      }
+    };
+    findPython2(module.body);
+    for (const error of module.errors) {
+      if (python2.some((p) => error.start >= p.start && error.start <= p.end)) continue;
+      this.syntaxErrors.push({ start: error.start, end: error.end, message: error.message });
     }
-    if (node.isMissing) {
-      this.syntaxErrors.push({ start: node.startIndex, end: node.endIndex, message: `Syntax error: missing ${node.type}` });
-      return;
-    }
-    for (const child of node.children) this.collectSyntaxErrors(child);
+    this.syntaxErrors.push(...python2);
   }
 
   /** The flow that bindings at this point update: the nearest module or class scope, else a dummy. */
@@ -396,11 +387,7 @@ class CellWalker {
     return true;
   }
 
-  private readName(node: SyntaxNode, ctx: Ctx): void {
-    // Each `endIndex` is a call into wasm: read it once.
-    const start = node.startIndex;
-    const end = node.endIndex;
-    const name = this.masked.masked.slice(start, end);
+  private readName(name: string, start: number, end: number, ctx: Ctx): void {
     if (!this.resolvesGlobal(name, ctx.scope)) return;
     if (ctx.late) {
       if (isBuiltinName(name)) return;
@@ -410,12 +397,6 @@ class CellWalker {
     }
     if (this.moduleFlow.has(name)) return;
     (isBuiltinName(name) ? this.builtinReads : this.reads).add(name, start, end);
-  }
-
-  private bindName(node: SyntaxNode, ctx: Ctx): void {
-    const start = node.startIndex;
-    const end = node.endIndex;
-    this.bind(this.masked.masked.slice(start, end), start, end, ctx);
   }
 
   private bind(name: string, start: number, end: number, ctx: Ctx): void {
@@ -439,284 +420,224 @@ class CellWalker {
 
   // ---------------------------------------------------------------- statements
 
-  private visitBlock(node: SyntaxNode | null, ctx: Ctx): void {
-    if (!node) return;
-    for (const statement of node.namedChildren) this.visitStatement(statement, ctx);
+  private visitBlock(body: Stmt[], ctx: Ctx): void {
+    for (const statement of body) this.visitStatement(statement, ctx);
   }
 
-  /** `type` is `node.type` when the caller already asked tree-sitter for it (each ask is a wasm call). */
-  private visitStatement(node: SyntaxNode, ctx: Ctx, type: string = node.type): void {
+  private visitStatement(node: Stmt, ctx: Ctx): void {
     const flow = this.flowOf(ctx);
-    switch (type) {
-      case 'comment':
-      case 'pass_statement':
+    switch (node.type) {
+      case 'Pass':
         return;
-      case 'expression_statement':
-        for (const child of node.namedChildren) this.visitExpressionOrAssignment(child, ctx);
+      case 'ExprStmt':
+        return this.visitExpr(node.value, ctx);
+      case 'Assign':
+        this.visitExpr(node.value, ctx);
+        for (const target of node.targets) this.visitTarget(target, ctx);
         return;
-      case 'block':
-      case 'module':
-        return this.visitBlock(node, ctx);
-      case 'if_statement': {
-        const wrapper = this.masked.statementWrappers.get(node.startIndex);
+      case 'AnnAssign':
+        if (node.value) {
+          this.visitExpr(node.value, ctx);
+          this.visitTarget(node.target, ctx);
+        } else if (node.target.type !== 'Name') this.visitTargetObject(node.target, ctx);
+        // `z: int` binds nothing; for `a.b: int` / `a[i]: int` Python still evaluates `a` (and `i`).
+        if (this.evaluatesVariableAnnotations(ctx)) this.visitExpr(node.annotation, ctx);
+        return;
+      case 'AugAssign':
+        if (node.target.type === 'Name') {
+          const target = node.target;
+          this.readName(target.id, target.start, target.end, ctx);
+          this.visitExpr(node.value, ctx);
+          this.bind(target.id, target.start, target.end, ctx);
+        } else {
+          this.visitExpr(node.target, ctx);
+          this.visitExpr(node.value, ctx);
+        }
+        return;
+      case 'If': {
+        const wrapper = this.masked.statementWrappers.get(node.start);
         if (!wrapper) return this.visitIf(node, ctx, flow);
         // `%time stmt` / `%timeit stmt`, masked as `if 1: stmt`: runs unconditionally.
         const before = flow.copy();
-        this.visitBlock(node.childForFieldName('consequence'), wrapper.isolated ? { ...ctx, discardWrites: true } : ctx);
+        this.visitBlock(node.body, wrapper.isolated ? { ...ctx, discardWrites: true } : ctx);
         if (wrapper.isolated) flow.adopt(before);
         return;
       }
-      case 'for_statement':
-      case 'while_statement':
+      case 'For':
+      case 'While':
         return this.visitLoop(node, ctx, flow);
-      case 'try_statement':
+      case 'Try':
         return this.visitTry(node, ctx, flow);
-      case 'with_statement':
+      case 'With':
         return this.visitWith(node, ctx);
-      case 'function_definition':
-        return this.visitFunction(node, [], node, ctx);
-      case 'class_definition':
-        return this.visitClass(node, [], ctx);
-      case 'decorated_definition': {
-        const definition = node.childForFieldName('definition');
-        const decorators = node.namedChildren.filter((c) => c.type === 'decorator');
-        if (definition?.type === 'class_definition') this.visitClass(definition, decorators, ctx);
-        else if (definition) this.visitFunction(definition, decorators, node, ctx);
-        return;
-      }
-      case 'match_statement':
+      case 'FunctionDef':
+        return this.visitFunction(node, ctx);
+      case 'ClassDef':
+        return this.visitClass(node, ctx);
+      case 'Match':
         return this.visitMatch(node, ctx, flow);
-      case 'return_statement':
+      case 'Return':
         if (!ctx.inFunction) this.topLevelReturn = true;
-        this.visitChildren(node, ctx);
+        if (node.value) this.visitExpr(node.value, ctx);
         flow.dead = true;
         return;
-      case 'raise_statement':
-        this.visitChildren(node, ctx);
+      case 'Raise':
+        if (node.exc) this.visitExpr(node.exc, ctx);
+        if (node.cause) this.visitExpr(node.cause, ctx);
         flow.dead = true;
         return;
-      case 'break_statement':
-      case 'continue_statement':
+      case 'Break':
+      case 'Continue':
         flow.dead = true;
         return;
-      case 'delete_statement':
-        for (const target of node.namedChildren) this.visitDeleteTarget(target, ctx);
+      case 'Delete':
+        for (const target of node.targets) this.visitDeleteTarget(target, ctx);
         return;
-      case 'global_statement':
-      case 'nonlocal_statement': {
-        const refs = type === 'global_statement' ? this.globalDecls : this.nonlocalDecls;
-        for (const id of node.namedChildren) if (id.type === 'identifier') refs.add(this.source(id), id.startIndex, id.endIndex);
+      case 'Global':
+      case 'Nonlocal': {
+        const refs = node.type === 'Global' ? this.globalDecls : this.nonlocalDecls;
+        for (const id of node.names) refs.add(id.name, id.start, id.end);
         return;
       }
-      case 'import_statement':
+      case 'Import':
         return this.visitImport(node, ctx);
-      case 'import_from_statement':
-      case 'future_import_statement':
+      case 'ImportFrom':
         return this.visitImportFrom(node, ctx);
-      case 'assert_statement': {
-        const [test, message] = node.namedChildren;
-        if (test) this.visitExpr(test, ctx);
-        if (message) {
+      case 'Assert':
+        this.visitExpr(node.test, ctx);
+        if (node.msg) {
           const before = flow.copy();
-          this.visitExpr(message, ctx);
+          this.visitExpr(node.msg, ctx);
           flow.adopt(before);
         }
         return;
-      }
-      case 'type_alias_statement':
+      case 'TypeAlias':
         return this.visitTypeAlias(node, ctx);
-      case 'print_statement':
-      case 'exec_statement':
-        this.syntaxErrors.push({ start: node.startIndex, end: node.endIndex, message: `Python 2 ${type === 'print_statement' ? 'print' : 'exec'} statement` });
-        this.visitChildren(node, ctx);
+      case 'ErrorStmt':
+        // Error recovery: whatever the parser could read still counts.
+        for (const expression of node.partial) this.visitExpr(expression, ctx);
         return;
-      default:
-        this.visitChildren(node, ctx);
     }
-  }
-
-  /** Generic descent for nodes without scoping meaning, and for error recovery. */
-  private visitChildren(node: SyntaxNode, ctx: Ctx): void {
-    for (const child of node.namedChildren) {
-      const type = child.type;
-      if (STATEMENTS.has(type)) this.visitStatement(child, ctx, type);
-      else if (type === 'assignment') this.visitAssignment(child, ctx);
-      else if (type === 'augmented_assignment') this.visitAugmentedAssignment(child, ctx);
-      else this.visitExpr(child, ctx, type);
-    }
-  }
-
-  private visitExpressionOrAssignment(node: SyntaxNode, ctx: Ctx, type: string = node.type): void {
-    if (type === 'assignment') this.visitAssignment(node, ctx);
-    else if (type === 'augmented_assignment') this.visitAugmentedAssignment(node, ctx);
-    else this.visitExpr(node, ctx, type);
   }
 
   private evaluatesVariableAnnotations(ctx: Ctx): boolean {
     return !this.futureAnnotations && (ctx.scope.kind === 'module' || ctx.scope.kind === 'class');
   }
 
-  private visitAssignment(node: SyntaxNode, ctx: Ctx): void {
-    // `a = b = value` nests as assignment(a, assignment(b, value)); Python evaluates value, then a, then b.
-    const targets: SyntaxNode[] = [];
-    let annotation: SyntaxNode | null = null;
-    let value: SyntaxNode | null = null;
-    let valueType = '';
-    let current: SyntaxNode | null = node; // callers pass assignments only
-    while (current) {
-      const left = current.childForFieldName('left');
-      if (left) targets.push(left);
-      annotation ??= current.childForFieldName('type');
-      const right: SyntaxNode | null = current.childForFieldName('right');
-      const rightType = right ? right.type : '';
-      if (rightType === 'assignment') current = right;
-      else {
-        value = right;
-        valueType = rightType;
-        current = null;
-      }
-    }
-    if (value) {
-      this.visitExpressionOrAssignment(value, ctx, valueType);
-      for (const target of targets) this.visitTarget(target, ctx);
-    } else {
-      // `z: int` binds nothing; for `a.b: int` / `a[i]: int` Python still evaluates `a` (and `i`).
-      for (const target of targets) if (target.type !== 'identifier') this.visitTargetObject(target, ctx);
-    }
-    if (annotation && this.evaluatesVariableAnnotations(ctx)) this.visitAnnotation(annotation, ctx);
-  }
-
-  private visitAugmentedAssignment(node: SyntaxNode, ctx: Ctx): void {
-    const left = node.childForFieldName('left');
-    const right = node.childForFieldName('right');
-    if (left?.type === 'identifier') {
-      this.readName(left, ctx);
-      if (right) this.visitExpressionOrAssignment(right, ctx);
-      this.bindName(left, ctx);
-    } else {
-      if (left) this.visitExpr(left, ctx);
-      if (right) this.visitExpressionOrAssignment(right, ctx);
-    }
-  }
-
   /** Reads performed by an attribute or subscript target: the object and the index, not the slot. */
-  private visitTargetObject(node: SyntaxNode, ctx: Ctx, type: string = node.type): void {
-    if (type === 'attribute') {
-      const object = node.childForFieldName('object');
-      if (object) this.visitExpr(object, ctx);
-    } else if (type === 'subscript') {
-      const value = node.childForFieldName('value');
-      if (value) this.visitExpr(value, ctx);
-      for (const index of node.childrenForFieldName('subscript')) this.visitExpr(index, ctx);
-    } else this.visitExpr(node, ctx, type);
+  private visitTargetObject(node: Expr, ctx: Ctx): void {
+    if (node.type === 'Attribute') this.visitExpr(node.value, ctx);
+    else if (node.type === 'Subscript') {
+      this.visitExpr(node.value, ctx);
+      this.visitExpr(node.slice, ctx);
+    } else this.visitExpr(node, ctx);
   }
 
-  private visitTarget(node: SyntaxNode, ctx: Ctx): void {
-    const type = node.type;
-    if (type === 'identifier') this.bindName(node, ctx);
-    else if (type === 'attribute' || type === 'subscript') this.visitTargetObject(node, ctx, type);
-    else if (TARGET_CONTAINERS.has(type)) for (const child of node.namedChildren) this.visitTarget(child, ctx);
-    else if (type !== 'comment') this.visitExpr(node, ctx, type);
+  private visitTarget(node: Expr, ctx: Ctx): void {
+    switch (node.type) {
+      case 'Name':
+        return this.bind(node.id, node.start, node.end, ctx);
+      case 'Attribute':
+      case 'Subscript':
+        return this.visitTargetObject(node, ctx);
+      case 'Tuple':
+      case 'List':
+        for (const element of node.elts) this.visitTarget(element, ctx);
+        return;
+      case 'Starred':
+        return this.visitTarget(node.value, ctx);
+      default:
+        this.visitExpr(node, ctx);
+    }
   }
 
-  private visitDeleteTarget(node: SyntaxNode, ctx: Ctx): void {
-    const type = node.type;
-    if (type === 'identifier') this.deleteName(node, ctx);
-    else if (type === 'attribute' || type === 'subscript') this.visitTargetObject(node, ctx, type);
-    else if (TARGET_CONTAINERS.has(type)) for (const child of node.namedChildren) this.visitDeleteTarget(child, ctx);
-    else if (type !== 'comment') this.visitExpr(node, ctx, type);
+  private visitDeleteTarget(node: Expr, ctx: Ctx): void {
+    switch (node.type) {
+      case 'Name':
+        return this.deleteName(node, ctx);
+      case 'Attribute':
+      case 'Subscript':
+        return this.visitTargetObject(node, ctx);
+      case 'Tuple':
+      case 'List':
+        for (const element of node.elts) this.visitDeleteTarget(element, ctx);
+        return;
+      case 'Starred':
+        return this.visitDeleteTarget(node.value, ctx);
+      default:
+        this.visitExpr(node, ctx);
+    }
   }
 
-  private deleteName(node: SyntaxNode, ctx: Ctx): void {
-    const name = this.source(node);
+  private deleteName(node: Name, ctx: Ctx): void {
+    const name = node.id;
     const scope = ctx.scope;
     if (scope.kind === 'class' && !scope.globals.has(name)) {
       this.unbind(name, scope.flow); // DELETE_NAME in a class body only touches the class namespace
       return;
     }
     if (!this.resolvesGlobal(name, scope)) return;
-    if (ctx.late) this.lateCandidates.add(name, node.startIndex, node.endIndex);
-    else if (!this.moduleFlow.has(name)) this.reads.add(name, node.startIndex, node.endIndex); // del needs the binding
-    if (!ctx.discardWrites) this.deletes.add(name, node.startIndex, node.endIndex);
+    if (ctx.late) this.lateCandidates.add(name, node.start, node.end);
+    else if (!this.moduleFlow.has(name)) this.reads.add(name, node.start, node.end); // del needs the binding
+    if (!ctx.discardWrites) this.deletes.add(name, node.start, node.end);
     if (!ctx.late) this.unbind(name, this.moduleFlow);
   }
 
-  private visitIf(node: SyntaxNode, ctx: Ctx, flow: Flow): void {
-    const condition = node.childForFieldName('condition');
-    if (condition) this.visitExpr(condition, ctx);
-    let afterTest = flow.copy();
-    this.visitBlock(node.childForFieldName('consequence'), ctx);
-    const outcomes = [flow.copy()];
-    let hasElse = false;
-    for (const alternative of node.childrenForFieldName('alternative')) {
-      flow.assign(afterTest);
-      if (alternative.type === 'elif_clause') {
-        const test = alternative.childForFieldName('condition');
-        if (test) this.visitExpr(test, ctx);
-        afterTest = flow.copy();
-        this.visitBlock(alternative.childForFieldName('consequence'), ctx);
-      } else {
-        hasElse = true;
-        this.visitBlock(alternative.childForFieldName('body'), ctx);
-      }
-      outcomes.push(flow.copy());
+  private visitIf(node: If, ctx: Ctx, flow: Flow): void {
+    this.visitExpr(node.test, ctx);
+    const afterTest = flow.copy();
+    this.visitBlock(node.body, ctx);
+    if (node.orelse.length === 0) {
+      flow.adopt(Flow.join([flow, afterTest]));
+      return;
     }
-    if (!hasElse) outcomes.push(afterTest);
-    flow.adopt(Flow.join(outcomes));
+    const outcome = flow.copy();
+    flow.adopt(afterTest);
+    // An `elif` is the one If of this `else`: its own join covers its branches.
+    this.visitBlock(node.orelse, ctx);
+    flow.adopt(Flow.join([outcome, flow]));
   }
 
-  private visitLoop(node: SyntaxNode, ctx: Ctx, flow: Flow): void {
-    const isFor = node.type === 'for_statement';
-    if (isFor) {
-      if (!ctx.inFunction && this.mayContainKeyword(node, 'async') && hasAnonymousChild(node, 'async')) this.topLevelAwait = true;
-      const iterable = node.childForFieldName('right');
-      if (iterable) this.visitExpr(iterable, ctx);
-    } else {
-      const condition = node.childForFieldName('condition');
-      if (condition) this.visitExpr(condition, ctx);
-    }
+  private visitLoop(node: For | While, ctx: Ctx, flow: Flow): void {
+    if (node.type === 'For') {
+      if (!ctx.inFunction && node.isAsync) this.topLevelAwait = true;
+      this.visitExpr(node.iter, ctx);
+    } else this.visitExpr(node.test, ctx);
     const afterTest = flow.copy();
     const mark = this.deletionLog.length;
-    if (isFor) {
-      const target = node.childForFieldName('left');
-      if (target) this.visitTarget(target, ctx);
-    }
-    const body = node.childForFieldName('body');
-    this.visitBlock(body, ctx);
+    if (node.type === 'For') this.visitTarget(node.target, ctx);
+    this.visitBlock(node.body, ctx);
     const deletedInBody = this.deletedSince(mark, flow);
     flow.assign(afterTest);
-    const elseClause = node.childForFieldName('alternative');
-    if (elseClause) this.visitBlock(elseClause.childForFieldName('body'), ctx);
-    const after = body && this.mayContainKeyword(body, 'break') && containsBreak(body) ? Flow.join([afterTest, flow]) : flow.copy();
+    this.visitBlock(node.orelse, ctx);
+    const after = containsBreak(node.body) ? Flow.join([afterTest, flow]) : flow.copy();
     for (const name of deletedInBody) after.bound.delete(name);
     flow.adopt(after);
   }
 
-  private visitTry(node: SyntaxNode, ctx: Ctx, flow: Flow): void {
+  private visitTry(node: Try, ctx: Ctx, flow: Flow): void {
     const before = flow.copy();
-    this.visitBlock(node.childForFieldName('body'), ctx);
+    this.visitBlock(node.body, ctx);
     let normal = flow.copy();
     const handlers: Flow[] = [];
-    let finallyClause: SyntaxNode | null = null;
-    for (const clause of node.namedChildren) {
-      if (clause.type === 'except_clause') {
-        flow.assign(before);
-        this.visitExceptClause(clause, ctx, flow);
-        handlers.push(flow.copy());
-      } else if (clause.type === 'else_clause') {
-        flow.adopt(normal); // replaced by the copy below before it is read again
-        this.visitBlock(clause.childForFieldName('body'), ctx);
-        normal = flow.copy();
-      } else if (clause.type === 'finally_clause') finallyClause = clause;
+    for (const handler of node.handlers) {
+      flow.assign(before);
+      this.visitExceptHandler(handler, ctx, flow);
+      handlers.push(flow.copy());
+    }
+    if (node.orelse.length) {
+      flow.adopt(normal); // replaced by the copy below before it is read again
+      this.visitBlock(node.orelse, ctx);
+      normal = flow.copy();
     }
     const completed = Flow.join([normal, ...handlers]);
-    if (!finallyClause) {
+    if (node.finalbody.length === 0) {
       flow.adopt(completed);
       return;
     }
     flow.adopt(Flow.join([before, completed]));
     const mark = this.deletionLog.length;
-    for (const child of finallyClause.namedChildren) if (child.type === 'block') this.visitBlock(child, ctx);
+    this.visitBlock(node.finalbody, ctx);
     const deleted = this.deletedSince(mark, flow);
     if (flow.dead || completed.dead) {
       flow.dead = true;
@@ -725,594 +646,543 @@ class CellWalker {
     for (const name of completed.bound) if (!deleted.includes(name)) flow.bound.add(name);
   }
 
-  private visitExceptClause(clause: SyntaxNode, ctx: Ctx, flow: Flow): void {
-    let typeExpr = clause.childForFieldName('value');
-    let alias: SyntaxNode | null = clause.childForFieldName('alias');
-    if (typeExpr?.type === 'as_pattern') {
-      alias = typeExpr.childForFieldName('alias');
-      typeExpr = typeExpr.namedChildren.find((c) => c.type !== 'as_pattern_target') ?? null;
-    }
-    if (typeExpr) this.visitExpr(typeExpr, ctx);
-    const aliasName = alias ? (alias.type === 'identifier' ? alias : alias.namedChildren.find((c) => c.type === 'identifier') ?? null) : null;
-    if (aliasName) this.bindName(aliasName, ctx);
-    for (const child of clause.namedChildren) if (child.type === 'block') this.visitBlock(child, ctx);
+  private visitExceptHandler(handler: ExceptHandler, ctx: Ctx, flow: Flow): void {
+    if (handler.exceptionType) this.visitExpr(handler.exceptionType, ctx);
+    const alias = handler.name;
+    if (alias) this.bind(alias.name, alias.start, alias.end, ctx);
+    this.visitBlock(handler.body, ctx);
     // `except E as err:` ends with an implicit `del err`.
-    if (aliasName) {
-      const name = this.source(aliasName);
+    if (alias) {
+      const name = alias.name;
       if (ctx.scope.kind === 'module' || ctx.scope.globals.has(name)) {
         if (!ctx.late) this.unbind(name, this.moduleFlow);
       } else if (ctx.scope.kind === 'class') this.unbind(name, flow);
     }
   }
 
-  private visitWith(node: SyntaxNode, ctx: Ctx): void {
-    if (!ctx.inFunction && this.mayContainKeyword(node, 'async') && hasAnonymousChild(node, 'async')) this.topLevelAwait = true;
-    for (const clause of node.namedChildren) {
-      if (clause.type !== 'with_clause') continue;
-      for (const item of clause.namedChildren) {
-        const value = item.childForFieldName('value');
-        if (!value) continue;
-        if (value.type === 'as_pattern') {
-          const [expression] = value.namedChildren;
-          if (expression && expression.type !== 'as_pattern_target') this.visitExpr(expression, ctx);
-          const alias = value.childForFieldName('alias');
-          if (alias) this.visitTarget(alias, ctx);
-        } else this.visitExpr(value, ctx);
-      }
+  private visitWith(node: With, ctx: Ctx): void {
+    if (!ctx.inFunction && node.isAsync) this.topLevelAwait = true;
+    for (const item of node.items) {
+      this.visitExpr(item.contextExpr, ctx);
+      if (item.optionalVars) this.visitTarget(item.optionalVars, ctx);
     }
-    this.visitBlock(node.childForFieldName('body'), ctx);
+    this.visitBlock(node.body, ctx);
   }
 
-  private visitMatch(node: SyntaxNode, ctx: Ctx, flow: Flow): void {
-    for (const subject of node.childrenForFieldName('subject')) this.visitExpr(subject, ctx);
+  private visitMatch(node: Match, ctx: Ctx, flow: Flow): void {
+    this.visitExpr(node.subject, ctx);
     const before = flow.copy();
     const outcomes: Flow[] = [];
     let exhaustive = false;
-    const body = node.childForFieldName('body');
-    for (const clause of body ? body.namedChildren : []) {
-      if (clause.type !== 'case_clause') continue;
+    for (const clause of node.cases) {
       flow.assign(before);
-      const patterns = clause.namedChildren.filter((c) => c.type === 'case_pattern');
-      const valueReads: SyntaxNode[] = [];
-      const captures: SyntaxNode[] = [];
-      for (const pattern of patterns) walkPattern(pattern, valueReads, captures);
-      for (const read of valueReads) this.readName(read, ctx);
-      for (const capture of captures) this.bindName(capture, ctx);
-      const guard = clause.childForFieldName('guard');
-      if (guard) this.visitChildren(guard, ctx);
-      this.visitBlock(clause.childForFieldName('consequence'), ctx);
+      const valueReads: Name[] = [];
+      const captures: Identifier[] = [];
+      walkPattern(clause.pattern, valueReads, captures);
+      for (const read of valueReads) this.readName(read.id, read.start, read.end, ctx);
+      for (const capture of captures) this.bind(capture.name, capture.start, capture.end, ctx);
+      if (clause.guard) this.visitExpr(clause.guard, ctx);
+      this.visitBlock(clause.body, ctx);
       outcomes.push(flow.copy());
-      if (!guard && patterns.length === 1 && isIrrefutable(patterns[0]!)) exhaustive = true;
+      if (!clause.guard && isIrrefutable(clause.pattern)) exhaustive = true;
     }
     if (!exhaustive) outcomes.push(before);
     flow.adopt(Flow.join(outcomes));
   }
 
-  private visitImport(node: SyntaxNode, ctx: Ctx): void {
-    for (const item of node.childrenForFieldName('name')) {
-      const dotted = item.type === 'aliased_import' ? item.childForFieldName('name') : item;
-      if (!dotted) continue;
-      const alias = item.type === 'aliased_import' ? item.childForFieldName('alias') : null;
-      const parts = dotted.namedChildren.filter((c) => c.type === 'identifier');
+  private visitImport(node: Import, ctx: Ctx): void {
+    for (const alias of node.names) {
+      const dotted = alias.name;
       this.imports.push({
-        module: parts.map((p) => this.source(p)).join('.'),
+        module: dotted.name,
         level: 0,
         names: [],
         star: false,
-        start: node.startIndex,
-        end: node.endIndex,
-        moduleStart: dotted.startIndex,
-        moduleEnd: dotted.endIndex,
+        start: node.start,
+        end: node.end,
+        moduleStart: dotted.start,
+        moduleEnd: dotted.end,
         topLevel: !ctx.inFunction,
       });
       // `import a.b.c` binds `a`; `import a.b as c` binds `c`.
-      const bound = alias ?? parts[0];
-      if (bound) this.bindName(bound, ctx);
+      if (alias.asname) this.bind(alias.asname.name, alias.asname.start, alias.asname.end, ctx);
+      else {
+        const head = firstComponent(dotted, this.text);
+        this.bind(head.name, head.start, head.end, ctx);
+      }
     }
   }
 
-  private visitImportFrom(node: SyntaxNode, ctx: Ctx): void {
-    const isFuture = node.type === 'future_import_statement';
-    const moduleNode = isFuture ? null : node.childForFieldName('module_name');
-    let module = isFuture ? '__future__' : '';
-    let level = 0;
-    if (moduleNode?.type === 'relative_import') {
-      const prefix = moduleNode.namedChildren.find((c) => c.type === 'import_prefix');
-      level = prefix ? this.source(prefix).split('').filter((c) => c === '.').length : 0;
-      const dotted = moduleNode.namedChildren.find((c) => c.type === 'dotted_name');
-      module = dotted ? this.dottedName(dotted) : '';
-    } else if (moduleNode) module = this.dottedName(moduleNode);
+  private visitImportFrom(node: ImportFrom, ctx: Ctx): void {
+    const module = node.module ? node.module.name : '';
+    const isFuture = node.level === 0 && module === '__future__';
     const names: string[] = [];
-    const star = node.namedChildren.some((c) => c.type === 'wildcard_import');
-    for (const item of node.childrenForFieldName('name')) {
-      const original = item.type === 'aliased_import' ? item.childForFieldName('name') : item;
-      const alias = item.type === 'aliased_import' ? item.childForFieldName('alias') : null;
-      if (!original) continue;
-      const name = this.dottedName(original);
-      names.push(name);
-      if (isFuture && name === 'annotations') this.futureAnnotations = true;
-      if (alias) this.bindName(alias, ctx);
-      else this.bind(name, original.startIndex, original.endIndex, ctx);
+    let star = false;
+    for (const alias of node.names) {
+      const original = alias.name;
+      if (original.name === '*') {
+        star = true;
+        continue;
+      }
+      names.push(original.name);
+      if (isFuture && original.name === 'annotations') this.futureAnnotations = true;
+      const bound = alias.asname ?? original;
+      this.bind(bound.name, bound.start, bound.end, ctx);
     }
+    // The module's range covers the leading dots of a relative import: `..pkg` in `from ..pkg import x`.
+    const moduleStart = node.level > 0 ? this.text.indexOf('.', node.start + 'from'.length) : node.module ? node.module.start : node.start;
+    const moduleEnd = node.module ? node.module.end : node.level > 0 ? lastDotEnd(this.text, moduleStart) : node.start;
     this.imports.push({
       module,
-      level,
+      level: node.level,
       names,
       star,
-      start: node.startIndex,
-      end: node.endIndex,
-      moduleStart: moduleNode ? moduleNode.startIndex : node.startIndex,
-      moduleEnd: moduleNode ? moduleNode.endIndex : node.startIndex,
+      start: node.start,
+      end: node.end,
+      moduleStart,
+      moduleEnd,
       topLevel: !ctx.inFunction,
     });
-  }
-
-  private dottedName(node: SyntaxNode): string {
-    if (node.type !== 'dotted_name') return this.source(node);
-    return node.namedChildren
-      .filter((c) => c.type === 'identifier')
-      .map((c) => this.source(c))
-      .join('.');
   }
 
   // ---------------------------------------------------------------- definitions
 
   /** PEP 695 type parameters live in their own annotation scope around the definition. */
-  private typeParameterScope(typeParameters: SyntaxNode | null, ctx: Ctx): Ctx {
-    if (!typeParameters) return ctx;
+  private typeParameterScope(typeParams: TypeParam[], ctx: Ctx): Ctx {
+    if (typeParams.length === 0) return ctx;
     const scope = newScope('function', '', ctx.scope);
-    for (const param of typeParameters.namedChildren) {
-      const inner = param.type === 'type' ? param.namedChildren[0] : param;
-      if (!inner) continue;
-      const nameNode = inner.type === 'identifier' ? inner : inner.namedChildren[0]?.type === 'identifier' ? inner.namedChildren[0] : inner.namedChildren[0]?.namedChildren[0];
-      if (nameNode?.type === 'identifier') scope.locals.add(this.source(nameNode));
-    }
+    for (const param of typeParams) scope.locals.add(param.name.name);
     return { ...ctx, scope };
   }
 
-  private newFunctionRecord(name: string, span: SyntaxNode, ctx: Ctx): FunctionRecord {
+  private newFunctionRecord(name: string, start: number, end: number, ctx: Ctx): FunctionRecord {
     if (ctx.fn) return ctx.fn; // nested functions report through the function the cell defines
     const record: FunctionRecord = { readsGlobals: new Set() };
     const qualified = ctx.scope.kind === 'class' && ctx.scope.name ? `${ctx.scope.name}.${name}` : name;
-    this.definedFunctions.push({ name: qualified, start: span.startIndex, end: span.endIndex, record });
+    this.definedFunctions.push({ name: qualified, start, end, record });
     return record;
   }
 
-  private visitParameters(parameters: SyntaxNode | null, ctx: Ctx, annotationCtx: Ctx | null): string[] {
-    const names: string[] = [];
-    if (!parameters) return names;
+  private visitParameters(args: Arguments, ctx: Ctx, annotationCtx: Ctx | null): string[] {
     // Defaults first, then annotations: the order CPython evaluates them in.
-    for (const param of parameters.namedChildren) {
-      const value = param.childForFieldName('value');
-      if (value && (param.type === 'default_parameter' || param.type === 'typed_default_parameter')) this.visitExpr(value, ctx);
-    }
-    for (const param of parameters.namedChildren) {
-      const type = param.childForFieldName('type');
-      if (type && annotationCtx) this.visitAnnotation(type, annotationCtx);
-      collectParameterNames(param, (n) => names.push(this.source(n)));
-    }
+    for (const value of args.defaults) this.visitExpr(value, ctx);
+    for (const value of args.kwDefaults) if (value) this.visitExpr(value, ctx);
+    const names: string[] = [];
+    const each = (arg: Arg | null): void => {
+      if (!arg) return;
+      if (arg.annotation && annotationCtx) this.visitExpr(arg.annotation, annotationCtx);
+      names.push(arg.arg.name);
+    };
+    args.posonlyargs.forEach(each);
+    args.args.forEach(each);
+    each(args.vararg);
+    args.kwonlyargs.forEach(each);
+    each(args.kwarg);
     return names;
   }
 
-  private functionScope(name: string, parameterNames: string[], body: SyntaxNode | null, parent: Scope): Scope {
+  private functionScope(name: string, parameterNames: string[], body: Stmt[] | null, lambdaBody: Expr | null, parent: Scope): Scope {
     const scope = newScope('function', name, parent);
     for (const param of parameterNames) scope.locals.add(param);
-    if (body) collectScopeBindings(body, scope, (n) => this.source(n));
-    for (const name of scope.globals) scope.locals.delete(name);
-    for (const name of scope.nonlocals) scope.locals.delete(name);
+    const collector = new ScopeBindings(scope);
+    if (body) collector.statements(body);
+    if (lambdaBody) collector.expr(lambdaBody);
+    for (const global of scope.globals) scope.locals.delete(global);
+    for (const nonlocal of scope.nonlocals) scope.locals.delete(nonlocal);
     return scope;
   }
 
-  private visitFunction(node: SyntaxNode, decorators: SyntaxNode[], span: SyntaxNode, ctx: Ctx): void {
-    for (const decorator of decorators) this.visitChildren(decorator, ctx);
-    const nameNode = node.childForFieldName('name');
-    const annotationCtx = this.typeParameterScope(node.childForFieldName('type_parameters'), ctx);
+  private visitFunction(node: FunctionDef, ctx: Ctx): void {
+    for (const decorator of node.decorators) this.visitExpr(decorator, ctx);
+    const annotationCtx = this.typeParameterScope(node.typeParams, ctx);
     const evaluateAnnotations = !this.futureAnnotations;
-    const parameterNames = this.visitParameters(node.childForFieldName('parameters'), ctx, evaluateAnnotations ? annotationCtx : null);
-    const returnType = node.childForFieldName('return_type');
-    if (returnType && evaluateAnnotations) this.visitAnnotation(returnType, annotationCtx);
-    const name = nameNode ? this.source(nameNode) : '';
-    const record = this.newFunctionRecord(name, span, ctx);
-    const body = node.childForFieldName('body');
-    const scope = this.functionScope(name, parameterNames, body, annotationCtx.scope);
-    this.visitBlock(body, { scope, late: true, fn: record, inFunction: true, discardWrites: ctx.discardWrites });
-    if (nameNode) this.bindName(nameNode, ctx);
+    const parameterNames = this.visitParameters(node.args, ctx, evaluateAnnotations ? annotationCtx : null);
+    if (node.returns && evaluateAnnotations) this.visitExpr(node.returns, annotationCtx);
+    const name = node.name.name;
+    const start = node.decorators.length ? decoratorStart(this.text, node.decorators[0]!) : node.start;
+    const record = this.newFunctionRecord(name, start, node.end, ctx);
+    const scope = this.functionScope(name, parameterNames, node.body, null, annotationCtx.scope);
+    this.visitBlock(node.body, { scope, late: true, fn: record, inFunction: true, discardWrites: ctx.discardWrites });
+    this.bind(name, node.name.start, node.name.end, ctx);
   }
 
-  private visitLambda(node: SyntaxNode, ctx: Ctx): void {
-    const parameterNames = this.visitParameters(node.childForFieldName('parameters'), ctx, null);
-    const record = this.newFunctionRecord('<lambda>', node, ctx);
-    const body = node.childForFieldName('body');
-    const scope = this.functionScope('<lambda>', parameterNames, body, ctx.scope);
-    if (body) this.visitExpr(body, { scope, late: true, fn: record, inFunction: true, discardWrites: ctx.discardWrites });
+  private visitLambda(node: Lambda, ctx: Ctx): void {
+    const parameterNames = this.visitParameters(node.args, ctx, null);
+    const record = this.newFunctionRecord('<lambda>', node.start, node.end, ctx);
+    const scope = this.functionScope('<lambda>', parameterNames, null, node.body, ctx.scope);
+    this.visitExpr(node.body, { scope, late: true, fn: record, inFunction: true, discardWrites: ctx.discardWrites });
   }
 
-  private visitClass(node: SyntaxNode, decorators: SyntaxNode[], ctx: Ctx): void {
-    for (const decorator of decorators) this.visitChildren(decorator, ctx);
-    const nameNode = node.childForFieldName('name');
-    const basesCtx = this.typeParameterScope(node.childForFieldName('type_parameters'), ctx);
-    const bases = node.childForFieldName('superclasses');
-    if (bases) this.visitArguments(bases, basesCtx, null);
-    const scope = newScope('class', nameNode ? this.source(nameNode) : '', basesCtx.scope);
-    const body = node.childForFieldName('body');
-    if (body && (this.mayContainKeyword(body, 'global') || this.mayContainKeyword(body, 'nonlocal'))) collectDeclarations(body, scope, (n) => this.source(n));
-    this.visitBlock(body, { ...ctx, scope });
-    if (nameNode) this.bindName(nameNode, ctx);
+  private visitClass(node: ClassDef, ctx: Ctx): void {
+    for (const decorator of node.decorators) this.visitExpr(decorator, ctx);
+    const basesCtx = this.typeParameterScope(node.typeParams, ctx);
+    this.visitArguments(node.bases, node.keywords, basesCtx, null);
+    const scope = newScope('class', node.name.name, basesCtx.scope);
+    collectDeclarations(node.body, scope);
+    this.visitBlock(node.body, { ...ctx, scope });
+    this.bind(node.name.name, node.name.start, node.name.end, ctx);
   }
 
-  private visitTypeAlias(node: SyntaxNode, ctx: Ctx): void {
-    const left = node.childForFieldName('left');
-    const head = left?.namedChildren[0];
-    let nameNode: SyntaxNode | null = null;
-    let typeParameters: SyntaxNode | null = null;
-    if (head?.type === 'identifier') nameNode = head;
-    else if (head?.type === 'generic_type') {
-      nameNode = head.namedChildren.find((c) => c.type === 'identifier') ?? null;
-      typeParameters = head.namedChildren.find((c) => c.type === 'type_parameter') ?? null;
-    }
+  private visitTypeAlias(node: TypeAlias, ctx: Ctx): void {
     // The value of `type X = ...` is evaluated lazily, on first access of `X.__value__`.
-    const lazyCtx = this.typeParameterScope(typeParameters, { ...ctx, late: true, inFunction: true });
-    const value = node.childForFieldName('right');
-    if (value) this.visitAnnotation(value, lazyCtx);
-    if (nameNode) this.bindName(nameNode, ctx);
+    const lazyCtx = this.typeParameterScope(node.typeParams, { ...ctx, late: true, inFunction: true });
+    this.visitExpr(node.value, lazyCtx);
+    this.bind(node.name.id, node.name.start, node.name.end, ctx);
   }
 
   // ---------------------------------------------------------------- expressions
 
-  private visitAnnotation(node: SyntaxNode, ctx: Ctx): void {
-    const type = node.type;
-    switch (type) {
-      case 'identifier':
-        return this.readName(node, ctx);
-      case 'generic_type':
-      case 'type':
-      case 'union_type':
-      case 'constrained_type':
-      case 'splat_type':
-      case 'type_parameter':
-        for (const child of node.namedChildren) this.visitAnnotation(child, ctx);
-        return;
-      case 'member_type': {
-        const [object] = node.namedChildren;
-        if (object) this.visitAnnotation(object, ctx);
-        return;
-      }
-      default:
-        this.visitExpr(node, ctx, type);
+  /** Positional and keyword arguments in source order (the order they are evaluated in). */
+  private visitArguments(args: Expr[], keywords: Keyword[], ctx: Ctx, call: CallRef | null): void {
+    let k = 0;
+    for (const argument of args) {
+      for (; k < keywords.length && keywords[k]!.start < argument.start; k++) this.visitKeyword(keywords[k]!, ctx, call);
+      if (call) call.args.push({ start: argument.start, end: argument.end });
+      this.visitExpr(argument, ctx);
     }
+    for (; k < keywords.length; k++) this.visitKeyword(keywords[k]!, ctx, call);
   }
 
-  private visitArguments(argumentList: SyntaxNode, ctx: Ctx, call: CallRef | null): void {
-    for (const argument of argumentList.namedChildren) {
-      const type = argument.type;
-      if (type === 'keyword_argument') {
-        const name = argument.childForFieldName('name');
-        if (name && call) call.keywordArgs.push(this.source(name));
-        const value = argument.childForFieldName('value');
-        if (value) this.visitExpr(value, ctx);
-      } else if (type === 'comment') continue;
-      else {
-        if (call && type !== 'dictionary_splat') call.args.push({ start: argument.startIndex, end: argument.endIndex });
-        this.visitExpr(argument, ctx, type);
-      }
-    }
+  private visitKeyword(keyword: Keyword, ctx: Ctx, call: CallRef | null): void {
+    if (keyword.arg && call) call.keywordArgs.push(keyword.arg.name);
+    this.visitExpr(keyword.value, ctx);
   }
 
-  private calleeText(node: SyntaxNode, type: string = node.type): string {
-    if (type === 'identifier') return this.source(node);
-    if (type === 'attribute') return this.attributeParts(node).text;
-    return this.source(node);
+  /** Dotted text like `np.random.seed`; the source text when the callee is not a dotted name. */
+  private calleeText(node: Expr): string {
+    if (node.type === 'Name') return this.source(node);
+    if (node.type !== 'Attribute') return this.source(node);
+    const dot = this.text.lastIndexOf('.', node.attr.start);
+    // A parenthesised object, `(a + b).sum`, reads as written.
+    const object = node.value.start > node.start ? this.text.slice(node.start, dot).trimEnd() : this.calleeText(node.value);
+    return `${object}.${node.attr.name}`;
   }
 
-  /** An attribute's object (what `visitExpr` walks for it) and its dotted callee text. */
-  private attributeParts(node: SyntaxNode): { object: SyntaxNode | null; objectType: string; text: string } {
-    const object = node.childForFieldName('object');
-    const objectType = object ? object.type : '';
-    const attribute = node.childForFieldName('attribute');
-    const text = object && attribute ? `${this.calleeText(object, objectType)}.${this.source(attribute)}` : this.source(node);
-    return { object, objectType, text };
-  }
-
-  /** `type` is `node.type` when the caller already asked tree-sitter for it (each ask is a wasm call). */
-  private visitExpr(node: SyntaxNode, ctx: Ctx, type: string = node.type): void {
-    switch (type) {
-      case 'identifier':
-        return this.readName(node, ctx);
-      case 'attribute': {
-        const object = node.childForFieldName('object');
-        if (object) this.visitExpr(object, ctx);
-        return;
-      }
-      case 'call': {
-        const fn = node.childForFieldName('function');
-        const fnType = fn ? fn.type : '';
-        // For `obj.method(...)` the callee text and the walk both need `obj`: fetch that node once.
-        const method = fn && fnType === 'attribute' ? this.attributeParts(fn) : null;
-        const args = node.childForFieldName('arguments');
-        const callee = method ? method.text : fn ? this.calleeText(fn, fnType) : '';
-        const call: CallRef = { callee, start: node.startIndex, end: node.endIndex, keywordArgs: [], args: [] };
+  private visitExpr(node: Expr, ctx: Ctx): void {
+    switch (node.type) {
+      case 'Name':
+        return this.readName(node.id, node.start, node.end, ctx);
+      case 'Attribute':
+        return this.visitExpr(node.value, ctx);
+      case 'Call': {
+        const fn = node.func;
+        let callee = this.calleeText(fn);
+        if (fn.start > node.start) callee = this.text.slice(node.start, argumentsOpen(this.text, fn.end)).trimEnd(); // `(f)(x)`
+        const call: CallRef = { callee, start: node.start, end: node.end, keywordArgs: [], args: [] };
         this.calls.push(call);
-        if (method) {
-          if (method.object) this.visitExpr(method.object, ctx, method.objectType);
-        } else if (fn) this.visitExpr(fn, ctx, fnType);
-        const argsType = args ? args.type : '';
-        if (argsType === 'argument_list') this.visitArguments(args!, ctx, call);
-        else if (args) {
-          call.args.push({ start: args.startIndex, end: args.endIndex });
-          this.visitExpr(args, ctx, argsType);
-        }
+        this.visitExpr(fn.type === 'Attribute' ? fn.value : fn, ctx);
+        this.visitArguments(node.args, node.keywords, ctx, call);
         return;
       }
-      case 'keyword_argument': {
-        const value = node.childForFieldName('value');
-        if (value) this.visitExpr(value, ctx);
-        return;
-      }
-      case 'lambda':
+      case 'Lambda':
         return this.visitLambda(node, ctx);
-      case 'list_comprehension':
-      case 'set_comprehension':
-      case 'dictionary_comprehension':
-      case 'generator_expression':
+      case 'ListComp':
+      case 'SetComp':
+      case 'GeneratorExp':
+      case 'DictComp':
         return this.visitComprehension(node, ctx);
-      case 'named_expression': {
-        const value = node.childForFieldName('value');
-        if (value) this.visitExpr(value, ctx);
-        const name = node.childForFieldName('name');
+      case 'NamedExpr': {
+        this.visitExpr(node.value, ctx);
         let scope = ctx.scope;
         while (scope.kind === 'comprehension' && scope.parent) scope = scope.parent;
-        if (name) this.bindName(name, { ...ctx, scope });
+        this.bind(node.target.id, node.target.start, node.target.end, { ...ctx, scope });
         return;
       }
-      case 'boolean_operator': {
-        const left = node.childForFieldName('left');
-        const right = node.childForFieldName('right');
-        if (left) this.visitExpr(left, ctx);
+      case 'BoolOp': {
+        // Only the first operand always runs.
+        const [first, ...rest] = node.values;
+        if (first) this.visitExpr(first, ctx);
         const flow = this.flowOf(ctx);
         const before = flow.copy();
-        if (right) this.visitExpr(right, ctx);
+        for (const value of rest) this.visitExpr(value, ctx);
         flow.adopt(Flow.join([before, flow]));
         return;
       }
-      case 'conditional_expression': {
-        const parts: Array<{ part: SyntaxNode; type: string }> = [];
-        for (const part of node.namedChildren) {
-          const partType = part.type;
-          if (partType !== 'comment') parts.push({ part, type: partType });
-        }
-        const [whenTrue, test, whenFalse] = parts;
-        if (test) this.visitExpr(test.part, ctx, test.type);
+      case 'IfExp': {
+        this.visitExpr(node.test, ctx);
         const flow = this.flowOf(ctx);
         const afterTest = flow.copy();
-        if (whenTrue) this.visitExpr(whenTrue.part, ctx, whenTrue.type);
+        this.visitExpr(node.body, ctx);
         const trueOutcome = flow.copy();
         flow.adopt(afterTest);
-        if (whenFalse) this.visitExpr(whenFalse.part, ctx, whenFalse.type);
+        this.visitExpr(node.orelse, ctx);
         flow.adopt(Flow.join([trueOutcome, flow]));
         return;
       }
-      case 'await':
+      case 'Await':
         if (!ctx.inFunction) this.topLevelAwait = true;
-        return this.visitChildren(node, ctx);
-      case 'yield':
+        return this.visitExpr(node.value, ctx);
+      case 'Yield':
         if (!ctx.inFunction) this.topLevelYield = true;
-        return this.visitChildren(node, ctx);
-      case 'string':
+        if (node.value) this.visitExpr(node.value, ctx);
+        return;
+      case 'YieldFrom':
+        if (!ctx.inFunction) this.topLevelYield = true;
+        return this.visitExpr(node.value, ctx);
+      case 'Constant':
+        if (node.kind === 'str' || node.kind === 'bytes') this.visitString(node, ctx);
+        return;
+      case 'JoinedStr':
         return this.visitString(node, ctx);
-      case 'type':
-        return this.visitAnnotation(node, ctx);
-      case 'as_pattern': {
-        const [expression] = node.namedChildren;
-        if (expression) this.visitExpr(expression, ctx);
+      case 'FormattedValue':
+        return this.visitFormattedValue(node, ctx);
+      case 'BinOp':
+        this.visitExpr(node.left, ctx);
+        this.visitExpr(node.right, ctx);
         return;
-      }
-      case 'integer':
-      case 'float':
-      case 'true':
-      case 'false':
-      case 'none':
-      case 'ellipsis':
-      case 'comment':
-      case 'escape_sequence':
+      case 'UnaryOp':
+        return this.visitExpr(node.operand, ctx);
+      case 'Compare':
+        this.visitExpr(node.left, ctx);
+        for (const comparator of node.comparators) this.visitExpr(comparator, ctx);
         return;
-      default:
-        this.visitChildren(node, ctx);
+      case 'Dict':
+        for (let i = 0; i < node.values.length; i++) {
+          const key = node.keys[i];
+          if (key) this.visitExpr(key, ctx);
+          this.visitExpr(node.values[i]!, ctx);
+        }
+        return;
+      case 'Set':
+      case 'List':
+      case 'Tuple':
+        for (const element of node.elts) this.visitExpr(element, ctx);
+        return;
+      case 'Starred':
+        return this.visitExpr(node.value, ctx);
+      case 'Subscript':
+        this.visitExpr(node.value, ctx);
+        this.visitExpr(node.slice, ctx);
+        return;
+      case 'Slice':
+        if (node.lower) this.visitExpr(node.lower, ctx);
+        if (node.upper) this.visitExpr(node.upper, ctx);
+        if (node.step) this.visitExpr(node.step, ctx);
+        return;
     }
   }
 
-  private visitString(node: SyntaxNode, ctx: Ctx): void {
-    const start = node.startIndex;
-    const end = node.endIndex;
-    // Most strings are plain one-line literals (`"spend"`). Their value is the text between the quotes:
-    // without backslashes or braces, neither the raw nor the f prefix changes it, and there is nothing
-    // to interpolate. Reading it from the source spares building the start/content/end child nodes,
-    // which cost more than the rest of the string's analysis.
-    const plain = PLAIN_STRING.exec(this.masked.masked.slice(start, end));
+  /** A string literal (or implicitly concatenated literals): its interpolations are read, each literal recorded. */
+  private visitString(node: Constant | JoinedStr, ctx: Ctx): void {
+    const start = node.start;
+    const end = node.end;
+    // Most strings are plain one-line literals (`"spend"`): their value is the text between the quotes.
+    const plain = PLAIN_STRING.exec(this.text.slice(start, end));
     if (plain) {
       this.strings.push({ value: plain[1] ?? plain[2]!, start, end });
       return;
     }
-    this.visitStringParts(node, ctx, start, end);
-  }
-
-  private visitStringParts(node: SyntaxNode, ctx: Ctx, nodeStart: number, nodeEnd: number): void {
-    const parts = node.namedChildren;
-    const partTypes = parts.map((part) => part.type);
-    const start = parts[partTypes.indexOf('string_start')];
-    const prefix = start ? this.source(start).replace(/["']/g, '').toLowerCase() : '';
-    const raw = prefix.includes('r');
-    let value = '';
-    for (let i = 0; i < parts.length; i++) {
-      const child = parts[i]!;
-      if (partTypes[i] === 'string_content') {
-        const text = this.source(child);
-        value += raw ? text : decodeEscapes(text);
-      } else if (partTypes[i] === 'interpolation') {
-        value += '{}';
-        this.visitInterpolation(child, ctx);
-      }
+    const fields = node.type === 'JoinedStr' ? node.values.filter((v): v is FormattedValue => v.type === 'FormattedValue') : [];
+    let next = 0;
+    for (const piece of stringPieces(this.text, start, end)) {
+      // Interpolations are read before the literal holding them is recorded, in source order.
+      for (; next < fields.length && fields[next]!.start < piece.end; next++) this.visitFormattedValue(fields[next]!, ctx);
+      this.strings.push({ value: piece.value, start: piece.start, end: piece.end });
     }
-    if (prefix.includes('f')) value = value.replace(/\{\{/g, '{').replace(/\}\}/g, '}');
-    this.strings.push({ value, start: nodeStart, end: nodeEnd });
+    for (; next < fields.length; next++) this.visitFormattedValue(fields[next]!, ctx);
   }
 
-  private visitInterpolation(node: SyntaxNode, ctx: Ctx): void {
-    const expression = node.childForFieldName('expression');
-    if (expression) this.visitExpressionOrAssignment(expression, ctx);
-    const spec = node.childForFieldName('format_specifier');
-    if (spec) for (const part of spec.namedChildren) if (part.type === 'format_expression') this.visitInterpolation(part, ctx);
+  private visitFormattedValue(node: FormattedValue, ctx: Ctx): void {
+    this.visitExpr(node.value, ctx);
+    // A format spec's own fields (`{x:{width}}`) are read; its text is not a string of its own.
+    if (node.formatSpec) for (const part of node.formatSpec.values) if (part.type === 'FormattedValue') this.visitFormattedValue(part, ctx);
   }
 
-  private visitComprehension(node: SyntaxNode, ctx: Ctx): void {
-    const clauses = node.namedChildren.filter((c) => c.type === 'for_in_clause' || c.type === 'if_clause');
-    const first = clauses[0];
+  private visitComprehension(node: ListComp | SetComp | GeneratorExp | DictComp, ctx: Ctx): void {
+    const generators = node.generators;
     // The first iterable is evaluated in the enclosing scope, before the comprehension's own scope exists.
-    if (first?.type === 'for_in_clause') for (const iterable of first.childrenForFieldName('right')) this.visitExpr(iterable, ctx);
+    if (generators[0]) this.visitExpr(generators[0].iter, ctx);
     const scope = newScope('comprehension', '', ctx.scope);
-    for (const clause of clauses) {
-      if (clause.type !== 'for_in_clause') continue;
-      const target = clause.childForFieldName('left');
-      if (target) collectTargetNames(target, (n) => scope.locals.add(this.source(n)));
-    }
+    for (const generator of generators) collectTargetNames(generator.target, (id) => scope.locals.add(id.id));
     const inner: Ctx = { ...ctx, scope };
     const flow = this.flowOf(ctx);
     const before = flow.copy();
-    clauses.forEach((clause, index) => {
-      if (clause.type === 'for_in_clause') {
-        if (!ctx.inFunction && this.mayContainKeyword(clause, 'async') && hasAnonymousChild(clause, 'async')) this.topLevelAwait = true;
-        if (index > 0) for (const iterable of clause.childrenForFieldName('right')) this.visitExpr(iterable, inner);
-        const target = clause.childForFieldName('left');
-        if (target) this.visitTarget(target, inner);
-      } else this.visitChildren(clause, inner);
+    generators.forEach((generator, index) => {
+      if (!ctx.inFunction && generator.isAsync) this.topLevelAwait = true;
+      if (index > 0) this.visitExpr(generator.iter, inner);
+      this.visitTarget(generator.target, inner);
+      for (const condition of generator.ifs) this.visitExpr(condition, inner);
     });
-    const body = node.childForFieldName('body');
-    if (body) this.visitExpr(body, inner);
+    if (node.type === 'DictComp') {
+      this.visitExpr(node.key, inner);
+      this.visitExpr(node.value, inner);
+    } else this.visitExpr(node.elt, inner);
     // The comprehension may run zero times: walrus bindings inside it are not definite afterwards.
     flow.adopt(before);
   }
 }
 
-const OWN_BREAK_SCOPES = new Set(['for_statement', 'while_statement', 'function_definition', 'class_definition', 'lambda', 'decorated_definition']);
+/** `print x` / `exec code`: Python 2 statements, named so in their syntax error. */
+const PYTHON2_STATEMENT = /^(print|exec)[ \t]+(?![\s=.,;)\]}([]|[-+*/%&|^<>!]=|(?:and|or|if|in|is|not)\b)/;
 
-function containsBreak(node: SyntaxNode): boolean {
-  for (const child of node.namedChildren) {
-    const type = child.type;
-    if (type === 'break_statement') return true;
-    if (type === 'identifier') continue; // a leaf: nothing below it
-    if (OWN_BREAK_SCOPES.has(type)) {
-      // A break in a nested loop's else clause still belongs to the outer loop.
-      if (type === 'for_statement' || type === 'while_statement') {
-        const elseClause = child.childForFieldName('alternative');
-        if (elseClause && containsBreak(elseClause)) return true;
-      }
-      continue;
+function trimmedEnd(text: string, start: number, end: number): number {
+  while (end > start && isSpaceCode(text.charCodeAt(end - 1))) end--;
+  return end;
+}
+
+/** The offset of the `@` before a decorator expression. */
+function decoratorStart(text: string, decorator: Expr): number {
+  let i = decorator.start - 1;
+  while (i > 0 && text[i] !== '@') i--;
+  return i;
+}
+
+/** The `(` opening the argument list after a (parenthesised) callee ending at `from`. */
+function argumentsOpen(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && text[i] !== '(') i++;
+  return i;
+}
+
+/** End of the run of dots (and spaces between them) starting at `start`: `from .. import x`. */
+function lastDotEnd(text: string, start: number): number {
+  let end = start;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (c === '.') end = i + 1;
+    else if (c !== ' ' && c !== '\t' && c !== '\\' && c !== '\n' && c !== '\r') break;
+  }
+  return end;
+}
+
+/** The first component of a dotted import name: `a` of `a.b.c`, with its range. */
+function firstComponent(dotted: Identifier, text: string): Identifier {
+  const dot = dotted.name.indexOf('.');
+  if (dot < 0) return dotted;
+  const name = dotted.name.slice(0, dot);
+  let end = dotted.start;
+  while (end < dotted.end && text[end] !== '.' && !isSpaceCode(text.charCodeAt(end)) && text[end] !== '\\') end++;
+  return { name, start: dotted.start, end };
+}
+
+/** Calls `visit` on each statement list directly inside a compound statement. */
+function forEachChildBlock(statement: Stmt, visit: (body: Stmt[]) => void): void {
+  switch (statement.type) {
+    case 'FunctionDef':
+    case 'ClassDef':
+    case 'With':
+      visit(statement.body);
+      return;
+    case 'For':
+    case 'While':
+    case 'If':
+      visit(statement.body);
+      visit(statement.orelse);
+      return;
+    case 'Try':
+      visit(statement.body);
+      for (const handler of statement.handlers) visit(handler.body);
+      visit(statement.orelse);
+      visit(statement.finalbody);
+      return;
+    case 'Match':
+      for (const clause of statement.cases) visit(clause.body);
+      return;
+  }
+}
+
+function containsBreak(body: Stmt[]): boolean {
+  for (const statement of body) {
+    switch (statement.type) {
+      case 'Break':
+        return true;
+      case 'For':
+      case 'While':
+        // A break in a nested loop's else clause still belongs to the outer loop.
+        if (containsBreak(statement.orelse)) return true;
+        continue;
+      case 'FunctionDef':
+      case 'ClassDef':
+        continue;
+      case 'If':
+        if (containsBreak(statement.body) || containsBreak(statement.orelse)) return true;
+        continue;
+      case 'With':
+        if (containsBreak(statement.body)) return true;
+        continue;
+      case 'Try':
+        if (containsBreak(statement.body) || containsBreak(statement.orelse) || containsBreak(statement.finalbody)) return true;
+        if (statement.handlers.some((h) => containsBreak(h.body))) return true;
+        continue;
+      case 'Match':
+        if (statement.cases.some((c) => containsBreak(c.body))) return true;
+        continue;
     }
-    if (containsBreak(child)) return true;
   }
   return false;
 }
 
-function collectTargetNames(node: SyntaxNode, add: (n: SyntaxNode) => void): void {
-  if (node.type === 'identifier') add(node);
-  else if (TARGET_CONTAINERS.has(node.type)) for (const child of node.namedChildren) collectTargetNames(child, add);
+function collectTargetNames(node: Expr, add: (n: Name) => void): void {
+  switch (node.type) {
+    case 'Name':
+      return add(node);
+    case 'Tuple':
+    case 'List':
+      for (const element of node.elts) collectTargetNames(element, add);
+      return;
+    case 'Starred':
+      return collectTargetNames(node.value, add);
+  }
 }
 
-function collectParameterNames(param: SyntaxNode, add: (n: SyntaxNode) => void): void {
-  switch (param.type) {
-    case 'identifier':
-      return add(param);
-    case 'default_parameter':
-    case 'typed_default_parameter': {
-      const name = param.childForFieldName('name');
-      if (name) collectParameterNames(name, add);
-      return;
-    }
-    case 'typed_parameter':
-    case 'list_splat_pattern':
-    case 'dictionary_splat_pattern':
-    case 'tuple_pattern':
-      for (const child of param.namedChildren) if (child.type !== 'type') collectParameterNames(child, add);
-      return;
-  }
+/** The head name of a value pattern or class pattern: `Color` of `Color.RED`. */
+function dottedHead(node: Expr): Name | null {
+  let current = node;
+  while (current.type === 'Attribute') current = current.value;
+  return current.type === 'Name' ? current : null;
 }
 
 /** Value patterns (`Color.RED`, class names) are reads; bare names are captures. */
-function walkPattern(node: SyntaxNode, reads: SyntaxNode[], captures: SyntaxNode[]): void {
-  switch (node.type) {
-    case 'dotted_name': {
-      const parts = node.namedChildren.filter((c) => c.type === 'identifier');
-      if (parts.length === 1) captures.push(parts[0]!);
-      else if (parts[0]) reads.push(parts[0]);
+function walkPattern(pattern: Pattern, reads: Name[], captures: Identifier[]): void {
+  switch (pattern.type) {
+    case 'MatchValue': {
+      const head = pattern.value.type === 'Attribute' ? dottedHead(pattern.value) : null;
+      if (head) reads.push(head);
       return;
     }
-    case 'identifier':
-      captures.push(node);
+    case 'MatchSingleton':
       return;
-    case 'splat_pattern':
-      for (const child of node.namedChildren) if (child.type === 'identifier') captures.push(child);
+    case 'MatchSequence':
+    case 'MatchOr':
+      for (const inner of pattern.patterns) walkPattern(inner, reads, captures);
       return;
-    case 'class_pattern': {
-      const [cls, ...rest] = node.namedChildren;
-      if (cls?.type === 'dotted_name') {
-        const head = cls.namedChildren[0];
+    case 'MatchMapping':
+      for (const key of pattern.keys) {
+        const head = key.type === 'Attribute' ? dottedHead(key) : null;
         if (head) reads.push(head);
       }
-      for (const child of rest) walkPattern(child, reads, captures);
+      for (const inner of pattern.patterns) walkPattern(inner, reads, captures);
+      if (pattern.rest) captures.push(pattern.rest);
+      return;
+    case 'MatchClass': {
+      const head = dottedHead(pattern.cls);
+      if (head) reads.push(head);
+      for (const inner of pattern.patterns) walkPattern(inner, reads, captures);
+      for (const inner of pattern.kwdPatterns) walkPattern(inner, reads, captures);
       return;
     }
-    case 'keyword_pattern': {
-      const [, ...values] = node.namedChildren; // the first child is the keyword, not a name
-      for (const child of values) walkPattern(child, reads, captures);
+    case 'MatchStar':
+      if (pattern.name) captures.push(pattern.name);
       return;
-    }
-    case 'dict_pattern':
-      for (const key of node.childrenForFieldName('key')) {
-        if (key.type === 'dotted_name' && key.namedChildren[0]) reads.push(key.namedChildren[0]);
-      }
-      for (const value of node.childrenForFieldName('value')) walkPattern(value, reads, captures);
-      for (const child of node.namedChildren) if (child.type === 'splat_pattern') walkPattern(child, reads, captures);
+    case 'MatchAs':
+      if (pattern.pattern) walkPattern(pattern.pattern, reads, captures);
+      if (pattern.name) captures.push(pattern.name);
       return;
-    case 'case_pattern':
-    case 'list_pattern':
-    case 'tuple_pattern':
-    case 'union_pattern':
-    case 'as_pattern':
-      for (const child of node.namedChildren) walkPattern(child, reads, captures);
-      return;
-    default:
-      return; // literals
   }
 }
 
-function isIrrefutable(pattern: SyntaxNode): boolean {
-  switch (pattern.type) {
-    case 'case_pattern': {
-      const children = pattern.namedChildren;
-      if (children.length === 0) return true; // `_`
-      return children.length === 1 && isIrrefutable(children[0]!);
-    }
-    case 'dotted_name':
-      return pattern.namedChildren.length === 1;
-    case 'as_pattern': {
-      const [inner] = pattern.namedChildren;
-      return inner !== undefined && isIrrefutable(inner);
-    }
-    case 'union_pattern':
-      return hasAnonymousChild(pattern, '_') || pattern.namedChildren.some(isIrrefutable);
-    default:
-      return false;
-  }
+function isIrrefutable(pattern: Pattern): boolean {
+  if (pattern.type === 'MatchAs') return pattern.pattern === null || isIrrefutable(pattern.pattern);
+  if (pattern.type === 'MatchOr') return pattern.patterns.some(isIrrefutable);
+  return false;
 }
 
 /** `global`/`nonlocal` statements that belong to this scope (not to nested defs or classes). */
-function collectDeclarations(node: SyntaxNode, scope: Scope, text: (n: SyntaxNode) => string): void {
-  for (const child of node.namedChildren) {
-    if (child.type === 'global_statement' || child.type === 'nonlocal_statement') {
-      const into = child.type === 'global_statement' ? scope.globals : scope.nonlocals;
-      for (const id of child.namedChildren) if (id.type === 'identifier') into.add(text(id));
-    } else if (!['function_definition', 'class_definition', 'decorated_definition', 'lambda'].includes(child.type)) {
-      collectDeclarations(child, scope, text);
-    }
+function collectDeclarations(body: Stmt[], scope: Scope): void {
+  for (const statement of body) {
+    if (statement.type === 'Global') for (const id of statement.names) scope.globals.add(id.name);
+    else if (statement.type === 'Nonlocal') for (const id of statement.names) scope.nonlocals.add(id.name);
+    else if (statement.type !== 'FunctionDef' && statement.type !== 'ClassDef') forEachChildBlock(statement, (inner) => collectDeclarations(inner, scope));
   }
 }
 
@@ -1321,101 +1191,249 @@ function collectDeclarations(node: SyntaxNode, scope: Scope, text: (n: SyntaxNod
  * Nested def/class bodies and lambdas are their own scopes; comprehension targets are too, but a
  * walrus inside a comprehension binds here.
  */
-function collectScopeBindings(node: SyntaxNode, scope: Scope, text: (n: SyntaxNode) => string): void {
-  const add = (n: SyntaxNode): void => {
-    scope.locals.add(text(n));
-  };
-  const visit = (n: SyntaxNode): void => {
-    switch (n.type) {
-      case 'global_statement':
-      case 'nonlocal_statement': {
-        const into = n.type === 'global_statement' ? scope.globals : scope.nonlocals;
-        for (const id of n.namedChildren) if (id.type === 'identifier') into.add(text(id));
+class ScopeBindings {
+  constructor(private readonly scope: Scope) {}
+
+  private add(name: string): void {
+    this.scope.locals.add(name);
+  }
+
+  private target(node: Expr): void {
+    collectTargetNames(node, (n) => this.add(n.id));
+    // Attribute and subscript targets bind nothing, but a walrus inside them would.
+    if (node.type !== 'Name') this.expr(node);
+  }
+
+  statements(body: Stmt[]): void {
+    for (const statement of body) this.statement(statement);
+  }
+
+  private statement(node: Stmt): void {
+    switch (node.type) {
+      case 'Global':
+        for (const id of node.names) this.scope.globals.add(id.name);
         return;
-      }
-      case 'function_definition':
-      case 'class_definition': {
-        const name = n.childForFieldName('name');
-        if (name) add(name);
-        // Defaults, decorators and bases run in this scope (only a walrus there could bind).
-        for (const part of ['parameters', 'superclasses']) {
-          const child = n.childForFieldName(part);
-          if (child) visit(child);
-        }
+      case 'Nonlocal':
+        for (const id of node.names) this.scope.nonlocals.add(id.name);
         return;
-      }
-      case 'lambda': {
-        const parameters = n.childForFieldName('parameters');
-        if (parameters) visit(parameters);
+      case 'FunctionDef':
+        this.add(node.name.name);
+        // Decorators, defaults and annotations run in this scope (only a walrus there could bind).
+        for (const decorator of node.decorators) this.expr(decorator);
+        this.arguments(node.args);
         return;
-      }
-      case 'named_expression': {
-        const name = n.childForFieldName('name');
-        if (name) add(name);
-        const value = n.childForFieldName('value');
-        if (value) visit(value);
+      case 'ClassDef':
+        this.add(node.name.name);
+        for (const decorator of node.decorators) this.expr(decorator);
+        for (const base of node.bases) this.expr(base);
+        for (const keyword of node.keywords) this.expr(keyword.value);
         return;
-      }
-      case 'for_in_clause': {
-        for (const iterable of n.childrenForFieldName('right')) visit(iterable);
+      case 'Assign':
+        for (const target of node.targets) this.target(target);
+        this.expr(node.value);
         return;
-      }
-      case 'assignment':
-      case 'augmented_assignment':
-      case 'for_statement': {
+      case 'AugAssign':
+        this.target(node.target);
+        this.expr(node.value);
+        return;
+      case 'AnnAssign':
         // Annotation-only `x: int` still makes `x` local to the function.
-        const left = n.childForFieldName('left');
-        if (left) collectTargetNames(left, add);
-        for (const field of ['right', 'body', 'alternative']) for (const child of n.childrenForFieldName(field)) visit(child);
+        this.target(node.target);
+        if (node.value) this.expr(node.value);
         return;
-      }
-      case 'as_pattern_target':
-        return collectTargetNames(n.namedChildren[0] ?? n, add);
-      case 'except_clause': {
-        const alias = n.childForFieldName('alias');
-        if (alias?.type === 'identifier') add(alias);
-        for (const child of n.namedChildren) visit(child);
+      case 'For':
+        this.target(node.target);
+        this.expr(node.iter);
+        this.statements(node.body);
+        this.statements(node.orelse);
         return;
-      }
-      case 'delete_statement':
-        for (const target of n.namedChildren) collectTargetNames(target, add);
+      case 'While':
+      case 'If':
+        this.expr(node.test);
+        this.statements(node.body);
+        this.statements(node.orelse);
         return;
-      case 'import_statement':
-        for (const item of n.childrenForFieldName('name')) {
-          const alias = item.type === 'aliased_import' ? item.childForFieldName('alias') : null;
-          const dotted = item.type === 'aliased_import' ? item.childForFieldName('name') : item;
-          const bound = alias ?? dotted?.namedChildren[0];
-          if (bound) add(bound);
+      case 'With':
+        for (const item of node.items) {
+          this.expr(item.contextExpr);
+          if (item.optionalVars) this.target(item.optionalVars);
+        }
+        this.statements(node.body);
+        return;
+      case 'Try':
+        this.statements(node.body);
+        for (const handler of node.handlers) {
+          if (handler.name) this.add(handler.name.name);
+          if (handler.exceptionType) this.expr(handler.exceptionType);
+          this.statements(handler.body);
+        }
+        this.statements(node.orelse);
+        this.statements(node.finalbody);
+        return;
+      case 'Delete':
+        for (const target of node.targets) this.target(target);
+        return;
+      case 'Import':
+        for (const alias of node.names) this.add(alias.asname ? alias.asname.name : alias.name.name.split('.')[0]!);
+        return;
+      case 'ImportFrom':
+        for (const alias of node.names) if (alias.name.name !== '*') this.add((alias.asname ?? alias.name).name);
+        return;
+      case 'Match':
+        this.expr(node.subject);
+        for (const clause of node.cases) {
+          const captures: Identifier[] = [];
+          walkPattern(clause.pattern, [], captures);
+          for (const capture of captures) this.add(capture.name);
+          if (clause.guard) this.expr(clause.guard);
+          this.statements(clause.body);
         }
         return;
-      case 'import_from_statement':
-        for (const item of n.childrenForFieldName('name')) {
-          const alias = item.type === 'aliased_import' ? item.childForFieldName('alias') : null;
-          const original = item.type === 'aliased_import' ? item.childForFieldName('name') : item;
-          if (alias) add(alias);
-          else if (original) scope.locals.add(text(original));
-        }
+      case 'TypeAlias':
+        this.add(node.name.id);
         return;
-      case 'case_clause': {
-        const captures: SyntaxNode[] = [];
-        for (const pattern of n.namedChildren) if (pattern.type === 'case_pattern') walkPattern(pattern, [], captures);
-        captures.forEach(add);
-        for (const child of n.namedChildren) if (child.type !== 'case_pattern') visit(child);
+      case 'ExprStmt':
+        return this.expr(node.value);
+      case 'Return':
+        if (node.value) this.expr(node.value);
         return;
-      }
-      case 'type_alias_statement': {
-        const head = n.childForFieldName('left')?.namedChildren[0];
-        const name = head?.type === 'identifier' ? head : head?.namedChildren.find((c) => c.type === 'identifier');
-        if (name) add(name);
+      case 'Raise':
+        if (node.exc) this.expr(node.exc);
+        if (node.cause) this.expr(node.cause);
         return;
-      }
-      case 'identifier':
-        return; // a leaf: asking for its children would be a wasted call into wasm
-      default:
-        for (const child of n.namedChildren) visit(child);
+      case 'Assert':
+        this.expr(node.test);
+        if (node.msg) this.expr(node.msg);
+        return;
+      case 'ErrorStmt':
+        for (const expression of node.partial) this.expr(expression);
+        return;
     }
-  };
-  for (const child of node.namedChildren) visit(child);
+  }
+
+  private arguments(args: Arguments): void {
+    for (const value of args.defaults) this.expr(value);
+    for (const value of args.kwDefaults) if (value) this.expr(value);
+  }
+
+  /** Walrus targets anywhere in an expression (comprehension targets and lambda bodies excluded). */
+  expr(node: Expr): void {
+    switch (node.type) {
+      case 'NamedExpr':
+        this.add(node.target.id);
+        return this.expr(node.value);
+      case 'Lambda':
+        return this.arguments(node.args);
+      case 'ListComp':
+      case 'SetComp':
+      case 'GeneratorExp':
+      case 'DictComp':
+        for (const generator of node.generators) {
+          this.expr(generator.iter);
+          for (const condition of generator.ifs) this.expr(condition);
+        }
+        if (node.type === 'DictComp') {
+          this.expr(node.key);
+          this.expr(node.value);
+        } else this.expr(node.elt);
+        return;
+      case 'Name':
+      case 'Constant':
+        return;
+      default:
+        forEachChildExpr(node, (child) => this.expr(child));
+    }
+  }
+}
+
+/** The direct sub-expressions of an expression (not those of nested comprehension or lambda scopes' own rules). */
+function forEachChildExpr(node: Expr, visit: (child: Expr) => void): void {
+  switch (node.type) {
+    case 'BoolOp':
+      node.values.forEach(visit);
+      return;
+    case 'NamedExpr':
+      visit(node.target);
+      visit(node.value);
+      return;
+    case 'BinOp':
+      visit(node.left);
+      visit(node.right);
+      return;
+    case 'UnaryOp':
+      return visit(node.operand);
+    case 'Lambda':
+      node.args.defaults.forEach(visit);
+      for (const value of node.args.kwDefaults) if (value) visit(value);
+      visit(node.body);
+      return;
+    case 'IfExp':
+      visit(node.test);
+      visit(node.body);
+      visit(node.orelse);
+      return;
+    case 'Dict':
+      for (const key of node.keys) if (key) visit(key);
+      node.values.forEach(visit);
+      return;
+    case 'Set':
+    case 'List':
+    case 'Tuple':
+      node.elts.forEach(visit);
+      return;
+    case 'ListComp':
+    case 'SetComp':
+    case 'GeneratorExp':
+      visit(node.elt);
+      for (const generator of node.generators) {
+        visit(generator.target);
+        visit(generator.iter);
+        generator.ifs.forEach(visit);
+      }
+      return;
+    case 'DictComp':
+      visit(node.key);
+      visit(node.value);
+      for (const generator of node.generators) {
+        visit(generator.target);
+        visit(generator.iter);
+        generator.ifs.forEach(visit);
+      }
+      return;
+    case 'Await':
+    case 'YieldFrom':
+    case 'Starred':
+    case 'Attribute':
+      return visit(node.value);
+    case 'Yield':
+      if (node.value) visit(node.value);
+      return;
+    case 'Compare':
+      visit(node.left);
+      node.comparators.forEach(visit);
+      return;
+    case 'Call':
+      visit(node.func);
+      node.args.forEach(visit);
+      for (const keyword of node.keywords) visit(keyword.value);
+      return;
+    case 'FormattedValue':
+      visit(node.value);
+      if (node.formatSpec) visit(node.formatSpec);
+      return;
+    case 'JoinedStr':
+      node.values.forEach(visit);
+      return;
+    case 'Subscript':
+      visit(node.value);
+      visit(node.slice);
+      return;
+    case 'Slice':
+      if (node.lower) visit(node.lower);
+      if (node.upper) visit(node.upper);
+      if (node.step) visit(node.step);
+      return;
+  }
 }
 
 function emptyAnalysis(magics: CellAnalysis['magics'], parsed: boolean): CellAnalysis {
@@ -1440,7 +1458,16 @@ function emptyAnalysis(magics: CellAnalysis['magics'], parsed: boolean): CellAna
   };
 }
 
-/** Analyses one code cell. Never throws; call `initPythonParser()` once before. */
+/**
+ * Analyses a parsed cell: `module` is the tree of `masked.masked` (the cell with its magics masked).
+ * Separate from {@link analyzeCell} so a caller holding a tree (a test comparing with CPython's) can
+ * analyse it without parsing again.
+ */
+export function analyzeModule(module: Module, masked: MaskedCell): CellAnalysis {
+  return new CellWalker(masked).run(module);
+}
+
+/** Analyses one code cell. Never throws. */
 export function analyzeCell(source: string): CellAnalysis {
   let masked: MaskedCell;
   try {
@@ -1455,20 +1482,11 @@ export function analyzeCell(source: string): CellAnalysis {
     for (const write of masked.magicWrites) result.writes.push({ ...write });
     return result;
   }
-  if (!isPythonParserReady()) {
-    const result = emptyAnalysis(masked.magics, false);
-    result.syntaxErrors.push({ start: 0, end: 0, message: 'Python parser not initialised (initPythonParser)' });
-    return result;
-  }
-  let tree: ReturnType<typeof parsePython> | null = null;
   try {
-    tree = parsePython(masked.masked);
-    return new CellWalker(masked).run(tree.rootNode);
+    return analyzeModule(parseModule(masked.masked), masked);
   } catch (error) {
     const result = emptyAnalysis(masked.magics, false);
     result.syntaxErrors.push({ start: 0, end: source.length, message: `Internal error analysing cell: ${String(error)}` });
     return result;
-  } finally {
-    tree?.delete();
   }
 }
