@@ -16,7 +16,6 @@
  * Pure: files only through `FileSystem`.
  */
 import { analyzeCell, isBuiltinName, type CellAnalysis } from '../analysis/cellAnalysis';
-import { initPythonParser } from '../analysis/parser';
 import type { TextEdit, WorkspaceEdit, EditOperation } from '../diagnostics';
 import { readTextFile, type FileSystem } from '../fs/fileSystem';
 import { basename, joinPath, relativePath } from '../fs/paths';
@@ -28,6 +27,7 @@ import {
   definitelyBoundAfter,
   displayedExpression,
   evidentType,
+  isStringStatement,
   sameImport,
   simpleAssignedValue,
   withCellSyntax,
@@ -125,7 +125,6 @@ export async function planExtraction(fs: FileSystem, req: ExtractRequest): Promi
   const k = req.codeCellIndex;
   const target = fileCodeCells[k]!;
 
-  await initPythonParser();
   // The module is written with `\n` line endings; analysing the normalised text keeps offsets consistent.
   const cells: CodeCell[] = sources.map((rawSource, codeIndex) => {
     const source = rawSource.replace(/\r\n?/g, '\n');
@@ -252,9 +251,8 @@ async function planWithSyntax(fs: FileSystem, req: ExtractRequest, ctx: PlanCont
   const future = syntax.statements.find((s) => s.futureImport);
   if (future) return refuse(`\`${future.text}\` on line ${future.line + 1} must be the first statement of a module; it cannot move into a function.`);
   for (const s of syntax.statements) {
-    const def = s.type === 'decorated_definition' ? s.node.childForFieldName('definition') : s.node;
-    if (def?.type === 'class_definition') {
-      const name = def.childForFieldName('name')?.text ?? '?';
+    if (s.node.type === 'ClassDef') {
+      const name = s.node.name.name;
       return refuse(
         `Line ${s.line + 1} defines class \`${name}\`. Inside a function its qualified name becomes \`${req.functionName}.<locals>.${name}\`, ` +
           `which changes its repr (dataclasses print it), pickling and isinstance checks against instances made before. Move the class to the module by hand, then extract the rest.`,
@@ -574,14 +572,14 @@ function renderFunction(input: RenderFunctionInput): string {
   const unit = indentUnit(source);
   const lines = source.split('\n');
   const skipped = new Set<number>();
-  for (const s of input.hoisted) for (let row = s.node.startPosition.row; row <= s.node.endPosition.row; row++) skipped.add(row);
+  for (const s of input.hoisted) for (let row = s.line; row <= s.endLine; row++) skipped.add(row);
   const display = input.display;
   const body: string[] = [];
   lines.forEach((line, row) => {
     if (skipped.has(row)) return;
     let text = line;
-    if (display && row === display.statement.node.startPosition.row) {
-      const column = display.statement.node.startPosition.column;
+    if (display && row === display.statement.line) {
+      const column = display.statement.column;
       const prefix = display.tempName ? `${display.tempName} = ` : 'return ';
       text = text.slice(0, column) + prefix + text.slice(column);
     }
@@ -696,7 +694,7 @@ function appendToModule(
       let end = -1;
       for (const st of s.statements) {
         if (st.imports || st.futureImport) end = st.end;
-        else if (!(st.type === 'expression_statement' && st.node.namedChildren[0]?.type === 'string' && end < 0)) break;
+        else if (!(isStringStatement(st) && end < 0)) break;
       }
       return end;
     })(),

@@ -3,9 +3,12 @@
  * statements, what each import binds (with its alias), which names are definitely bound when the cell
  * ends, which lines sit inside a multi-line string (they must not be re-indented), the cell's trailing
  * expression (Jupyter displays it), and the type of an assigned value when it is evident.
- * Everything here walks tree-sitter's tree; nothing reads Python structure with regular expressions.
+ * Everything here walks the parser's syntax tree (python/ast.ts); nothing reads Python structure with
+ * regular expressions.
  */
-import { parsePython, type SyntaxNode } from '../analysis/parser';
+import type { Expr, Import, ImportFrom, Stmt } from '../python/ast';
+import { parseModule } from '../python/parser';
+import { stringPieces } from '../analysis/stringLiterals';
 
 export interface ImportBinding {
   /** The name bound in the namespace: `pd` for `import pandas as pd`, `os` for `import os.path`. */
@@ -22,12 +25,17 @@ export interface ImportBinding {
 }
 
 export interface TopLevelStatement {
-  node: SyntaxNode;
-  type: string;
+  node: Stmt;
+  /** The node's type: `Import`, `ExprStmt`, `ClassDef`, ... */
+  type: Stmt['type'];
+  /** From the first decorator's `@` for a decorated def or class. */
   start: number;
   end: number;
-  /** Line (0-based) of the statement's first character. */
+  /** Line (0-based) and column of the statement's first character. */
   line: number;
+  column: number;
+  /** Line (0-based) of the statement's last character. */
+  endLine: number;
   text: string;
   /** Set for import statements at the top level. */
   imports?: ImportBinding[];
@@ -43,74 +51,123 @@ export interface CellSyntax {
   hasError: boolean;
 }
 
-/**
- * Runs `fn` over a parsed cell and frees the tree afterwards (trees live in wasm memory). When `fn`
- * returns a promise, the tree is freed once it settles: nodes read after an `await` must still point
- * into a live tree, or they silently read whatever reused that memory.
- */
+/** Line starts of a source, for offset → line/column. Lines end at `\n`, `\r\n` or `\r`, as Python's. */
+class Lines {
+  private readonly starts: number[] = [0];
+  constructor(source: string) {
+    for (let i = 0; i < source.length; i++) {
+      const c = source.charCodeAt(i);
+      if (c === 10 || (c === 13 && source.charCodeAt(i + 1) !== 10)) this.starts.push(i + 1);
+    }
+  }
+  line(offset: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+  column(offset: number): number {
+    return offset - this.starts[this.line(offset)]!;
+  }
+}
+
+/** Parses a cell and hands its syntax facts to `fn`. */
 export function withCellSyntax<T>(source: string, fn: (syntax: CellSyntax) => T): T {
-  const tree = parsePython(source);
-  let async = false;
-  try {
-    const root = tree.rootNode;
-    const statements: TopLevelStatement[] = [];
-    for (const node of root.namedChildren) {
-      if (node.type === 'comment') continue;
-      const statement: TopLevelStatement = { node, type: node.type, start: node.startIndex, end: node.endIndex, line: node.startPosition.row, text: node.text };
-      if (node.type === 'import_statement' || node.type === 'import_from_statement') {
-        const parsed = importBindings(node);
-        statement.imports = parsed.bindings;
-        statement.starImport = parsed.star;
-      }
-      if (node.type === 'future_import_statement') statement.futureImport = true;
-      statements.push(statement);
+  return fn(cellSyntax(source));
+}
+
+export function cellSyntax(source: string): CellSyntax {
+  const module = parseModule(source);
+  const lines = new Lines(source);
+  const statements: TopLevelStatement[] = [];
+  for (const node of module.body) {
+    const start = statementStart(source, node);
+    const statement: TopLevelStatement = {
+      node,
+      type: node.type,
+      start,
+      end: node.end,
+      line: lines.line(start),
+      column: lines.column(start),
+      endLine: lines.line(Math.max(start, node.end - 1)),
+      text: source.slice(start, node.end),
+    };
+    if (node.type === 'ImportFrom' && isFutureImport(node)) statement.futureImport = true;
+    else if (node.type === 'Import' || node.type === 'ImportFrom') {
+      const parsed = importBindings(node);
+      statement.imports = parsed.bindings;
+      statement.starImport = parsed.star;
     }
-    const linesInsideStrings = new Set<number>();
-    collectMultilineStrings(root, linesInsideStrings);
-    const result = fn({ source, statements, linesInsideStrings, hasError: root.hasError });
-    if (result instanceof Promise) {
-      async = true;
-      return result.finally(() => tree.delete()) as T;
+    statements.push(statement);
+  }
+  const linesInsideStrings = new Set<number>();
+  collectMultilineStrings(module, source, lines, linesInsideStrings);
+  return { source, statements, linesInsideStrings, hasError: module.errors.length > 0 };
+}
+
+function isFutureImport(node: ImportFrom): boolean {
+  return node.level === 0 && node.module?.name === '__future__';
+}
+
+/** A decorated def or class starts at its first decorator's `@`. */
+function statementStart(source: string, node: Stmt): number {
+  if ((node.type !== 'FunctionDef' && node.type !== 'ClassDef') || node.decorators.length === 0) return node.start;
+  let i = node.decorators[0]!.start - 1;
+  while (i > 0 && source[i] !== '@') i--;
+  return i;
+}
+
+/** Each string literal's lines after its first: their text is part of the value. */
+function collectMultilineStrings(node: unknown, source: string, lines: Lines, out: Set<number>): void {
+  if (Array.isArray(node)) {
+    for (const item of node) collectMultilineStrings(item, source, lines, out);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  const typed = node as { type?: string; kind?: string; start: number; end: number };
+  if (typed.type === 'JoinedStr' || (typed.type === 'Constant' && (typed.kind === 'str' || typed.kind === 'bytes'))) {
+    // Implicitly concatenated literals are one node; only the lines inside each literal are string text.
+    // Nested f-string replacement fields are part of the literal's lines too.
+    for (const piece of stringPieces(source, typed.start, typed.end)) {
+      const last = lines.line(piece.end);
+      for (let row = lines.line(piece.start) + 1; row <= last; row++) out.add(row);
     }
-    return result;
-  } finally {
-    if (!async) tree.delete();
+    return;
+  }
+  for (const key in node) {
+    const value = (node as Record<string, unknown>)[key];
+    if (typeof value === 'object' && value !== null) collectMultilineStrings(value, source, lines, out);
   }
 }
 
-function collectMultilineStrings(node: SyntaxNode, lines: Set<number>): void {
-  if (node.type === 'string') {
-    for (let row = node.startPosition.row + 1; row <= node.endPosition.row; row++) lines.add(row);
-    return; // nested f-string replacement fields are part of the literal's lines too
-  }
-  for (const child of node.namedChildren) collectMultilineStrings(child, lines);
-}
-
-function importBindings(node: SyntaxNode): { bindings: ImportBinding[]; star: boolean } {
+function importBindings(node: Import | ImportFrom): { bindings: ImportBinding[]; star: boolean } {
   const bindings: ImportBinding[] = [];
-  if (node.type === 'import_statement') {
-    for (const clause of node.childrenForFieldName('name')) {
-      if (clause.type === 'aliased_import') {
-        const module = clause.childForFieldName('name')?.text ?? '';
-        const alias = clause.childForFieldName('alias')?.text ?? '';
+  if (node.type === 'Import') {
+    for (const clause of node.names) {
+      const module = clause.name.name;
+      if (clause.asname) {
+        const alias = clause.asname.name;
         bindings.push({ name: alias, form: 'import', module, alias, statement: `import ${module} as ${alias}` });
-      } else {
-        const module = clause.text;
-        bindings.push({ name: module.split('.')[0]!, form: 'import', module, statement: `import ${module}` });
-      }
+      } else bindings.push({ name: module.split('.')[0]!, form: 'import', module, statement: `import ${module}` });
     }
     return { bindings, star: false };
   }
-  const module = node.childForFieldName('module_name')?.text ?? '';
-  const star = node.namedChildren.some((c) => c.type === 'wildcard_import');
-  for (const clause of node.childrenForFieldName('name')) {
-    if (clause.type === 'aliased_import') {
-      const importedName = clause.childForFieldName('name')?.text ?? '';
-      const alias = clause.childForFieldName('alias')?.text ?? '';
-      bindings.push({ name: alias, form: 'from', module, importedName, alias, statement: `from ${module} import ${importedName} as ${alias}` });
-    } else {
-      bindings.push({ name: clause.text, form: 'from', module, importedName: clause.text, statement: `from ${module} import ${clause.text}` });
+  const module = '.'.repeat(node.level) + (node.module?.name ?? '');
+  let star = false;
+  for (const clause of node.names) {
+    const importedName = clause.name.name;
+    if (importedName === '*') {
+      star = true;
+      continue;
     }
+    if (clause.asname) {
+      const alias = clause.asname.name;
+      bindings.push({ name: alias, form: 'from', module, importedName, alias, statement: `from ${module} import ${importedName} as ${alias}` });
+    } else bindings.push({ name: importedName, form: 'from', module, importedName, statement: `from ${module} import ${importedName}` });
   }
   return { bindings, star };
 }
@@ -121,20 +178,18 @@ export function sameImport(a: ImportBinding, b: ImportBinding): boolean {
 }
 
 /** Identifier targets of an assignment's left side: `a`, `a, b`, `[a, (b, c)]`, `*rest`. Attributes and subscripts bind nothing. */
-export function targetNames(node: SyntaxNode | null, out: string[] = []): string[] {
+export function targetNames(node: Expr | null, out: string[] = []): string[] {
   if (!node) return out;
   switch (node.type) {
-    case 'identifier':
-      out.push(node.text);
+    case 'Name':
+      out.push(node.id);
       break;
-    case 'pattern_list':
-    case 'tuple_pattern':
-    case 'list_pattern':
-    case 'tuple':
-    case 'list':
-    case 'list_splat_pattern':
-    case 'parenthesized_expression':
-      for (const c of node.namedChildren) targetNames(c, out);
+    case 'Tuple':
+    case 'List':
+      for (const element of node.elts) targetNames(element, out);
+      break;
+    case 'Starred':
+      targetNames(node.value, out);
       break;
     default:
       break;
@@ -142,14 +197,10 @@ export function targetNames(node: SyntaxNode | null, out: string[] = []): string
   return out;
 }
 
-function blockStatements(block: SyntaxNode | null): SyntaxNode[] {
-  return block ? block.namedChildren.filter((c) => c.type !== 'comment') : [];
-}
-
 /** The path cannot continue past this statement (`raise`, `return`, `continue`, `break`). */
-function endsPath(statements: SyntaxNode[]): boolean {
+function endsPath(statements: Stmt[]): boolean {
   const last = statements[statements.length - 1];
-  return !!last && ['raise_statement', 'return_statement', 'continue_statement', 'break_statement'].includes(last.type);
+  return !!last && (last.type === 'Raise' || last.type === 'Return' || last.type === 'Continue' || last.type === 'Break');
 }
 
 /**
@@ -158,7 +209,7 @@ function endsPath(statements: SyntaxNode[]): boolean {
  * is passed in and overwritten), while the opposite would return an unbound local.
  * Returns null for a path that cannot fall through (it ends in `raise`/`return`).
  */
-export function definitelyBoundAfter(statements: SyntaxNode[], bound: Set<string>): Set<string> | null {
+export function definitelyBoundAfter(statements: Stmt[], bound: Set<string>): Set<string> | null {
   let current = new Set(bound);
   for (const statement of statements) {
     const next = boundAfterStatement(statement, current);
@@ -168,72 +219,55 @@ export function definitelyBoundAfter(statements: SyntaxNode[], bound: Set<string
   return current;
 }
 
-function boundAfterStatement(node: SyntaxNode, bound: Set<string>): Set<string> | null {
+function boundAfterStatement(node: Stmt, bound: Set<string>): Set<string> | null {
   const out = new Set(bound);
   switch (node.type) {
-    case 'expression_statement': {
-      for (const expr of node.namedChildren) {
-        let assignment: SyntaxNode | null = expr;
-        // `a = b = 1` nests the second assignment in `right`.
-        while (assignment && assignment.type === 'assignment') {
-          if (assignment.childForFieldName('right')) for (const n of targetNames(assignment.childForFieldName('left'))) out.add(n);
-          assignment = assignment.childForFieldName('right');
-        }
-        if (expr.type === 'augmented_assignment') for (const n of targetNames(expr.childForFieldName('left'))) out.add(n);
-      }
+    case 'Assign':
+      for (const target of node.targets) for (const n of targetNames(target)) out.add(n);
       return out;
-    }
-    case 'import_statement':
-    case 'import_from_statement':
+    case 'AnnAssign':
+      // `x: int` alone binds nothing.
+      if (node.value) for (const n of targetNames(node.target)) out.add(n);
+      return out;
+    case 'AugAssign':
+      for (const n of targetNames(node.target)) out.add(n);
+      return out;
+    case 'Import':
       for (const b of importBindings(node).bindings) out.add(b.name);
       return out;
-    case 'function_definition':
-    case 'class_definition': {
-      const name = node.childForFieldName('name')?.text;
-      if (name) out.add(name);
+    case 'ImportFrom':
+      if (!isFutureImport(node)) for (const b of importBindings(node).bindings) out.add(b.name);
       return out;
-    }
-    case 'decorated_definition':
-      return boundAfterStatement(node.childForFieldName('definition') ?? node, bound);
-    case 'delete_statement':
-      for (const target of node.namedChildren) for (const n of targetNames(target.type === 'expression_list' ? target : target)) out.delete(n);
+    case 'FunctionDef':
+    case 'ClassDef':
+      out.add(node.name.name);
       return out;
-    case 'raise_statement':
-    case 'return_statement':
+    case 'Delete':
+      for (const target of node.targets) for (const n of targetNames(target)) out.delete(n);
+      return out;
+    case 'Raise':
+    case 'Return':
       return null;
-    case 'if_statement': {
-      const branches: (Set<string> | null)[] = [definitelyBoundAfter(blockStatements(node.childForFieldName('consequence')), bound)];
-      let hasElse = false;
-      for (const alt of node.childrenForFieldName('alternative')) {
-        if (alt.type === 'elif_clause') branches.push(definitelyBoundAfter(blockStatements(alt.childForFieldName('consequence')), bound));
-        else {
-          hasElse = true;
-          branches.push(definitelyBoundAfter(blockStatements(alt.childForFieldName('body')), bound));
-        }
-      }
-      if (!hasElse) branches.push(new Set(bound));
+    case 'If': {
+      // An `elif` is the one If of the `else` branch: its own branches are intersected there.
+      const branches = [definitelyBoundAfter(node.body, bound), node.orelse.length ? definitelyBoundAfter(node.orelse, bound) : new Set(bound)];
       return intersect(branches, bound);
     }
-    case 'with_statement': {
-      for (const item of node.descendantsOfType('as_pattern_target')) for (const n of targetNames(item.namedChildren[0] ?? null)) out.add(n);
-      return definitelyBoundAfter(blockStatements(node.childForFieldName('body')), out);
+    case 'With': {
+      for (const item of node.items) for (const n of targetNames(item.optionalVars)) out.add(n);
+      return definitelyBoundAfter(node.body, out);
     }
-    case 'try_statement': {
-      const body = definitelyBoundAfter(blockStatements(node.childForFieldName('body')), bound);
-      const elseClause = node.namedChildren.find((c) => c.type === 'else_clause');
-      const bodyThenElse = body && elseClause ? definitelyBoundAfter(blockStatements(elseClause.childForFieldName('body')), body) : body;
+    case 'Try': {
+      const body = definitelyBoundAfter(node.body, bound);
+      const bodyThenElse = body && node.orelse.length ? definitelyBoundAfter(node.orelse, body) : body;
       const paths: (Set<string> | null)[] = [bodyThenElse];
-      for (const handler of node.namedChildren.filter((c) => c.type === 'except_clause' || c.type === 'except_group_clause')) {
+      for (const handler of node.handlers) {
         // A handler starts from the state before `try`: the exception may come first.
-        const handlerBlock = handler.namedChildren.find((c) => c.type === 'block') ?? null;
-        const statements = blockStatements(handlerBlock);
-        paths.push(endsPath(statements) ? null : definitelyBoundAfter(statements, bound));
+        paths.push(endsPath(handler.body) ? null : definitelyBoundAfter(handler.body, bound));
       }
       const joined = intersect(paths, bound);
-      const finallyClause = node.namedChildren.find((c) => c.type === 'finally_clause');
-      if (!finallyClause) return joined;
-      const finallyBlock = finallyClause.namedChildren.find((c) => c.type === 'block') ?? null;
-      return joined ? definitelyBoundAfter(blockStatements(finallyBlock), joined) : null;
+      if (node.finalbody.length === 0) return joined;
+      return joined ? definitelyBoundAfter(node.finalbody, joined) : null;
     }
     default:
       // Loops (zero iterations), match (no irrefutable case proven), walrus in conditions: nothing definite.
@@ -253,18 +287,14 @@ function intersect(paths: (Set<string> | null)[], fallback: Set<string>): Set<st
 /** The trailing bare expression Jupyter would display, or undefined (assignment, `x;`, `print(...)`). */
 export function displayedExpression(syntax: CellSyntax): TopLevelStatement | undefined {
   const last = syntax.statements[syntax.statements.length - 1];
-  if (!last || last.type !== 'expression_statement') return undefined;
-  const expr = last.node.namedChildren[0];
-  if (!expr || last.node.namedChildren.length !== 1) return undefined;
-  if (['assignment', 'augmented_assignment', 'string', 'concatenated_string'].includes(expr.type)) {
-    // A bare string as the last statement displays too, but so rarely on purpose that a docstring-like
-    // note is the likelier intent; we still treat it as displayed to keep the output identical.
-    if (expr.type !== 'string' && expr.type !== 'concatenated_string') return undefined;
-  }
+  if (!last || last.node.type !== 'ExprStmt') return undefined;
+  // A bare string as the last statement displays too, but so rarely on purpose that a docstring-like
+  // note is the likelier intent; we still treat it as displayed to keep the output identical.
+  const expr = last.node.value;
   // `expr;` suppresses the display: a `;` follows the statement on its line.
   const after = syntax.source.slice(last.end).match(/^[ \t]*;/);
   if (after) return undefined;
-  if (expr.type === 'call' && expr.childForFieldName('function')?.text === 'print') return undefined;
+  if (expr.type === 'Call' && expr.func.type === 'Name' && expr.func.id === 'print' && expr.func.start === expr.start) return undefined;
   return last;
 }
 
@@ -287,60 +317,66 @@ const NUMPY_ARRAY_MAKERS = new Set(['array', 'asarray', 'zeros', 'ones', 'empty'
  * `import pandas as pd`), and `isShadowed(name)` whether a cell rebinds a builtin like `len`.
  */
 export function evidentType(
-  expr: SyntaxNode,
+  expr: Expr,
   resolveModule: (name: string) => ImportBinding | undefined,
   isShadowed: (builtin: string) => boolean,
 ): EvidentType | undefined {
   switch (expr.type) {
-    case 'integer':
-      return { annotation: 'int' };
-    case 'float':
-      return { annotation: 'float' };
-    case 'string':
-    case 'concatenated_string':
+    case 'Constant':
+      switch (expr.kind) {
+        case 'int':
+          return { annotation: 'int' };
+        case 'float':
+          return { annotation: 'float' };
+        case 'str':
+          return { annotation: 'str' };
+        case 'bytes':
+          return { annotation: 'bytes' };
+        case 'True':
+        case 'False':
+          return { annotation: 'bool' };
+        default:
+          return undefined;
+      }
+    case 'JoinedStr':
       return { annotation: 'str' };
-    case 'true':
-    case 'false':
-    case 'comparison_operator':
-    case 'not_operator':
+    case 'Compare':
       return { annotation: 'bool' };
-    case 'list':
-    case 'list_comprehension':
+    case 'List':
+    case 'ListComp':
       return { annotation: 'list' };
-    case 'dictionary':
-    case 'dictionary_comprehension':
+    case 'Dict':
+    case 'DictComp':
       return { annotation: 'dict' };
-    case 'set':
-    case 'set_comprehension':
+    case 'Set':
+    case 'SetComp':
       return { annotation: 'set' };
-    case 'tuple':
+    case 'Tuple':
       return { annotation: 'tuple' };
-    case 'unary_operator': {
-      const operand = expr.childForFieldName('argument');
-      return operand && (operand.type === 'integer' || operand.type === 'float') ? evidentType(operand, resolveModule, isShadowed) : undefined;
+    case 'UnaryOp': {
+      if (expr.op === 'not') return { annotation: 'bool' };
+      const operand = expr.operand;
+      return operand.type === 'Constant' && (operand.kind === 'int' || operand.kind === 'float') ? evidentType(operand, resolveModule, isShadowed) : undefined;
     }
-    case 'parenthesized_expression':
-      return expr.namedChildren[0] ? evidentType(expr.namedChildren[0], resolveModule, isShadowed) : undefined;
-    case 'call': {
-      const callee = expr.childForFieldName('function');
-      if (!callee) return undefined;
-      if (callee.type === 'identifier') {
-        const builtin = CONSTRUCTOR_TYPES[callee.text];
-        if (callee.text === 'round' && (expr.childForFieldName('arguments')?.namedChildren.length ?? 0) !== 1) return undefined; // round(x, n) keeps x's type
-        if (builtin) return isShadowed(callee.text) ? undefined : { annotation: builtin };
+    case 'Call': {
+      const callee = expr.func;
+      if (callee.type === 'Name') {
+        const builtin = CONSTRUCTOR_TYPES[callee.id];
+        if (callee.id === 'round' && expr.args.length + expr.keywords.length !== 1) return undefined; // round(x, n) keeps x's type
+        if (builtin) return isShadowed(callee.id) ? undefined : { annotation: builtin };
         // `from pathlib import Path; Path(...)`: calling an imported class gives an instance of it.
         // Only CapWords names, by PEP 8 the convention for classes, so factory functions are left alone.
-        const imported = resolveModule(callee.text);
-        if (imported?.form === 'from' && /^[A-Z][A-Za-z0-9]*$/.test(imported.importedName ?? '') && /[a-z]/.test(callee.text)) {
-          return { annotation: callee.text, needs: imported };
+        const imported = resolveModule(callee.id);
+        if (imported?.form === 'from' && /^[A-Z][A-Za-z0-9]*$/.test(imported.importedName ?? '') && /[a-z]/.test(callee.id)) {
+          return { annotation: callee.id, needs: imported };
         }
         return undefined;
       }
-      if (callee.type === 'attribute') {
-        const object = callee.childForFieldName('object');
-        const attribute = callee.childForFieldName('attribute')?.text ?? '';
-        if (object?.type !== 'identifier') return undefined;
-        const binding = resolveModule(object.text);
+      if (callee.type === 'Attribute') {
+        const object = callee.value;
+        const attribute = callee.attr.name;
+        if (object.type !== 'Name') return undefined;
+        const binding = resolveModule(object.id);
         if (!binding || binding.form !== 'import') return undefined;
         if (binding.module === 'pandas' && PANDAS_FRAME_READERS.has(attribute)) return { annotation: `${binding.name}.DataFrame`, needs: binding };
         if (binding.module === 'pandas' && attribute === 'Series') return { annotation: `${binding.name}.Series`, needs: binding };
@@ -355,14 +391,21 @@ export function evidentType(
 
 /**
  * For `name = <expr>` / `name: T = <expr>` statements at the top level: the assigned value node when
- * the statement assigns exactly `name` (not a tuple target, not chained), else undefined.
+ * the statement assigns exactly `name` (not a tuple target, not chained), else 'other'.
  */
-export function simpleAssignedValue(statement: TopLevelStatement, name: string): SyntaxNode | 'other' {
-  if (statement.type !== 'expression_statement') return 'other';
-  const expr = statement.node.namedChildren[0];
-  if (!expr || expr.type !== 'assignment') return 'other';
-  const left = expr.childForFieldName('left');
-  const right = expr.childForFieldName('right');
-  if (left?.type !== 'identifier' || left.text !== name || !right || right.type === 'assignment') return 'other';
-  return right;
+export function simpleAssignedValue(statement: TopLevelStatement, name: string): Expr | 'other' {
+  const node = statement.node;
+  if (node.type === 'Assign') {
+    const [target] = node.targets;
+    return node.targets.length === 1 && target?.type === 'Name' && target.id === name ? node.value : 'other';
+  }
+  if (node.type === 'AnnAssign') return node.target.type === 'Name' && node.target.id === name && node.value ? node.value : 'other';
+  return 'other';
 }
+
+/** A docstring-like statement: a bare string literal. */
+export function isStringStatement(statement: TopLevelStatement): boolean {
+  const node = statement.node;
+  return node.type === 'ExprStmt' && ((node.value.type === 'Constant' && node.value.kind === 'str') || node.value.type === 'JoinedStr');
+}
+

@@ -1,7 +1,7 @@
 import { basename, relativePath } from '../../fs/paths';
 import type { Report, RuleDefinition } from '../rule';
 import { codeFiles, isTestFile, type StructureContext } from './context';
-import { ensurePythonParser, pythonFacts } from './pythonSource';
+import { pythonFacts } from './pythonSource';
 
 /** Modules whose only purpose is importing or running notebooks. */
 const NOTEBOOK_IMPORTERS = [/^import_ipynb$/, /^nbimporter$/, /^ipynb(\.|$)/, /^papermill(\.|$)/, /^nbclient(\.|$)/, /^testbook(\.|$)/];
@@ -27,7 +27,6 @@ export const notebookInProduction: RuleDefinition<StructureContext> = {
   },
   async check(ctx, report) {
     const production = codeFiles(ctx.project.root, ctx.files);
-    if (production.length) await ensurePythonParser();
     for (const file of production) {
       const text = await ctx.readText(file);
       if (text === undefined || !/ipynb|papermill|nbconvert|nbclient|ExecutePreprocessor|execute_notebook/.test(text)) continue;

@@ -1,7 +1,7 @@
 import { basename, relativePath } from '../../fs/paths';
 import type { RuleDefinition } from '../rule';
 import { codeFiles, segmentsBelow, type StructureContext } from './context';
-import { ensurePythonParser, pythonFacts, type PythonFacts } from './pythonSource';
+import { pythonFacts, type PythonFacts } from './pythonSource';
 
 /** Keyword arguments that are hyperparameters in scikit-learn, XGBoost, LightGBM, CatBoost, PyTorch, Keras and HF. */
 export const HYPERPARAMETER_KEYWORDS = new Set([
@@ -54,7 +54,6 @@ export const hardcodedConfig: RuleDefinition<StructureContext> = {
   async check(ctx, report) {
     const code = codeFiles(ctx.project.root, ctx.files);
     if (!code.length) return;
-    await ensurePythonParser();
     const configFiles = ctx.files.filter((f) => isConfigFile(ctx.project.root, f));
     // A script names its config by file name ("params.yaml") or by folder ("configs/").
     const configNames = new Set<string>();

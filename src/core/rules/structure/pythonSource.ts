@@ -1,9 +1,11 @@
 import { memoizeByText } from '../../text/memo';
-import { initPythonParser, parsePython, type SyntaxNode } from '../../analysis/parser';
+import type { Call, Expr, JoinedStr, Keyword } from '../../python/ast';
+import { parseModule } from '../../python/parser';
+import { stringPieces, type StringPiece } from '../../analysis/stringLiterals';
 
 /**
  * The few facts the structure rules need from a `.py` file, read from the real parse tree
- * (tree-sitter-python, via analysis/parser.ts) so strings, comments and nested calls are told apart.
+ * (python/parser.ts) so strings, comments and nested calls are told apart.
  * Offsets are UTF-16 code units of the source, the unit of LineIndex.
  */
 export interface Span {
@@ -37,92 +39,116 @@ export interface PythonFacts {
   strings: Array<Span & { value: string }>;
 }
 
-export async function ensurePythonParser(): Promise<void> {
-  await initPythonParser();
-}
-
 /**
- * Parses once and collects imports, calls and string literals. Call `ensurePythonParser()` first.
+ * Parses once and collects imports, calls and string literals.
  * Memoized by source: MLH404 and MLH408 ask about the same files on every project check.
  */
 export const pythonFacts = memoizeByText(collectPythonFacts, 2000);
 
 function collectPythonFacts(source: string): PythonFacts {
-  const tree = parsePython(source);
-  try {
-    const facts: PythonFacts = { imports: [], calls: [], strings: [] };
-    const stack: SyntaxNode[] = [tree.rootNode];
-    while (stack.length) {
-      const node = stack.pop()!;
-      switch (node.type) {
-        case 'import_statement':
-          for (const child of node.namedChildren) {
-            const name = child?.type === 'aliased_import' ? child.childForFieldName('name') : child;
-            if (name?.type === 'dotted_name') facts.imports.push({ module: name.text, start: node.startIndex, end: node.endIndex });
-          }
-          break;
-        case 'import_from_statement': {
-          const mod = node.childForFieldName('module_name');
-          if (mod) facts.imports.push({ module: mod.text, start: node.startIndex, end: node.endIndex });
-          break;
-        }
-        case 'call':
-          facts.calls.push(callFact(node));
-          break;
-        case 'string':
-          facts.strings.push({ value: stringValue(node), start: node.startIndex, end: node.endIndex });
-          break;
-      }
-      for (let i = node.childCount - 1; i >= 0; i--) {
-        const child = node.child(i);
-        if (child) stack.push(child);
-      }
+  const facts: PythonFacts = { imports: [], calls: [], strings: [] };
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
     }
-    facts.calls.sort((a, b) => a.start - b.start);
-    return facts;
-  } finally {
-    tree.delete(); // trees live in wasm memory that the garbage collector does not see
-  }
+    if (typeof node !== 'object' || node === null) return;
+    const typed = node as { type?: string } & Span;
+    switch (typed.type) {
+      case 'Import':
+        for (const alias of (node as { names: Array<{ name: { name: string } }> }).names) facts.imports.push({ module: alias.name.name, start: typed.start, end: typed.end });
+        return;
+      case 'ImportFrom': {
+        const from = node as { level: number; module: { name: string } | null };
+        // `from __future__ import x` is a compiler directive, not an import of a module.
+        if (from.level === 0 && from.module?.name === '__future__') return;
+        facts.imports.push({ module: '.'.repeat(from.level) + (from.module?.name ?? ''), start: typed.start, end: typed.end });
+        return;
+      }
+      case 'Call':
+        facts.calls.push(callFact(source, node as Call));
+        break;
+      case 'Constant': {
+        const kind = (node as { kind: string }).kind;
+        if (kind === 'str' || kind === 'bytes') for (const piece of stringPieces(source, typed.start, typed.end)) facts.strings.push(stringFact(source, piece));
+        return;
+      }
+      case 'JoinedStr':
+        for (const piece of stringPieces(source, typed.start, typed.end)) facts.strings.push(stringFact(source, piece));
+        // The replacement fields hold calls and strings of their own; the literal parts are in the pieces.
+        visitFields(node as JoinedStr);
+        return;
+    }
+    for (const key in node) {
+      const value = (node as Record<string, unknown>)[key];
+      if (typeof value === 'object' && value !== null) visit(value);
+    }
+  };
+  const visitFields = (joined: JoinedStr): void => {
+    for (const part of joined.values) {
+      if (part.type !== 'FormattedValue') continue;
+      visit(part.value);
+      if (part.formatSpec) visitFields(part.formatSpec);
+    }
+  };
+  visit(parseModule(source).body);
+  facts.calls.sort((a, b) => a.start - b.start);
+  facts.strings.sort((a, b) => a.start - b.start);
+  return facts;
 }
 
-function callFact(node: SyntaxNode): CallFact {
-  const fn = node.childForFieldName('function');
-  const callee = fn && (fn.type === 'identifier' || fn.type === 'attribute') ? fn.text.replace(/\s+/g, '') : '';
-  const args = node.childForFieldName('arguments');
+/** A literal's value as written between its quotes (escapes and f-string holes as in the source). */
+function stringFact(source: string, piece: StringPiece): Span & { value: string } {
+  return { value: source.slice(piece.bodyStart, piece.bodyEnd), start: piece.start, end: piece.end };
+}
+
+function callFact(source: string, node: Call): CallFact {
+  const fn = node.func;
+  // A parenthesised callee, `(f)(x)`, is not a name as written.
+  const named = (fn.type === 'Name' || fn.type === 'Attribute') && fn.start === node.start;
+  const callee = named ? source.slice(fn.start, fn.end).replace(/\s+/g, '') : '';
   const positional: CallFact['positional'] = [];
   const keywords: KeywordArgument[] = [];
-  for (const arg of args?.namedChildren ?? []) {
-    if (!arg || arg.type === 'comment') continue;
-    if (arg.type === 'keyword_argument') {
-      const name = arg.childForFieldName('name');
-      const value = arg.childForFieldName('value');
-      if (name && value) keywords.push({ name: name.text, start: arg.startIndex, end: arg.endIndex, value: { ...literalOf(value), start: value.startIndex, end: value.endIndex } });
-    } else positional.push({ ...literalOf(arg), start: arg.startIndex, end: arg.endIndex });
+  const keywordsLeft: Keyword[] = [...node.keywords];
+  const positionalOf = (arg: Expr | Keyword): void => {
+    const value = 'type' in arg ? literalOf(source, arg) : ({ kind: 'other' } as const);
+    positional.push({ ...value, start: arg.start, end: arg.end });
+  };
+  for (const arg of node.args) {
+    while (keywordsLeft.length && keywordsLeft[0]!.start < arg.start) keywordOf(keywordsLeft.shift()!);
+    positionalOf(arg);
   }
-  return { callee, start: node.startIndex, end: node.endIndex, positional, keywords };
+  while (keywordsLeft.length) keywordOf(keywordsLeft.shift()!);
+  function keywordOf(keyword: Keyword): void {
+    if (!keyword.arg) return positionalOf(keyword); // `**options`
+    const value = keyword.value;
+    keywords.push({ name: keyword.arg.name, start: keyword.start, end: keyword.end, value: { ...literalOf(source, value), start: value.start, end: value.end } });
+  }
+  return { callee, start: node.start, end: node.end, positional, keywords };
 }
 
-function literalOf(node: SyntaxNode): LiteralValue {
-  if (node.type === 'integer' || node.type === 'float') return numberOf(node.text, false);
-  if (node.type === 'unary_operator') {
-    const operand = node.childForFieldName('argument');
-    const op = node.childForFieldName('operator')?.text;
-    if (operand && (operand.type === 'integer' || operand.type === 'float') && (op === '-' || op === '+')) return numberOf(operand.text, op === '-');
+function literalOf(source: string, node: Expr): LiteralValue {
+  if (node.type === 'Constant') {
+    if (node.kind === 'int' || node.kind === 'float' || node.kind === 'complex') return numberOf(source.slice(node.start, node.end), false);
+    if (node.kind === 'str' || node.kind === 'bytes') return stringLiteralOf(source, node);
+    return { kind: 'other' };
   }
-  if (node.type === 'string') return { kind: 'string', value: stringValue(node) };
+  if (node.type === 'UnaryOp' && (node.op === '-' || node.op === '+')) {
+    const operand = node.operand;
+    if (operand.type === 'Constant' && (operand.kind === 'int' || operand.kind === 'float' || operand.kind === 'complex')) return numberOf(source.slice(operand.start, operand.end), node.op === '-');
+  }
+  if (node.type === 'JoinedStr') return stringLiteralOf(source, node);
   return { kind: 'other' };
+}
+
+/** One literal is a string; implicitly concatenated literals (`"a" "b"`) are not read as one value. */
+function stringLiteralOf(source: string, node: Expr): LiteralValue {
+  const pieces = stringPieces(source, node.start, node.end);
+  return pieces.length === 1 ? { kind: 'string', value: source.slice(pieces[0]!.bodyStart, pieces[0]!.bodyEnd) } : { kind: 'other' };
 }
 
 function numberOf(text: string, negative: boolean): LiteralValue {
   const clean = text.replace(/_/g, '').replace(/[jJlL]$/, '');
   const value = /^0[xob]/i.test(clean) ? Number(clean) : parseFloat(clean);
   return { kind: 'number', value: negative ? -value : value, text: (negative ? '-' : '') + text };
-}
-
-function stringValue(node: SyntaxNode): string {
-  // Concatenated literals ("a" "b") are a `concatenated_string`; a plain `string` holds its content pieces.
-  return node.namedChildren
-    .filter((c): c is SyntaxNode => !!c && (c.type === 'string_content' || c.type === 'interpolation' || c.type === 'escape_sequence'))
-    .map((c) => c.text)
-    .join('');
 }
