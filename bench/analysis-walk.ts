@@ -1,30 +1,28 @@
 /**
  * Micro-benchmark of the cell analysis alone, on the code cells of notebook-1000's generated notebook
- * (1,000 cells, 20,000 lines): magic masking, tree-sitter parsing, and the full `analyzeCell` (mask +
- * parse + scope walk), each the best of several interleaved rounds so one GC pause or a busy neighbour
- * does not decide the figure. The walk's cost is full minus parse.
+ * (1,000 cells, 20,000 lines): magic masking, parsing (python/parser.ts), and the full `analyzeCell`
+ * (mask + parse + scope walk), each the best of several interleaved rounds so one GC pause or a busy
+ * neighbour does not decide the figure. The walk's cost is full minus parse.
  *
  *   npx tsx bench/analysis-walk.ts [--rounds N] [--fingerprint] [--corpus DIR]
  *
  * `--fingerprint` prints a SHA-256 over every generated cell's result; `--corpus DIR` one over every code
- * cell of the .ipynb files in DIR, each also cut at 30/50/77% of its length so broken syntax (ERROR and
- * MISSING nodes) is covered too. A speed change must leave both hashes unchanged.
+ * cell of the .ipynb files in DIR, each also cut at 30/50/77% of its length so broken syntax is covered
+ * too. A speed change must leave both hashes unchanged.
  *
- * Figures on the 2-core development machine (best of 15, ms; µs per line in brackets):
+ * Figures on the 2-core development machine (best of 15, ms; µs per line in brackets), tree-sitter rows
+ * before the switch to the hand-written front end (src/core/python/parser.ts):
  *
  * | | mask | mask + parse | analyzeCell | walk |
  * |---|---|---|---|---|
- * | before (9e66b2a) | 31.8 (1.59) | 283.5 (14.2) | 553.5 (27.7) | 270.0 (13.5) |
- * | after | 12.6 (0.63) | 257 (12.9) | 430 (21.5) | 172 (8.6) |
+ * | tree-sitter, before (9e66b2a) | 31.8 (1.59) | 283.5 (14.2) | 553.5 (27.7) | 270.0 (13.5) |
+ * | tree-sitter, after | 12.6 (0.63) | 257 (12.9) | 430 (21.5) | 172 (8.6) |
+ * | python/parser.ts (best of 9, machine shared by other builds) | 1.9 (0.10) | 110 (5.5) | 265 (13.3) | 155 (7.7) |
  *
- * Where the walk's time goes (node --cpu-prof): almost all of it is web-tree-sitter's JavaScript side,
- * not our logic. Each `namedChildren`, `childForFieldName`, `type` or `endIndex` copies the node into
- * wasm memory through a DataView, calls into wasm, and the first two construct a fresh `Node` per child
- * (its class-field initialiser alone was the largest JavaScript item). Only recursing over every named
- * node with `namedChildren` and reading each `type` takes about 160 ms here; a TreeCursor walk that
- * reads only each node's type takes about 180 ms, and copying the tree once through a cursor (type,
- * span, field) about 310 ms, so neither is a way around it. What the walk still spends beyond that
- * floor is the field look-ups the scoping rules need.
+ * tree-sitter's walk was bounded by web-tree-sitter's JavaScript side (each `namedChildren`,
+ * `childForFieldName` or `type` crossed into wasm and built a `Node`); the new tree is plain objects, so
+ * the walk is the scoping rules themselves (a profile of the walk alone, warm: ~50 ms, led by flow-set
+ * copies at branches and callee texts).
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -35,7 +33,7 @@ import { codeCells } from '../src/core/notebook/model';
 import { parseIpynb } from '../src/core/notebook/ipynb';
 import { analyzeCell } from '../src/core/analysis/cellAnalysis';
 import { maskMagics } from '../src/core/analysis/magics';
-import { initPythonParser, parsePython } from '../src/core/analysis/parser';
+import { parseModule } from '../src/core/python/parser';
 
 /** Best time of each workload over the rounds, the workloads interleaved so drift in machine load hits all alike. */
 function bestOfInterleaved(rounds: number, workloads: Array<() => void>): number[] {
@@ -54,7 +52,6 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const roundsAt = args.indexOf('--rounds');
   const rounds = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 15;
-  await initPythonParser();
   // The same cells as bigNotebook() (seed 1000, 1,000 cells of 20 lines), without writing the .ipynb.
   const sources = notebookText(1000, 1000, 20).codeSources;
   const lines = sources.reduce((total, source) => total + source.split('\n').length, 0);
@@ -64,7 +61,7 @@ async function main(): Promise<void> {
       for (const source of sources) maskMagics(source);
     },
     () => {
-      for (const source of sources) parsePython(maskMagics(source).masked).delete();
+      for (const source of sources) parseModule(maskMagics(source).masked);
     },
     () => {
       for (const source of sources) analyzeCell(source);

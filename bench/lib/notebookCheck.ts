@@ -4,8 +4,8 @@
  */
 import { analyzeCell } from '../../src/core/analysis/cellAnalysis';
 import type { CellAnalyzerPool } from '../../src/core/analysis/analyzerPool';
-import { initPythonParser, parsePython } from '../../src/core/analysis/parser';
 import { maskMagics } from '../../src/core/analysis/magics';
+import { parseModule } from '../../src/core/python/parser';
 import type { Finding } from '../../src/core/diagnostics';
 import { Engine } from '../../src/core/engine';
 import type { FileSystem } from '../../src/core/fs/fileSystem';
@@ -13,7 +13,6 @@ import { codeCells } from '../../src/core/notebook/model';
 import { parseIpynb } from '../../src/core/notebook/ipynb';
 
 export async function checkNotebookWorkspace(fs: FileSystem, workspaceRoot: string, notebookPath: string, cellAnalyzer?: CellAnalyzerPool): Promise<Finding[]> {
-  await initPythonParser();
   const findings = await new Engine({ fs, workspaceRoot, trusted: false, ...(cellAnalyzer ? { cellAnalyzer } : {}) }).checkWorkspace();
   if (!findings.some((f) => f.path === notebookPath && f.cell !== undefined)) throw new Error(`the engine reported nothing on the cells of ${notebookPath}: the benchmark would measure nothing`);
   return findings;
@@ -21,12 +20,11 @@ export async function checkNotebookWorkspace(fs: FileSystem, workspaceRoot: stri
 
 /** The parse-only baseline of notebook-1000: read the .ipynb and build a syntax tree of every code cell. */
 export async function parseNotebookOnly(notebookPath: string, notebookText: string): Promise<number> {
-  await initPythonParser();
   const parsed = parseIpynb(notebookPath, notebookText);
   if (!parsed.ok) throw new Error(`benchmark notebook does not parse: ${parsed.message}`);
   let cells = 0;
   for (const ref of codeCells(parsed.notebook)) {
-    parsePython(maskMagics(ref.cell.source).masked).delete();
+    parseModule(maskMagics(ref.cell.source).masked);
     cells++;
   }
   return cells;
@@ -34,7 +32,6 @@ export async function parseNotebookOnly(notebookPath: string, notebookText: stri
 
 /** Our Python-only checks over the code of every cell (what notebook-ruff compares with ruff). */
 export async function analyseCellSources(sources: string[]): Promise<number> {
-  await initPythonParser();
   let names = 0;
   for (const source of sources) names += analyzeCell(source).reads.length;
   return names;

@@ -99,7 +99,7 @@ export async function activation(): Promise<{ row: BenchRow; sizes: BundleSize[]
     devLoads.push(wallTime([devLoader]));
     empties.push(wallTime(['-e', '0']));
   }
-  const sizes = ['extension.js', 'server.js', 'cli.js', 'web-tree-sitter.wasm', 'tree-sitter-python.wasm']
+  const sizes = ['extension.js', 'server.js', 'cli.js', 'cellAnalysisWorker.js']
     .map((f) => path.join(dist, f))
     .filter((f) => existsSync(f))
     .map((file) => ({ file: path.relative(repoRoot(), file), bytes: statSync(file).size }));

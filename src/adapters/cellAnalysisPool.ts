@@ -1,8 +1,8 @@
 /**
  * Worker threads that analyse notebook cells for the engine (the core's CellAnalyzerPool). A cold
- * check of a big notebook, or of every notebook in a workspace, spends most of its time in
- * tree-sitter's parse and the walk over its tree, one cell at a time and each independent of the
- * others, so the cells are shared out over the machine's cores.
+ * check of a big notebook, or of every notebook in a workspace, spends most of its time parsing cells
+ * and walking their trees, one cell at a time and each independent of the others, so the cells are
+ * shared out over the machine's cores.
  *
  * Threads, not processes: nothing is executed that the workspace provides, so the pool is allowed in
  * an untrusted workspace too. Workers start on first use, and stop after a while without work so an

@@ -1,29 +1,21 @@
 /**
- * The worker thread behind CellAnalysisWorkerPool (bundled on its own as dist/cellAnalysisWorker.js,
- * beside the tree-sitter wasm files the parser loads). It runs the core's own `analyzeCell`, so an
- * answer from here is the in-process answer; only the thread that spends the CPU time changes.
+ * The worker thread behind CellAnalysisWorkerPool (bundled on its own as dist/cellAnalysisWorker.js).
+ * It runs the core's own `analyzeCell`, so an answer from here is the in-process answer; only the
+ * thread that spends the CPU time changes.
  */
 import { parentPort } from 'node:worker_threads';
 import { analyzeCell } from '../core/analysis/cellAnalysis';
-import { initPythonParser } from '../core/analysis/parser';
 import type { AnalysisJob, AnalysisReply } from './cellAnalysisPool';
 
 const port = parentPort;
 if (!port) throw new Error('cellAnalysisWorker must run in a worker thread');
 
-const parserReady = initPythonParser();
-
 port.on('message', (job: AnalysisJob) => {
-  parserReady.then(
-    () => {
-      let reply: AnalysisReply;
-      try {
-        reply = { id: job.id, results: job.sources.map(analyzeCell) };
-      } catch (e) {
-        reply = { id: job.id, error: (e as Error)?.message ?? String(e) };
-      }
-      port.postMessage(reply);
-    },
-    (e: unknown) => port.postMessage({ id: job.id, error: `the Python parser did not load: ${(e as Error)?.message ?? e}` } satisfies AnalysisReply),
-  );
+  let reply: AnalysisReply;
+  try {
+    reply = { id: job.id, results: job.sources.map(analyzeCell) };
+  } catch (e) {
+    reply = { id: job.id, error: (e as Error)?.message ?? String(e) };
+  }
+  port.postMessage(reply);
 });

@@ -8,7 +8,6 @@ import { performance } from 'node:perf_hooks';
 import { parse as parseToml } from 'smol-toml';
 import { parseDocument } from 'yaml';
 import { analyzeCell } from '../../src/core/analysis/cellAnalysis';
-import { initPythonParser } from '../../src/core/analysis/parser';
 import type { EditOperation, Finding } from '../../src/core/diagnostics';
 import { Engine } from '../../src/core/engine';
 import { applyTextEdits } from '../../src/core/fixes/applyEdits';
@@ -160,16 +159,12 @@ async function checkOperation(fs: MemoryFileSystem, op: EditOperation, where: st
   return [];
 }
 
-let parserReady: Promise<void> | undefined;
-
 /**
  * Everything the core does with a workspace: the engine's full check (every project), each
  * dvc.yaml's context and DVC rules, and each notebook's parse and cell analysis. Exceptions are
  * caught and reported as violations, never rethrown, so the property can name the input.
  */
 export async function runCore(files: Record<string, string | Uint8Array>, trusted = false): Promise<CoreRun> {
-  parserReady ??= initPythonParser();
-  await parserReady;
   const fs = new MemoryFileSystem(files, WORKSPACE_ROOT);
   const violations: string[] = [];
   const findings: Finding[] = [];

@@ -2,8 +2,8 @@ import type { CellAnalysis } from './cellAnalysis';
 
 /**
  * Analyses many cells at once, on more threads than the caller's. Parsing dominates a cold check
- * (tree-sitter's wasm parse and the walk over its tree are CPU-bound and per cell independent), so a
- * machine with more than one core can share it out. The core never starts threads itself: it stays
+ * (the parse and the walk over its tree are CPU-bound and per cell independent), so a machine with
+ * more than one core can share it out. The core never starts threads itself: it stays
  * pure and runs the same in tests and in memory; the CLI and the language server pass a pool of
  * worker threads in (src/adapters/cellAnalysisPool.ts).
  */

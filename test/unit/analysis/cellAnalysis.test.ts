@@ -1,6 +1,5 @@
-import { before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { initPythonParser } from '../../../src/core/analysis/parser';
 import { analyzeCell, type NameRef } from '../../../src/core/analysis/cellAnalysis';
 
 /** The NameRef of the `nth` (0-based) occurrence of `name` as a whole word in `source`. */
@@ -15,8 +14,6 @@ function at(source: string, name: string, nth = 0): NameRef {
   }
 }
 const names = (refs: NameRef[]): string[] => refs.map((r) => r.name);
-
-before(() => initPythonParser());
 
 describe('scoping traps (notes/notebooks.md)', () => {
   it('a comprehension loop variable does not leak', () => {

@@ -11,7 +11,6 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { analyzeCell } from '../../../src/core/analysis/cellAnalysis';
-import { initPythonParser } from '../../../src/core/analysis/parser';
 import { Engine } from '../../../src/core/engine';
 import { MemoryFileSystem } from '../../../src/core/fs/memoryFileSystem';
 import { CellAnalysisWorkerPool } from '../../../src/adapters/cellAnalysisPool';
@@ -75,7 +74,6 @@ function generatedCells(count: number, salt: string): string[] {
 
 before(async () => {
   assert.ok(existsSync(WORKER), `${WORKER} is missing: run \`npm run build\` first`);
-  await initPythonParser();
 });
 
 describe('cell analysis worker pool', () => {

@@ -3,14 +3,13 @@
  * or a damaged file means starting empty, the newest entries are the ones kept, a pool answers from
  * the store without parsing, and two CLI runs over the same project agree.
  */
-import { before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { analyzeCell } from '../../../src/core/analysis/cellAnalysis';
-import { initPythonParser } from '../../../src/core/analysis/parser';
 import { CellAnalysisWorkerPool } from '../../../src/adapters/cellAnalysisPool';
 import { CellAnalysisStore, analysisStoreFile, analyzerStamp } from '../../../src/adapters/cellAnalysisStore';
 
@@ -21,8 +20,6 @@ const CELLS = ['import pandas as pd\ndf = pd.read_csv("data/raw.csv")', 'print(m
 function tempFile(name: string): string {
   return path.join(mkdtempSync(path.join(os.tmpdir(), 'mlh-store-')), name);
 }
-
-before(() => initPythonParser());
 
 describe('cell analysis store', () => {
   it('gives back, after a save and a reopen, exactly what was put', () => {

@@ -3,12 +3,11 @@
  * fixture notebooks and, when ../shared is present, of the shared corpus of real notebooks. On cells
  * without magics agreement must be total; cells that are not valid Python 3 are excluded and counted.
  */
-import { before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { initPythonParser } from '../../../src/core/analysis/parser';
 import { codeCells, compareWithOracle, type Agreement } from './oracleHarness';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -25,8 +24,6 @@ function summary(name: string, a: Agreement): string {
   const pct = (x: number, n: number): string => (n ? ((100 * x) / n).toFixed(2) : '100.00');
   return `${name}: ${a.cells} cells, ${a.excludedNotPython3} not Python 3 (excluded); agreement ${a.agreed}/${a.compared} (${pct(a.agreed, a.compared)}%), without magics ${a.withoutMagics.agreed}/${a.withoutMagics.compared} (${pct(a.withoutMagics.agreed, a.withoutMagics.compared)}%)`;
 }
-
-before(() => initPythonParser());
 
 describe('CPython oracle', () => {
   it('agrees on every fixture cell', () => {

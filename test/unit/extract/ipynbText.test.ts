@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
-import { initPythonParser } from '../../../src/core/analysis/parser';
+import { describe, test } from 'node:test';
 import { cellSourceEdit, locateCells, splitSourceLines } from '../../../src/core/extract/ipynbText';
 import { planExtraction } from '../../../src/core/extract/plan';
 import { applyTextEdits } from '../../../src/core/fixes/applyEdits';
@@ -67,10 +66,6 @@ const NOTEBOOK = `{
  "nbformat_minor": 5
 }
 `;
-
-before(async () => {
-  await initPythonParser();
-});
 
 describe('locating cells in the .ipynb text', () => {
   test('reads kinds and sources, list or string', () => {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
-import { initPythonParser } from '../../../src/core/analysis/parser';
+import { describe, test } from 'node:test';
 import type { EditOperation } from '../../../src/core/diagnostics';
 import { planExtraction, type ExtractPlan, type ExtractRequest } from '../../../src/core/extract/plan';
 import { applyTextEdits } from '../../../src/core/fixes/applyEdits';
@@ -64,10 +63,6 @@ function refused(p: ExtractPlan): string {
 
 const op = <K extends EditOperation['kind']>(p: Extract<ExtractPlan, { ok: true }>, kind: K) =>
   p.edit.operations.filter((o): o is Extract<EditOperation, { kind: K }> => o.kind === kind);
-
-before(async () => {
-  await initPythonParser();
-});
 
 describe('parameters and return values', () => {
   test('reads from earlier cells become parameters, names later cells read become returns, in order', async () => {

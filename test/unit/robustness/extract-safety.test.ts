@@ -20,7 +20,6 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { runExtract } from '../../../src/cli/extract';
 import type { EditOperation, TextEdit } from '../../../src/core/diagnostics';
-import { initPythonParser } from '../../../src/core/analysis/parser';
 import { planExtraction, type ExtractPlan, type ExtractRequest } from '../../../src/core/extract/plan';
 import { applyTextEdits } from '../../../src/core/fixes/applyEdits';
 import { DiskFileSystem } from '../../../src/core/fs/diskFileSystem';
@@ -377,7 +376,6 @@ function notebookPathFor(root: string, p: GenProject): string {
 // ---------------------------------------------------------------------------------------------------
 
 async function planProperty(knownBugs: boolean, seed: number, numRuns: number): Promise<{ ok: number; refused: number; created: number; appended: number }> {
-  await initPythonParser();
   const counts = { ok: 0, refused: 0, created: 0, appended: 0 };
   await fc.assert(
     fc.asyncProperty(caseArb(knownBugs), async ({ cells, layout, project, functionName, pick, passText }) => {
@@ -450,7 +448,6 @@ function snapshot(dir: string): Map<string, Buffer | 'dir'> {
 }
 
 async function cliProperty(knownBugs: boolean, seed: number, numRuns: number): Promise<{ ok: number; refused: number }> {
-  await initPythonParser();
   const scratch = mkdtempSync(path.join(tmpdir(), 'mlh-extract-safety-'));
   const counts = { ok: 0, refused: 0 };
   try {

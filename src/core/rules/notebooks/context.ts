@@ -1,7 +1,6 @@
 import { analyzeCell, type CellAnalysis } from '../../analysis/cellAnalysis';
 import { memoizeByText } from '../../text/memo';
 import { OFF_THREAD_MIN_CELLS, OFF_THREAD_MIN_CHARS, type CellAnalyzerPool } from '../../analysis/analyzerPool';
-import { initPythonParser } from '../../analysis/parser';
 import { DEFAULT_PROJECT_CONFIG, type ProjectConfig } from '../../config';
 import type { FileSystem } from '../../fs/fileSystem';
 import { readTextFile } from '../../fs/fileSystem';
@@ -122,7 +121,7 @@ export interface CreateNotebookContextOptions {
 
 /**
  * The context the notebook rules run on, from a parsed notebook (from disk via `parseIpynb`, or from
- * LSP notebook sync) or from a failed read. Initialises the Python parser on first use.
+ * LSP notebook sync) or from a failed read.
  */
 export async function createNotebookContext(input: NotebookInput | { path: string; read: NotebookReadResult; text?: string }, options: CreateNotebookContextOptions = {}): Promise<NotebookContext> {
   const config = options.config ?? options.project?.config ?? DEFAULT_PROJECT_CONFIG;
@@ -146,7 +145,6 @@ export async function createNotebookContext(input: NotebookInput | { path: strin
   const refs = codeCells(notebook);
   const hasRun = refs.some((r) => typeof r.cell.executionCount === 'number');
   if (!isPython) return { ...base, path: notebook.path, notebook, isPython, cells: [], hasRun };
-  await initPythonParser();
   if (options.analyzer) await analyzeOffThread(refs.map((r) => r.cell.source), options.analyzer);
   const cells = refs.map((ref) => {
     const analysis = analyzeCellCached(ref.cell.source);

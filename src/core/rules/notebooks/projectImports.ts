@@ -1,5 +1,4 @@
 import type { ImportRef } from '../../analysis/cellAnalysis';
-import { initPythonParser } from '../../analysis/parser';
 import type { FileSystem } from '../../fs/fileSystem';
 import { readTextFile } from '../../fs/fileSystem';
 import { basename, dirname } from '../../fs/paths';
@@ -45,7 +44,6 @@ const TOOLING_FILES = new Set(['setup.py', 'noxfile.py', 'fabfile.py', 'tasks.py
  * (`project.pythonPaths`) of the project. Never throws on a bad file: it contributes no imports.
  */
 export async function createProjectImportsContext(facts: NotebookProjectFacts, options: CreateProjectImportsContextOptions): Promise<ProjectImportsContext> {
-  await initPythonParser();
   const sites: ImportSite[] = [];
   const given = new Map((options.notebooks ?? []).map((n) => [n.path, n]));
   const notebookPaths = new Set([...(facts.project?.notebookPaths ?? []), ...given.keys()]);
