@@ -1114,7 +1114,6 @@ class Parser {
     }
     if (k === TOK_String || k === TOK_FStringStart) {
       const v = this.strings();
-      if (v.type === 'JoinedStr') this.fail('patterns may only match literals and attribute lookups', v.start, v.end);
       return { type: 'MatchValue', start: v.start, end: v.end, value: v };
     }
     if (k === TOK_Name) {
@@ -1212,7 +1211,6 @@ class Parser {
         if (k === TOK_Number || this.atOp(OP_Minus)) key = this.signedNumberPattern();
         else if (k === TOK_String || k === TOK_FStringStart) {
           key = this.strings();
-          if (key.type === 'JoinedStr') this.fail('patterns may only match literals and attribute lookups', key.start, key.end);
         } else if (this.atKw(KW_NoneKw) || this.atKw(KW_True) || this.atKw(KW_False)) {
           const i = this.i++;
           const sb = this.sub[i];
@@ -2055,9 +2053,7 @@ class Parser {
       if (c !== 92) { p++; continue; }
       if (raw) {
         // backslash stays; it only protects the next char from ending the string
-        const d = src.charCodeAt(p + 1);
-        if (d === 13) { out += src.slice(chunk, p + 1) + '\n'; p += src.charCodeAt(p + 2) === 10 ? 3 : 2; chunk = p; continue; }
-        p += 2;
+        p++;
         continue;
       }
       out += src.slice(chunk, p);

@@ -86,6 +86,8 @@ export interface Tokens {
 
 const MAX_PARENS = 200;
 const MAX_INDENT = 100;
+/** CPython's MAXFSTRINGLEVEL: at most 149 f-strings inside one another. */
+const MAX_FSTRING_NESTING = 150;
 
 // ASCII classes: 1 identifier start, 2 identifier continue (digits), 4 whitespace
 const CLASS = new Uint8Array(128);
@@ -177,6 +179,8 @@ function tokenizeOnce(source: string, forced: readonly number[]): Tokens & { unc
 
   let pos = 0;
   if (n > 0 && source.charCodeAt(0) === 0xfeff) pos = 1;
+  const nul = source.indexOf('\0');
+  if (nul >= 0) errors.push({ start: nul, end: nul + 1, message: 'source code cannot contain null bytes' });
   let atLineStart = true;
   let lineHasTokens = false; // a NEWLINE is due at the end of this logical line
   let currentLineIndent = 0;
@@ -226,6 +230,11 @@ function tokenizeOnce(source: string, forced: readonly number[]): Tokens & { unc
         if (c === 123 /* { */) {
           if (!inSpec && source.charCodeAt(pos + 1) === 123) { pos += 2; continue; }
           if (litStart < pos) push(Tok.FStringMiddle, 0, litStart, pos);
+          if (inSpec) {
+            let specs = 0;
+            for (let m = depth - 1; m > fi; m--) if (modeKind[m] === Mode.Spec) specs++;
+            if (specs >= 3) error(pos, pos + 1, 'f-string: expressions nested too deeply');
+          }
           if (parenChar.length >= MAX_PARENS) {
             error(pos, pos + 1, 'too many nested parentheses');
             pos++;
@@ -565,6 +574,9 @@ function tokenizeOnce(source: string, forced: readonly number[]): Tokens & { unc
   }
 
   function startFString(s: number, quotePos: number, raw: boolean): void {
+    let nested = 0;
+    for (const m of modeKind) if (m === Mode.FString) nested++;
+    if (nested + 1 >= MAX_FSTRING_NESTING) error(s, quotePos + 1, 'too many nested f-strings');
     const q = source.charCodeAt(quotePos);
     const triple = source.charCodeAt(quotePos + 1) === q && source.charCodeAt(quotePos + 2) === q;
     const e = quotePos + (triple ? 3 : 1);

@@ -1,0 +1,110 @@
+/**
+ * Error recovery: a syntax error in the middle of a cell is recorded with its exact range, the broken
+ * statement becomes an ErrorStmt (keeping what was read of it), and every statement after it is still
+ * parsed, as the notebook engine needs to keep analysing the rest of the cell.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseModule } from '../../../src/core/python/parser';
+import type { Stmt } from '../../../src/core/python/ast';
+
+function shape(body: Stmt[]): string[] {
+  return body.map((s) => `${s.type}@${s.start}-${s.end}`);
+}
+
+test('an incomplete expression: the error is on the line end, the next statements are parsed', () => {
+  const src = 'a = 1\nb = 2 +\nc = a\n';
+  const m = parseModule(src);
+  assert.deepEqual(m.errors, [{ start: 13, end: 14, message: 'invalid syntax' }]);
+  assert.deepEqual(shape(m.body), ['Assign@0-5', 'ErrorStmt@6-13', 'Assign@14-19']);
+  const err = m.body[1]!;
+  assert.equal(err.type, 'ErrorStmt');
+  // `b = 2 +` was read as far as `2 +`: nothing complete, but the statement after is intact
+  assert.equal(m.body[2]!.type === 'Assign' && m.body[2].targets[0]!.type === 'Name' && m.body[2].targets[0].id, 'c');
+});
+
+test('a broken compound header: its indented body is still parsed', () => {
+  const src = 'a = 1\nif a ==:\n    b = a\nc = 3\n';
+  const m = parseModule(src);
+  assert.deepEqual(m.errors, [{ start: 13, end: 14, message: 'invalid syntax' }]);
+  assert.deepEqual(shape(m.body), ['Assign@0-5', 'ErrorStmt@6-14', 'Assign@19-24', 'Assign@25-30']);
+});
+
+test('an unclosed bracket is reported on the bracket and closed at the next statement', () => {
+  const src = 'import os\nx = (1 +\ny = 2\nprint(y)\n';
+  const m = parseModule(src);
+  assert.deepEqual(m.errors, [{ start: 14, end: 15, message: "'(' was never closed" }]);
+  assert.deepEqual(shape(m.body), ['Import@0-9', 'ErrorStmt@10-18', 'Assign@19-24', 'ExprStmt@25-33']);
+  const inLoop = parseModule('for x in range(3):\n    print(x\n    y = 1\nw = 2\n');
+  assert.deepEqual(inLoop.errors, [{ start: 28, end: 29, message: "'(' was never closed" }]);
+  assert.deepEqual(shape(inLoop.body), ['For@0-40', 'Assign@41-46']);
+});
+
+test('unexpected indent, unterminated strings, missing blocks and bad f-strings each recover', () => {
+  const indent = parseModule('a = 1\n  b = 2\nc = 3\n');
+  assert.deepEqual(indent.errors, [{ start: 6, end: 8, message: 'unexpected indent' }]);
+  assert.deepEqual(shape(indent.body), ['Assign@0-5', 'ErrorStmt@6-6', 'Assign@8-13', 'Assign@14-19']);
+
+  const str = parseModule('x = "abc\ny = 1\n');
+  assert.deepEqual(str.errors, [{ start: 4, end: 8, message: 'unterminated string literal (detected at line 1)' }]);
+  assert.deepEqual(shape(str.body), ['ErrorStmt@0-8', 'Assign@9-14']);
+
+  const block = parseModule('if x:\npass\n');
+  assert.deepEqual(block.errors, [{ start: 6, end: 10, message: "expected an indented block after 'if' statement on line 1" }]);
+  assert.deepEqual(shape(block.body), ['ErrorStmt@0-5', 'Pass@6-10']);
+
+  const fstr = parseModule("s = f'{x!z}'\nt = 1\n");
+  assert.deepEqual(fstr.errors, [{ start: 9, end: 10, message: "f-string: invalid conversion character 'z': expected 's', 'r', or 'a'" }]);
+  assert.deepEqual(shape(fstr.body), ['ErrorStmt@0-12', 'Assign@13-18']);
+
+  const gen = parseModule('x = f(a for a in b, 1)\nok = 1\n');
+  assert.deepEqual(gen.errors, [{ start: 6, end: 18, message: 'Generator expression must be parenthesized' }]);
+  assert.deepEqual(shape(gen.body), ['ErrorStmt@0-22', 'Assign@23-29']);
+});
+
+test('an error inside a function body stays inside it; the expressions read before the error are kept', () => {
+  const src = 'def f(a):\n    y = g(a) +\n    return y\nz = f(1)\n';
+  const m = parseModule(src);
+  assert.deepEqual(m.errors, [{ start: 24, end: 25, message: 'invalid syntax' }]);
+  assert.deepEqual(shape(m.body), ['FunctionDef@0-37', 'Assign@38-46']);
+  const f = m.body[0]!;
+  assert.ok(f.type === 'FunctionDef');
+  assert.deepEqual(shape(f.body), ['ErrorStmt@14-24', 'Return@29-37']);
+  const partial = f.body[0]!;
+  assert.ok(partial.type === 'ErrorStmt');
+  // `y = g(a) +` fails before its value is complete: what was read whole (the target) is kept
+  assert.deepEqual(partial.partial.map((e) => e.type === 'Name' && `${e.id}@${e.start}-${e.end}`), ['y@14-15']);
+  const withPartial = parseModule('x = compute(data) 1\n');
+  const e = withPartial.body[0]!;
+  assert.ok(e.type === 'ErrorStmt');
+  assert.equal(e.partial.length, 1);
+  assert.equal(e.partial[0]!.type, 'Call');
+  assert.deepEqual(withPartial.errors, [{ start: 18, end: 19, message: 'invalid syntax' }]);
+});
+
+test('deep nesting is a clear syntax error, not a stack overflow', () => {
+  const parens = parseModule('x = ' + '('.repeat(300) + ')'.repeat(300) + '\ny = 1\n');
+  assert.equal(parens.errors[0]!.message, 'too many nested parentheses');
+  assert.equal(parens.errors[0]!.start, 204);
+  const minus = parseModule('x = ' + '-'.repeat(200_000) + '1\ny = 2\n');
+  assert.match(minus.errors[0]!.message, /too many nested expressions/);
+  assert.equal(minus.body[minus.body.length - 1]!.type, 'Assign');
+  const ternary = parseModule('x = ' + 'a if b else '.repeat(50_000) + 'c\n');
+  assert.match(ternary.errors[0]!.message, /too many nested expressions/);
+  const lambdas = parseModule('x = ' + 'lambda: '.repeat(50_000) + 'c\n');
+  assert.match(lambdas.errors[0]!.message, /too many nested expressions/);
+  const blocks = parseModule(Array.from({ length: 120 }, (_, i) => ' '.repeat(i) + 'if x:\n').join('') + ' '.repeat(120) + 'pass\n');
+  assert.equal(blocks.errors[0]!.message, 'too many levels of indentation');
+});
+
+test('a 1 MB single line parses in linear time', () => {
+  const line = 'x = [' + Array.from({ length: 150_000 }, (_, i) => `f(a${i})`).join(', ') + ']\n';
+  assert.ok(line.length > 1_000_000);
+  const started = performance.now();
+  const m = parseModule(line);
+  const ms = performance.now() - started;
+  assert.deepEqual(m.errors, []);
+  const value = m.body[0]!.type === 'Assign' ? m.body[0].value : null;
+  assert.ok(value && value.type === 'List' && value.elts.length === 150_000);
+  assert.ok(ms < 3000, `took ${ms} ms`);
+});
