@@ -393,7 +393,10 @@ class Parser {
 
   private simpleStatements(body: A.Stmt[]): void {
     for (;;) {
-      body.push(this.simpleStatement());
+      const stmt = this.simpleStatement();
+      // a statement followed by anything but `;` or the line end is not a statement (`x = f() 1`)
+      if (!this.atStatementEnd()) this.fail();
+      body.push(stmt);
       if (this.atOp(OP_Semi)) {
         this.i++;
         if (this.at(TOK_Newline)) break;
