@@ -293,7 +293,10 @@ class CellWalker {
   private futureAnnotations = false;
   private readonly text: string;
 
-  constructor(private readonly masked: MaskedCell) {
+  constructor(
+    private readonly masked: MaskedCell,
+    private readonly observer?: ScopeObserver,
+  ) {
     this.text = masked.masked;
   }
 
@@ -372,11 +375,12 @@ class CellWalker {
     while (current) {
       if (current.kind === 'module') return true;
       if (current.kind === 'class') {
-        // A class body sees its own namespace; nested scopes skip it.
+        // A class body sees its own namespace; nested scopes skip it, but for `__class__`, the class
+        // being defined (the compiler's implicit cell behind `super()`).
         if (first) {
           if (current.globals.has(name)) return true;
           if (current.nonlocals.has(name) || current.flow.has(name)) return false;
-        }
+        } else if (name === '__class__') return false;
       } else {
         if (current.globals.has(name)) return true;
         if (current.locals.has(name) || current.nonlocals.has(name)) return false;
@@ -388,6 +392,7 @@ class CellWalker {
   }
 
   private readName(name: string, start: number, end: number, ctx: Ctx): void {
+    this.observer?.reference(ctx.scope, name);
     if (!this.resolvesGlobal(name, ctx.scope)) return;
     if (ctx.late) {
       if (isBuiltinName(name)) return;
@@ -802,6 +807,7 @@ class CellWalker {
     const start = node.decorators.length ? decoratorStart(this.text, node.decorators[0]!) : node.start;
     const record = this.newFunctionRecord(name, start, node.end, ctx);
     const scope = this.functionScope(name, parameterNames, node.body, null, annotationCtx.scope);
+    this.observer?.scope(scope, 'function', name, node.start, (n) => classifyName(scope, n));
     this.visitBlock(node.body, { scope, late: true, fn: record, inFunction: true, discardWrites: ctx.discardWrites });
     this.bind(name, node.name.start, node.name.end, ctx);
   }
@@ -810,6 +816,7 @@ class CellWalker {
     const parameterNames = this.visitParameters(node.args, ctx, null);
     const record = this.newFunctionRecord('<lambda>', node.start, node.end, ctx);
     const scope = this.functionScope('<lambda>', parameterNames, null, node.body, ctx.scope);
+    this.observer?.scope(scope, 'lambda', '<lambda>', node.start, (n) => classifyName(scope, n));
     this.visitExpr(node.body, { scope, late: true, fn: record, inFunction: true, discardWrites: ctx.discardWrites });
   }
 
@@ -994,6 +1001,7 @@ class CellWalker {
     if (generators[0]) this.visitExpr(generators[0].iter, ctx);
     const scope = newScope('comprehension', '', ctx.scope);
     for (const generator of generators) collectTargetNames(generator.target, (id) => scope.locals.add(id.id));
+    this.observer?.scope(scope, 'comprehension', node.type, node.start, (n) => classifyName(scope, n));
     const inner: Ctx = { ...ctx, scope };
     const flow = this.flowOf(ctx);
     const before = flow.copy();
@@ -1237,8 +1245,8 @@ class ScopeBindings {
         this.expr(node.value);
         return;
       case 'AnnAssign':
-        // Annotation-only `x: int` still makes `x` local to the function.
-        this.target(node.target);
+        // Annotation-only `x: int` still makes `x` local to the function; `(x): int` does not.
+        if (node.target.type !== 'Name' || node.simple || node.value) this.target(node.target);
         if (node.value) this.expr(node.value);
         return;
       case 'For':
@@ -1463,8 +1471,36 @@ function emptyAnalysis(magics: CellAnalysis['magics'], parsed: boolean): CellAna
  * Separate from {@link analyzeCell} so a caller holding a tree (a test comparing with CPython's) can
  * analyse it without parsing again.
  */
-export function analyzeModule(module: Module, masked: MaskedCell): CellAnalysis {
-  return new CellWalker(masked).run(module);
+export function analyzeModule(module: Module, masked: MaskedCell, observer?: ScopeObserver): CellAnalysis {
+  return new CellWalker(masked, observer).run(module);
+}
+
+/**
+ * Sees the scopes the analysis resolves names in, for the symtable oracle (test/oracle/symtable_scopes.py):
+ * each function, lambda and comprehension scope as it is entered, with how it classifies a name, and
+ * each name read in a scope. `id` identifies the scope across calls.
+ */
+export interface ScopeObserver {
+  scope(id: object, kind: 'function' | 'lambda' | 'comprehension', name: string, start: number, classify: (name: string) => 'local' | 'global' | 'free'): void;
+  reference(id: object, name: string): void;
+}
+
+/** How CPython's compiler classifies `name` in a function or comprehension scope. */
+function classifyName(scope: Scope, name: string): 'local' | 'global' | 'free' {
+  if (scope.globals.has(name)) return 'global';
+  if (scope.nonlocals.has(name)) return 'free';
+  if (scope.locals.has(name)) return 'local';
+  for (let current = scope.parent; current; current = current.parent) {
+    if (current.kind === 'module') return 'global';
+    // A class body does not enclose the scopes nested in it, except for the implicit `__class__` cell.
+    if (current.kind === 'class') {
+      if (name === '__class__') return 'free';
+      continue;
+    }
+    if (current.globals.has(name)) return 'global';
+    if (current.locals.has(name) || current.nonlocals.has(name)) return 'free';
+  }
+  return 'global';
 }
 
 /** Analyses one code cell. Never throws. */

@@ -253,3 +253,18 @@ describe('IPython magics', () => {
     assert.deepEqual([names(timeit.reads), names(timeit.writes)], [['big'], []]);
   });
 });
+
+describe('scoping cases found by the symtable oracle on the standard library', () => {
+  it('__class__ in a method is the class being defined, not a notebook global', () => {
+    const a = analyzeCell('class C(Base):\n    def m(self):\n        return __class__, super().m()\n');
+    assert.deepEqual(a.lateReads, []);
+    assert.deepEqual(a.definedFunctions[0]?.readsGlobals, []);
+    // Outside a class there is no such cell: it is an ordinary global read.
+    assert.deepEqual(names(analyzeCell('def f():\n    return __class__\n').lateReads), ['__class__']);
+  });
+
+  it('(x): int in a function does not make x local; x: int does', () => {
+    assert.deepEqual(names(analyzeCell('def f():\n    (x): int\n    return x\n').lateReads), ['x']);
+    assert.deepEqual(analyzeCell('def f():\n    x: int\n    return x\n').lateReads, []);
+  });
+});
