@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseModule } from '../../../src/core/python/parser';
 import type { Stmt } from '../../../src/core/python/ast';
+import { rng, SNIPPETS } from './nastyInputs';
 
 function shape(body: Stmt[]): string[] {
   return body.map((s) => `${s.type}@${s.start}-${s.end}`);
@@ -107,4 +108,29 @@ test('a 1 MB single line parses in linear time', () => {
   const value = m.body[0]!.type === 'Assign' ? m.body[0].value : null;
   assert.ok(value && value.type === 'List' && value.elts.length === 150_000);
   assert.ok(ms < 3000, `took ${ms} ms`);
+});
+
+test('random garbage never throws, and every node and error range lies inside the source', () => {
+  const r = rng(99);
+  const pieces = ['(', ')', '[', ']', '{', '}', ':', '=', ',', '*', '"', "'", '\\', '\t', '\n', ' ', 'if', 'else', 'lambda', 'f"', 'match', 'case',
+    'x', '1', '.', '#', '\r', '@', '!', ':=', 'def', 'class', 'for', 'in', 'async', 'await', 'yield', 'type', '[T]', '"""', "'''", '{x}', '\f',
+    '\ufeff', 'é', '𝔘', '\ud800', '-', '**', 'not', 'from', 'import', 'try', 'except*', 'with', 'as', 'return', 'del', 'global', ';', '...', '0x', '1e', 'j'];
+  const inside = (node: unknown, length: number): void => {
+    if (!node || typeof node !== 'object') return;
+    const n = node as { start?: unknown; end?: unknown; type?: string };
+    if (typeof n.start === 'number' && typeof n.end === 'number') {
+      assert.ok(n.start >= 0 && n.start <= n.end && n.end <= length, `${n.type ?? 'node'} ${n.start}-${n.end} of ${length}`);
+    }
+    for (const v of Object.values(node)) inside(v, length);
+  };
+  for (let k = 0; k < 3000; k++) {
+    let s = r() < 0.5 ? SNIPPETS[Math.floor(r() * SNIPPETS.length)]! : '';
+    const n = Math.floor(r() * 40);
+    for (let j = 0; j < n; j++) {
+      const pos = Math.floor(r() * (s.length + 1));
+      s = s.slice(0, pos) + pieces[Math.floor(r() * pieces.length)] + s.slice(pos);
+    }
+    const m = parseModule(s);
+    inside(m, s.length);
+  }
 });
