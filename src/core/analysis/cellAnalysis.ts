@@ -49,6 +49,7 @@ import type {
   Arguments,
   ClassDef,
   Constant,
+  ErrorStmt,
   DictComp,
   ExceptHandler,
   Expr,
@@ -519,10 +520,43 @@ class CellWalker {
       case 'TypeAlias':
         return this.visitTypeAlias(node, ctx);
       case 'ErrorStmt':
-        // Error recovery: whatever the parser could read still counts.
-        for (const expression of node.partial) this.visitExpr(expression, ctx);
-        return;
+        return this.visitErrorStatement(node, ctx);
     }
+  }
+
+  /**
+   * Error recovery: whatever the parser read of a broken statement still counts. It reads an
+   * assignment's targets before it knows they are targets, so a leading expression that the source
+   * follows with `=` (or `+=`, or `: T =`) is bound, as a cell being typed (`df = pd.read_csv(`)
+   * still defines what later cells read. Targets the parser did mark (a `for` without its colon) bind too.
+   */
+  private visitErrorStatement(node: ErrorStmt, ctx: Ctx): void {
+    const partial = node.partial;
+    const targets: Expr[] = [];
+    let augmented: Name | null = null;
+    let next = 0;
+    for (; next < partial.length; next++) {
+      const expression = partial[next]!;
+      const follows = ASSIGNMENT_AFTER.exec(this.text.slice(expression.end, node.end))?.[1];
+      if (follows === '=') targets.push(expression);
+      else if (follows === ':' && partial[next + 1] && ASSIGNMENT_AFTER.exec(this.text.slice(partial[next + 1]!.end, node.end))?.[1] === '=') {
+        targets.push(expression);
+        if (this.evaluatesVariableAnnotations(ctx)) this.visitExpr(partial[next + 1]!, ctx);
+        next++;
+      } else if (follows && follows !== ':' && expression.type === 'Name') {
+        augmented = expression;
+        next++;
+        break;
+      } else break;
+    }
+    if (augmented) this.readName(augmented.id, augmented.start, augmented.end, ctx);
+    for (; next < partial.length; next++) {
+      const expression = partial[next]!;
+      if ('ctx' in expression && expression.ctx === 'Store') this.visitTarget(expression, ctx);
+      else this.visitExpr(expression, ctx);
+    }
+    for (const target of targets) this.visitTarget(target, ctx);
+    if (augmented) this.bind(augmented.id, augmented.start, augmented.end, ctx);
   }
 
   private evaluatesVariableAnnotations(ctx: Ctx): boolean {
@@ -1019,6 +1053,9 @@ class CellWalker {
     flow.adopt(before);
   }
 }
+
+/** What follows an expression of a broken statement when it is an assignment's target. */
+const ASSIGNMENT_AFTER = /^[ \t]*(=(?!=)|(?:\/\/|\*\*|<<|>>|[-+*\/%&|^@])=|:(?!=))/;
 
 /** `print x` / `exec code`: Python 2 statements, named so in their syntax error. */
 const PYTHON2_STATEMENT = /^(print|exec)[ \t]+(?![\s=.,;)\]}([]|[-+*/%&|^<>!]=|(?:and|or|if|in|is|not)\b)/;

@@ -268,3 +268,17 @@ describe('scoping cases found by the symtable oracle on the standard library', (
     assert.deepEqual(analyzeCell('def f():\n    x: int\n    return x\n').lateReads, []);
   });
 });
+
+describe('a statement broken while typing still binds its targets', () => {
+  it('an assignment whose value does not parse yet binds its target; the rest of the cell is analysed', () => {
+    const src = 'df = pd.read_csv("a.csv"\nprint(df)\nmodel = Model(lr=0.1,, depth=3)\ntotal += 1 +\nfor i in range(3)\n    seen = i\n';
+    const a = analyzeCell(src);
+    assert.ok(a.syntaxErrors.length > 0);
+    assert.deepEqual(names(a.writes), ['df', 'model', 'total', 'i', 'seen']);
+    assert.deepEqual(a.reads, [at(src, 'total')]);
+  });
+  it('a comparison is not an assignment', () => {
+    assert.deepEqual(analyzeCell('x == f(\n').writes, []);
+    assert.deepEqual(names(analyzeCell('y = x == f(\n').writes), ['y']);
+  });
+});
