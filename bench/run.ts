@@ -19,6 +19,7 @@ const rows: Row[] = [
   { name: 'notebook-1000', run: async () => [await notebook1000()] },
   { name: 'notebook-ruff', run: async () => [await notebookRuff()] },
   { name: 'keystroke', run: async () => [await keystroke()] },
+  { name: 'keystroke-busy', run: async () => [await keystroke({ busyCore: true })] },
   { name: 'pyproject-300', run: async () => [await pyprojectRow()] },
   { name: 'dvc-cold', run: async () => [await dvcCold(progress)] },
   { name: 'dvc-warm', run: async () => [await dvcWarm(progress)] },
