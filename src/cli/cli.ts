@@ -10,7 +10,8 @@ import { toSarif } from './sarif';
 import { toGithubAnnotations } from './github';
 import { allRules } from '../core/rules/registry';
 import { formatReadinessText, toReadinessJson } from '../core/readiness';
-import { collectPins } from '../core/fixes/pinPlan';
+import { collectPins, pinEdits } from '../core/fixes/pinPlan';
+import type { EnvironmentHints } from '../core/environment/installedDistributions';
 import { runExtract } from './extract';
 import { notebookRangeMapper } from '../core/notebook/fileRanges';
 import { formatStatusJson, formatStatusText } from '../core/dvc/status';
@@ -24,10 +25,14 @@ const USAGE = `ml-hygiene — production readiness checks for Python ML projects
 Usage:
   ml-hygiene check [PATH...] [--format text|json|sarif|github] [--fail-on error|warning|never]
   ml-hygiene readiness [PATH] [--format text|json]
-  ml-hygiene pin [PATH] (--all | --package NAME) [--dry-run]
+  ml-hygiene pin [PATH] (--all | --package NAME) [--python PATH] [--dry-run]
   ml-hygiene status [PATH] [--format text|json]
   ml-hygiene extract NOTEBOOK --cell N --module PATH --function NAME  (N: 0-based code-cell index)
   ml-hygiene --help | --version
+
+pin takes versions from the lockfile, else from the installed environment, looked for in this
+order (as uv does): --python PATH (an interpreter or environment folder; then nothing else),
+$VIRTUAL_ENV, $CONDA_PREFIX, <project>/.venv, <project>/venv, and conda's base environment last.
 
 Exit status: 0 when nothing is at error severity, 1 when something is, 2 on usage or internal error.`;
 
@@ -39,7 +44,7 @@ interface ParsedArgs {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['--format', '--fail-on', '--package', '--cell', '--module', '--function']);
+const VALUE_FLAGS = new Set(['--format', '--fail-on', '--package', '--cell', '--module', '--function', '--python']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const [command = '', ...rest] = argv;
@@ -161,6 +166,21 @@ async function runStatus(args: ParsedArgs, out: (s: string) => void): Promise<nu
   return 0;
 }
 
+/** `--python PATH` (resolved against the working directory), else the activated environments of the shell. */
+export function environmentHintsFrom(args: ParsedArgs, env: NodeJS.ProcessEnv): EnvironmentHints {
+  const python = args.flags.get('--python');
+  if (typeof python === 'string') {
+    const abs = toAbsolute(python);
+    if (!existsSync(abs)) throw new UsageError(`--python: no such interpreter or environment folder: ${abs}`);
+    return { python: { path: abs, source: '--python' } };
+  }
+  return {
+    ...(env['VIRTUAL_ENV'] ? { virtualEnv: toAbsolute(env['VIRTUAL_ENV']) } : {}),
+    ...(env['CONDA_PREFIX'] ? { condaPrefix: toAbsolute(env['CONDA_PREFIX']) } : {}),
+    ...(env['CONDA_DEFAULT_ENV'] ? { condaDefaultEnv: env['CONDA_DEFAULT_ENV'] } : {}),
+  };
+}
+
 async function runPin(args: ParsedArgs, out: (s: string) => void): Promise<number> {
   const all = args.flags.get('--all') === true;
   const pkg = args.flags.get('--package') as string | undefined;
@@ -168,10 +188,10 @@ async function runPin(args: ParsedArgs, out: (s: string) => void): Promise<numbe
   const target = toAbsolute(args.positionals[0] ?? '.');
   if (!existsSync(target)) throw new UsageError(`no such file or folder: ${target}`);
   const root = statSync(target).isFile() ? dirname(target) : target;
-  const engine = new Engine({ fs: new DiskFileSystem(), workspaceRoot: root, trusted: true });
+  const engine = new Engine({ fs: new DiskFileSystem(), workspaceRoot: root, trusted: true, environmentHints: environmentHintsFrom(args, process.env) });
   const plan = await collectPins(engine, { ...(pkg ? { packageName: pkg } : {}), ...(statSync(target).isFile() ? { onlyFile: target } : {}) });
   const byFile = new Map<string, TextEdit[]>();
-  for (const p of plan.pins) byFile.set(p.path, [...(byFile.get(p.path) ?? []), p.edit]);
+  for (const p of plan.pins) byFile.set(p.path, [...(byFile.get(p.path) ?? []), ...pinEdits([p])]);
   const cwd = normalizePath(process.cwd());
   for (const p of plan.pins) out(`${relativePath(cwd, p.path)}: ${p.before} -> ${p.after} (from ${p.from})`);
   for (const s of plan.skipped) out(`${relativePath(cwd, s.path)}: ${s.requirement}: not pinned: ${s.reason}`);
@@ -179,6 +199,9 @@ async function runPin(args: ParsedArgs, out: (s: string) => void): Promise<numbe
     for (const [file, edits] of byFile) writeFileSync(file, applyTextEdits(readFileSync(file, 'utf8'), edits));
   }
   for (const note of plan.notes) out(note);
+  if (plan.lookups.some((l) => !l.looked.some((x) => x.outcome === 'used'))) {
+    out('Point at the environment the project runs in with --python PATH (its interpreter or folder), or activate it (VIRTUAL_ENV, CONDA_PREFIX).');
+  }
   if (pkg && !plan.pins.length) {
     out(`nothing to pin for ${pkg}`);
     return 1;

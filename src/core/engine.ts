@@ -1,9 +1,9 @@
 import type { Finding } from './diagnostics';
 import { DEFAULT_EDITOR_SETTINGS, readProjectConfig, resolveSeverity, type EditorSettings, type ProjectConfig } from './config';
-import { readEnvironment, type PythonEnvironment } from './environment/installedDistributions';
+import { environmentCandidates, findEnvironment, type EnvironmentHints, type EnvironmentLookup, type PythonEnvironment } from './environment/installedDistributions';
 import type { FileSystem } from './fs/fileSystem';
 import { readTextFile } from './fs/fileSystem';
-import { basename, isInside, joinPath, relativePath } from './fs/paths';
+import { basename, isInside, relativePath } from './fs/paths';
 import { assignProjects, isRequirementsFile, projectForFile, scanWorkspace, type PythonProject, type WorkspaceScan } from './project/discovery';
 import { parsePyproject, type PyprojectFile } from './pyproject/pyprojectFile';
 import { buildDependencyContext, type DependencyContext } from './rules/dependencies/context';
@@ -43,6 +43,8 @@ export interface EngineOptions {
   editorSettings?: EditorSettings;
   /** Worker threads for cold notebook analysis (the CLI and server pass one on multi-core machines). */
   cellAnalyzer?: CellAnalyzerPool;
+  /** Where the adapter knows the Python environment may be (`--python`, VIRTUAL_ENV, CONDA_PREFIX). */
+  environmentHints?: EnvironmentHints;
 }
 
 /**
@@ -51,7 +53,7 @@ export interface EngineOptions {
  */
 export class Engine {
   private scanResult: WorkspaceScan | undefined;
-  private environments = new Map<string, Promise<PythonEnvironment | undefined>>();
+  private environments = new Map<string, Promise<EnvironmentLookup>>();
 
   constructor(readonly options: EngineOptions) {
     this.hashCache = options.hashCache ?? new HashCache();
@@ -101,24 +103,27 @@ export class Engine {
   }
 
   /** Reads the Python environment's installed distributions: only in a trusted workspace, never by running Python. */
-  environmentFor(project: PythonProject): Promise<PythonEnvironment | undefined> {
-    if (!this.options.trusted) return Promise.resolve(undefined);
+  async environmentFor(project: PythonProject): Promise<PythonEnvironment | undefined> {
+    return (await this.environmentLookup(project)).environment;
+  }
+
+  /**
+   * The environment search for a project, with every place looked at (so "not installed" can say
+   * where). Order: an explicit interpreter (`--python`, else the `mlHygiene.pythonPath` setting)
+   * alone; else VIRTUAL_ENV, CONDA_PREFIX, `<project>/.venv`, `<project>/venv`, conda's base last.
+   */
+  environmentLookup(project: PythonProject): Promise<EnvironmentLookup> {
+    if (!this.options.trusted) return Promise.resolve({ looked: [] });
     const configured = this.editorSettings.pythonPath;
+    const hints: EnvironmentHints = { ...this.options.environmentHints };
+    if (!hints.python && configured) hints.python = { path: configured, source: 'mlHygiene.pythonPath' };
     const key = `${project.root}\u0000${configured ?? ''}`;
-    let env = this.environments.get(key);
-    if (!env) {
-      env = (async () => {
-        const candidates = configured ? [configured.startsWith('/') ? configured : joinPath(project.root, configured)] : [joinPath(project.root, '.venv'), joinPath(project.root, 'venv')];
-        for (const c of candidates) {
-          if (!(await this.fs.stat(c))) continue;
-          const e = await readEnvironment(this.fs, c);
-          if (e.distributions.size) return e;
-        }
-        return undefined;
-      })().catch(() => undefined);
-      this.environments.set(key, env);
+    let lookup = this.environments.get(key);
+    if (!lookup) {
+      lookup = findEnvironment(this.fs, environmentCandidates(project.root, hints)).catch(() => ({ looked: [] }));
+      this.environments.set(key, lookup);
     }
-    return env;
+    return lookup;
   }
 
   /** The project's parsed pyproject.toml (undefined when it has none or it cannot be read). */
