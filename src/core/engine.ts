@@ -4,7 +4,7 @@ import { environmentCandidates, findEnvironment, type EnvironmentHints, type Env
 import type { FileSystem } from './fs/fileSystem';
 import { readTextFile } from './fs/fileSystem';
 import { basename, isInside, relativePath } from './fs/paths';
-import { assignProjects, isRequirementsFile, projectForFile, scanWorkspace, type PythonProject, type WorkspaceScan } from './project/discovery';
+import { assignProjects, isRequirementsFile, projectForFile, scanOfFiles, scanWorkspace, type PythonProject, type WorkspaceScan } from './project/discovery';
 import { parsePyproject, type PyprojectFile } from './pyproject/pyprojectFile';
 import { buildDependencyContext, type DependencyContext } from './rules/dependencies/context';
 import { dependencyRules } from './rules/dependencies';
@@ -45,6 +45,13 @@ export interface EngineOptions {
   cellAnalyzer?: CellAnalyzerPool;
   /** Where the adapter knows the Python environment may be (`--python`, VIRTUAL_ENV, CONDA_PREFIX). */
   environmentHints?: EnvironmentHints;
+  /** The user's home folder: discovery never climbs above it. */
+  homeDir?: string;
+  /**
+   * Check these files alone instead of walking `workspaceRoot`: for a file outside every project
+   * (a notebook in the temp folder), whose folder's other contents are none of its business.
+   */
+  onlyFiles?: string[];
 }
 
 /**
@@ -69,7 +76,9 @@ export class Engine {
 
   async scan(force = false): Promise<WorkspaceScan> {
     if (!this.scanResult || force) {
-      this.scanResult = await scanWorkspace(this.fs, this.options.workspaceRoot, { exclude: this.editorSettings.exclude });
+      this.scanResult = this.options.onlyFiles
+        ? scanOfFiles(this.options.workspaceRoot, this.options.onlyFiles)
+        : await scanWorkspace(this.fs, this.options.workspaceRoot, { exclude: this.editorSettings.exclude, ...(this.options.homeDir ? { home: this.options.homeDir } : {}) });
     }
     return this.scanResult;
   }
@@ -91,7 +100,7 @@ export class Engine {
       scan = await this.scan(true);
       if (!scan.files.includes(path)) {
         scan.files.push(path);
-        scan.projects = assignProjects(this.options.workspaceRoot, scan.files.sort());
+        Object.assign(scan, assignProjects(this.options.workspaceRoot, scan.files.sort(), { gitRoots: scan.gitRoots, rootIsProject: scan.rootIsProject }));
       }
     }
     return projectForFile(scan, path);
@@ -335,6 +344,8 @@ export class Engine {
     // files are read while the other's notebooks are parsed. Findings are sorted in the end.
     const projectsInFlight = this.options.cellAnalyzer ? PROJECTS_IN_FLIGHT : 1;
     for (const projectFindings of await mapInOrder(scan.projects, projectsInFlight, (project) => this.checkProject(project, scan))) findings.push(...projectFindings);
+    // A notebook outside every project gets its own checks (hidden state, secrets, ...), nothing project-wide.
+    for (const nb of scan.looseNotebooks) findings.push(...(await this.checkNotebook(nb)).findings);
     const wanted = paths?.length ? (p: string) => paths.some((root) => isInside(root, p)) : () => true;
     return sortFindings(findings.filter((f) => wanted(f.path)));
   }
