@@ -53,6 +53,8 @@ function isLicenseRef(id: string): boolean {
 }
 
 function suggestionFor(text: string): string | undefined {
+  // spdx-correct tries many rewrites of its input; a long paste of license text is no identifier anyway.
+  if (text.length > 200) return undefined;
   try {
     return spdxCorrect(text) ?? undefined;
   } catch {
@@ -69,7 +71,7 @@ export function checkLicenseExpression(expr: string): ValueProblem[] {
     return s ? ` Did you mean \`${s}\`?` : ' Use an identifier from https://spdx.org/licenses/ or `LicenseRef-<name>` for a custom license.';
   };
   const { tokens, badChar } = tokenize(expr);
-  if (badChar) return [{ start: badChar.start, end: badChar.end, message: `\`${expr}\` is not a valid SPDX license expression: \`${badChar.text}\` cannot appear in one (combine licenses with AND, OR and WITH).${didYouMean()}` }];
+  if (badChar) return [{ start: badChar.start, end: badChar.end, message: `\`${shown(expr)}\` is not a valid SPDX license expression: \`${badChar.text}\` cannot appear in one (combine licenses with AND, OR and WITH).${didYouMean()}` }];
 
   // Canonical-case copy of the expression for the structural parse; every token keeps its length.
   let canonical = expr;
@@ -91,19 +93,52 @@ export function checkLicenseExpression(expr: string): ValueProblem[] {
     const last = unknown[unknown.length - 1]!;
     const names = unknown.map((t) => `\`${t.text}\``).join(', ');
     const what = unknown.length === 1 ? `${names} is not an SPDX license identifier` : `${names} are not SPDX license identifiers`;
-    return [{ start: first.start, end: last.end, message: `\`${expr}\` is not a valid SPDX license expression: ${what}.${didYouMean(unknown.length === 1 ? suggestionFor(first.text) : undefined)}` }];
+    return [{ start: first.start, end: last.end, message: `\`${shown(expr)}\` is not a valid SPDX license expression: ${what}.${didYouMean(unknown.length === 1 ? suggestionFor(first.text) : undefined)}` }];
   }
   try {
-    parseSpdx(canonical);
-  } catch (e) {
-    const message = String((e as Error).message ?? e);
-    const at = /offset (\d+)/.exec(message);
-    const offset = at ? Number(at[1]) : undefined;
-    const token = offset === undefined ? undefined : tokens.find((t) => t.start <= offset && offset < t.end) ?? tokens.find((t) => t.start >= offset);
-    const range = token ? { start: token.start, end: token.end } : { start: 0, end: expr.length };
-    return [{ ...range, message: `\`${expr}\` is not a valid SPDX license expression (${message.replace(/ at offset \d+/, '')}): join licenses with AND or OR, an exception with WITH, and balance the parentheses.` }];
+    // SPDX allows any whitespace between tokens; spdx-expression-parse only skips spaces.
+    parseSpdx(canonical.replace(/\s/g, ' '));
+  } catch {
+    const bad = structuralProblem(tokens);
+    const range = bad ? { start: bad.token.start, end: bad.token.end } : { start: 0, end: expr.length };
+    return [{ ...range, message: `\`${shown(expr)}\` is not a valid SPDX license expression: ${bad?.message ?? 'join licenses with AND or OR and an exception with WITH, and balance the parentheses'}.` }];
   }
   return [];
+}
+
+/** The expression as quoted in a message: a pasted license text is cut short. */
+function shown(expr: string): string {
+  const flat = expr.replace(/\s+/g, ' ');
+  return flat.length > 60 ? `${flat.slice(0, 57)}...` : flat;
+}
+
+/** Where the grammar `license (WITH exception)? ((AND|OR) ...)*` with parentheses breaks, for an exact range. */
+function structuralProblem(tokens: Token[]): { token: Token; message: string } | undefined {
+  const op = (t: Token | undefined) => (t ? t.text.toUpperCase() : '');
+  const open: Token[] = [];
+  let expectOperand = true;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const kind = op(t);
+    if (expectOperand) {
+      if (t.text === '(') open.push(t);
+      else if (kind === 'AND' || kind === 'OR' || kind === 'WITH' || t.text === ')') return { token: t, message: `\`${t.text}\` where a license identifier should be` };
+      else expectOperand = false;
+      continue;
+    }
+    if (kind === 'AND' || kind === 'OR') expectOperand = true;
+    else if (kind === 'WITH') {
+      const next = tokens[i + 1];
+      if (!next || next.text === '(' || next.text === ')' || ['AND', 'OR', 'WITH'].includes(op(next))) return { token: t, message: '`WITH` needs an exception identifier after it (e.g. `Classpath-exception-2.0`)' };
+      i++;
+    } else if (t.text === ')') {
+      if (!open.pop()) return { token: t, message: 'this `)` closes no `(`' };
+    } else return { token: t, message: `\`${t.text}\` follows a license without AND or OR between them` };
+  }
+  if (open.length) return { token: open[open.length - 1]!, message: 'this `(` is never closed' };
+  const last = tokens[tokens.length - 1];
+  if (expectOperand && last) return { token: last, message: `it ends with \`${last.text}\`: a license identifier must follow` };
+  return undefined;
 }
 
 /** Deprecated SPDX identifiers in a valid expression (`GPL-3.0` → `GPL-3.0-only` or `-or-later`). */

@@ -34,7 +34,21 @@ test('PEP 639: the bad part of a license expression is pointed at, with the SPDX
   assert.deepEqual([c!.start, c!.end], [3, 4]);
   assert.match(c!.message, /`,` cannot appear/);
   const [d] = checkLicenseExpression('MIT AND (Apache-2.0');
-  assert.match(d!.message, /not a valid SPDX license expression \(Expected `\)`\)/);
+  assert.deepEqual([d!.start, d!.end], [8, 9]);
+  assert.match(d!.message, /this `\(` is never closed/);
+  for (const [expr, bad, why] of [
+    ['MIT OR', 'OR', /ends with `OR`/],
+    ['MIT Apache-2.0', 'Apache-2.0', /without AND or OR/],
+    ['GPL-2.0-only WITH', 'WITH', /needs an exception/],
+    ['MIT)', ')', /closes no `\(`/],
+  ] as const) {
+    const [p] = checkLicenseExpression(expr);
+    assert.equal(expr.slice(p!.start, p!.end), bad, expr);
+    assert.match(p!.message, why);
+  }
+  assert.deepEqual(checkLicenseExpression('mit\nor\tbsd-3-clause'), [], 'any whitespace separates tokens');
+  const pasted = 'Permission is hereby granted, free of charge, to any person obtaining a copy of this software';
+  assert.ok(checkLicenseExpression(pasted)[0]!.message.length < 300, 'a pasted license text is quoted short');
   const [e] = checkLicenseExpression('MIT WITH Foo-exception');
   assert.deepEqual([e!.start, e!.end], [9, 22]);
   assert.equal(checkLicenseExpression('Proprietary')[0]!.message.includes('LicenseRef-'), true);
