@@ -157,11 +157,10 @@ function newProject(root: string): PythonProject {
 export function assignProjects(workspaceRoot: string, files: string[], options: { gitRoots?: string[]; rootIsProject?: boolean } = {}): { projects: PythonProject[]; looseNotebooks: string[] } {
   const roots = new Map<string, PythonProject>();
   for (const f of files) if (basename(f) === 'pyproject.toml') roots.set(dirname(f), { ...newProject(dirname(f)), pyprojectPath: f });
-  for (const f of files) {
-    if (!isSecondaryMarker(f)) continue;
-    const d = dirname(f);
-    if (!nearestRoot(roots, d)) roots.set(d, newProject(d));
-  }
+  // Shallowest first, so a marker's folder is claimed by the marker folder above it whatever the
+  // path order (`app/requirements.txt` sorts before `requirements.txt`).
+  const markerDirs = [...new Set(files.filter(isSecondaryMarker).map(dirname))].sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
+  for (const d of markerDirs) if (!nearestRoot(roots, d)) roots.set(d, newProject(d));
   for (const g of [...(options.gitRoots ?? []), ...(options.rootIsProject ? [workspaceRoot] : [])]) if (!roots.has(g)) roots.set(g, newProject(g));
   const looseNotebooks: string[] = [];
   for (const f of files) {

@@ -134,6 +134,13 @@ test('a monorepo: nested projects keep their files, the repository root takes th
   assert.equal(await findEnclosingProject(fs, '/mono/services/train', { home: '/root' }), '/mono');
 });
 
+test('a marker folder inside another marker folder belongs to it, whatever the path order', async () => {
+  // `app/requirements.txt` sorts before `requirements.txt`; the top folder still claims it.
+  const fs = new MemoryFileSystem({ '/r/app/requirements.txt': 'flask==3.0.3\n', '/r/requirements.txt': 'pandas==2.2.3\n', '/r/app/serve.ipynb': BROKEN_NOTEBOOK }, '/');
+  const scan = await scanWorkspace(fs, '/r', { home: '/root' });
+  assert.deepEqual(scan.projects.map((p) => [p.root, p.requirementsPaths, p.notebookPaths]), [['/r', ['/r/app/requirements.txt', '/r/requirements.txt'], ['/r/app/serve.ipynb']]]);
+});
+
 test('discovery never climbs above a git root or the home folder', async () => {
   const fs = new RecordingFileSystem(new MemoryFileSystem({
     '/work/pyproject.toml': '[project]\nname = "outer"\n',
