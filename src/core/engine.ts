@@ -4,7 +4,7 @@ import { environmentCandidates, findEnvironment, type EnvironmentHints, type Env
 import type { FileSystem } from './fs/fileSystem';
 import { readTextFile } from './fs/fileSystem';
 import { basename, isInside, relativePath } from './fs/paths';
-import { assignProjects, isRequirementsFile, projectForFile, scanOfFiles, scanWorkspace, type PythonProject, type WorkspaceScan } from './project/discovery';
+import { assignProjects, isSecondaryMarker, projectForFile, scanOfFiles, scanWorkspace, type PythonProject, type WorkspaceScan } from './project/discovery';
 import { parsePyproject, type PyprojectFile } from './pyproject/pyprojectFile';
 import { buildDependencyContext, type DependencyContext } from './rules/dependencies/context';
 import { dependencyRules } from './rules/dependencies';
@@ -96,7 +96,7 @@ export class Engine {
     // A manifest the last scan did not see (created since, or opened before its watcher event):
     // it may start a project of its own, so rescan rather than attach it to a parent project.
     const name = basename(path);
-    if ((name === 'pyproject.toml' || isRequirementsFile(path)) && !scan.files.includes(path) && isInside(this.options.workspaceRoot, path)) {
+    if ((name === 'pyproject.toml' || isSecondaryMarker(path)) && !scan.files.includes(path) && isInside(this.options.workspaceRoot, path) && !this.options.onlyFiles) {
       scan = await this.scan(true);
       if (!scan.files.includes(path)) {
         scan.files.push(path);

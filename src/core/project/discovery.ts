@@ -57,7 +57,7 @@ export interface ScanOptions {
  */
 const SECONDARY_MARKERS = new Set(['setup.py', 'setup.cfg', 'dvc.yaml']);
 
-function isSecondaryMarker(path: string): boolean {
+export function isSecondaryMarker(path: string): boolean {
   return SECONDARY_MARKERS.has(basename(path)) || isRequirementsFile(path);
 }
 
