@@ -20,12 +20,15 @@ export interface PythonEnvironment {
 /**
  * Finds site-packages for an interpreter path or environment folder without running Python:
  * venvs and pyenv/conda installs keep it at `<prefix>/lib/pythonX.Y/site-packages`
- * (`<prefix>/Lib/site-packages` on Windows), where the interpreter is `<prefix>/bin/python`.
+ * (`<prefix>/Lib/site-packages` on Windows), where the interpreter is `<prefix>/bin/python`
+ * (`<prefix>/Scripts/python.exe` or `<prefix>/python.exe` on Windows).
  */
 export async function findSitePackages(fs: FileSystem, pythonPathOrEnv: string): Promise<string[]> {
   const candidates: string[] = [];
   const st = await fs.stat(pythonPathOrEnv);
-  const prefixes = st?.kind === 'directory' ? [pythonPathOrEnv] : [dirname(dirname(pythonPathOrEnv))];
+  // An interpreter is `<prefix>/bin/python` (venv, conda and pyenv on POSIX), `<env>/Scripts/python.exe`
+  // (a Windows venv) or `<prefix>/python.exe` (conda on Windows): try the folder above and the one holding it.
+  const prefixes = st?.kind === 'directory' ? [pythonPathOrEnv] : [dirname(dirname(pythonPathOrEnv)), dirname(pythonPathOrEnv)];
   for (const prefix of prefixes) {
     for (const lib of ['lib', 'lib64', 'Lib']) {
       const libDir = joinPath(prefix, lib);

@@ -38,6 +38,21 @@ test('findEnvironment reads the first environment with packages and records ever
   assert.equal(lookup.environment?.distributions.get('pandas')?.version, '2.2.3');
 });
 
+test('--python finds site-packages from a POSIX interpreter, a Windows venv\'s Scripts/python.exe and conda\'s python.exe', async () => {
+  const fs = new MemoryFileSystem({
+    'venv/bin/python': '',
+    'venv/lib/python3.12/site-packages/pandas-2.2.3.dist-info/METADATA': meta('pandas', '2.2.3'),
+    'winvenv/Scripts/python.exe': '',
+    'winvenv/Lib/site-packages/pandas-2.1.0.dist-info/METADATA': meta('pandas', '2.1.0'),
+    'conda/python.exe': '',
+    'conda/Lib/site-packages/pandas-2.0.3.dist-info/METADATA': meta('pandas', '2.0.3'),
+  }, '/');
+  for (const [python, version] of [['/venv/bin/python', '2.2.3'], ['/winvenv/Scripts/python.exe', '2.1.0'], ['/conda/python.exe', '2.0.3']]) {
+    const lookup = await findEnvironment(fs, environmentCandidates('/p', { python: { path: python!, source: '--python' } }));
+    assert.equal(lookup.environment?.distributions.get('pandas')?.version, version, python);
+  }
+});
+
 test('pin --all takes versions from CONDA_PREFIX when the project has no venv', async () => {
   const { plan, results } = await pinAll(
     { 'requirements.txt': 'pandas\nscikit-learn>=1.3\n', '../envs/ml/lib/python3.12/site-packages/pandas-2.2.3.dist-info/METADATA': meta('pandas', '2.2.3') },
