@@ -141,16 +141,34 @@ function structuralProblem(tokens: Token[]): { token: Token; message: string } |
   return undefined;
 }
 
-/** Deprecated SPDX identifiers in a valid expression (`GPL-3.0` → `GPL-3.0-only` or `-or-later`). */
-export function deprecatedLicenseIds(expr: string): Array<ValueProblem & { id: string; replacement?: string }> {
-  const out: Array<ValueProblem & { id: string; replacement?: string }> = [];
-  for (const t of tokenize(expr).tokens) {
-    const id = t.text.endsWith('+') ? t.text.slice(0, -1) : t.text;
-    const canonical = CANONICAL_LICENSE.get(id.toLowerCase());
-    if (!canonical || !DEPRECATED.has(canonical)) continue;
-    const replacement = suggestionFor(t.text);
-    out.push({ start: t.start, end: t.end, id: canonical, ...(replacement && replacement !== canonical ? { replacement } : {}), message: '' });
-  }
+export interface DeprecatedLicenseId extends ValueProblem {
+  id: string;
+  /** The identifier that means exactly what the deprecated one meant, when SPDX defines one (the GNU family). */
+  replacement?: string;
+}
+
+const KNOWN_IDS = new Set(spdxLicenses);
+
+/**
+ * Deprecated SPDX identifiers in an expression. For the GNU licenses SPDX 3.0 split `GPL-3.0`
+ * into `GPL-3.0-only` (its meaning) and `GPL-3.0-or-later` (what `GPL-3.0+` meant), so the
+ * replacement is exact; for the others there is none to write for the user.
+ */
+export function deprecatedLicenseIds(expr: string): DeprecatedLicenseId[] {
+  const out: DeprecatedLicenseId[] = [];
+  const { tokens } = tokenize(expr);
+  tokens.forEach((t, i) => {
+    if (tokens[i - 1]?.text.toLowerCase() === 'with') return;
+    const plus = t.text.endsWith('+');
+    const canonical = CANONICAL_LICENSE.get((plus ? t.text.slice(0, -1) : t.text).toLowerCase());
+    if (!canonical || !DEPRECATED.has(canonical)) return;
+    const exact = `${canonical}${plus ? '-or-later' : '-only'}`;
+    const replacement = KNOWN_IDS.has(exact) ? exact : undefined;
+    const advice = replacement
+      ? `write \`${replacement}\`${plus ? '' : ` (what \`${canonical}\` meant), or \`${canonical}-or-later\` if later versions are allowed`}`
+      : 'https://spdx.org/licenses/ lists it among the deprecated identifiers with what to write instead';
+    out.push({ start: t.start, end: t.end, id: t.text, ...(replacement ? { replacement } : {}), message: `\`${t.text}\` is a deprecated SPDX license identifier: ${advice}.` });
+  });
   return out;
 }
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { check, coveredText } from './helpers';
+import { applyTextEdits } from '../../../src/core/fixes/applyEdits';
 import type { Finding } from '../../../src/core/diagnostics';
 import { checkLicenseExpression, checkLicenseFileGlob, licenseGlobMatchesFile } from '../../../src/core/pyproject/pep639License';
 import { checkDependencyGroups } from '../../../src/core/pyproject/pep735DependencyGroups';
@@ -187,4 +188,27 @@ test('MLH113: an empty author or maintainer table is reported on the entry itsel
   const { findings } = await check({ 'pyproject.toml': py, '.python-version': '3.11\n' });
   const lineOf = findings.filter((f) => f.code === 'MLH113').map((f) => lines[f.range.start.line]);
   assert.deepEqual(lineOf, ['  {},', 'maintainers = [{ email = "ml@example.org" }, {}]']);
+});
+
+// ---------- MLH115 ----------
+
+test('MLH115: a deprecated SPDX identifier is a warning on the identifier, with the exact GNU replacement as a fix', async () => {
+  const py = `[project]\n${HEAD}license = "GPL-3.0 OR lgpl-2.1+"\n`;
+  const { findings } = await check({ 'pyproject.toml': py, '.python-version': '3.11\n' });
+  const got = findings.filter((f) => f.code === 'MLH115');
+  assert.deepEqual(got.map((f) => `${f.severity} ${coveredText(py, f)} -> ${f.fixes?.[0]?.title}`), ['warning GPL-3.0 -> Use GPL-3.0-only', 'warning lgpl-2.1+ -> Use LGPL-2.1-or-later']);
+  assert.match(got[0]!.message, /`GPL-3\.0-or-later` if later versions are allowed/);
+  const op = got[0]!.fixes![0]!.edit!.operations[0]!;
+  assert.equal(applyTextEdits(py, op.kind === 'edit' ? op.edits : []), py.replace('"GPL-3.0 OR', '"GPL-3.0-only OR'));
+  assert.ok(!findings.some((f) => f.code === 'MLH113'), 'deprecated is still valid: not MLH113');
+  // Other deprecated identifiers have no exact replacement to write: reported without a fix.
+  const wx = await check({ 'pyproject.toml': `[project]\n${HEAD}license = "wxWindows"\n`, '.python-version': '3.11\n' });
+  const [w] = wx.findings.filter((f) => f.code === 'MLH115');
+  assert.equal(w!.fixes, undefined);
+  assert.match(w!.message, /spdx\.org\/licenses/);
+  // Current identifiers, an exception after WITH and an invalid expression (MLH113's) are not MLH115's.
+  for (const license of ['GPL-3.0-or-later', 'GPL-2.0-only WITH Classpath-exception-2.0', 'GPL-3.0 License']) {
+    const r = await check({ 'pyproject.toml': `[project]\n${HEAD}license = "${license}"\n`, '.python-version': '3.11\n' });
+    assert.deepEqual(r.findings.filter((f) => f.code === 'MLH115'), [], license);
+  }
 });
