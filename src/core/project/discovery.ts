@@ -65,13 +65,17 @@ export function isSecondaryMarker(path: string): boolean {
  * The root of the project that encloses `startDir` (itself included), found by climbing: the
  * nearest folder with a pyproject.toml; else the git repository's root (a `.git` folder, or file
  * for worktrees); else the topmost folder with another marker (setup.py, setup.cfg, dvc.yaml,
- * requirements*.txt). Never climbs above a git root or the user's home folder. Reads only the
+ * requirements*.txt). Never climbs above a git root, and stops below the user's home folder (which
+ * is no project even with a dotfiles `.git`). Reads only the
  * listings of `startDir` and its ancestors, never their other subfolders. Undefined: no project.
  */
 export async function findEnclosingProject(fs: FileSystem, startDir: string, options: { home?: string } = {}): Promise<string | undefined> {
   let dir = startDir;
   let topMarked: string | undefined;
   for (;;) {
+    // The home folder itself is no project: a dotfiles repository (`~/.git`) or a stray
+    // `~/requirements.txt` must not make every folder below it one.
+    if (dir === options.home) return topMarked;
     let entries: Array<{ name: string; kind: string }> = [];
     try {
       entries = await fs.readDirectory(dir);
@@ -82,7 +86,7 @@ export async function findEnclosingProject(fs: FileSystem, startDir: string, opt
     if (entries.some((e) => e.name === '.git')) return dir;
     if (entries.some((e) => e.kind !== 'directory' && isSecondaryMarker(joinPath(dir, e.name)))) topMarked = dir;
     const parent = dirname(dir);
-    if (dir === options.home || parent === dir) return topMarked;
+    if (parent === dir) return topMarked;
     dir = parent;
   }
 }

@@ -147,15 +147,19 @@ test('discovery never climbs above a git root or the home folder', async () => {
     '/work/repo/.git/HEAD': 'x',
     '/work/repo/sub/x.ipynb': BROKEN_NOTEBOOK,
     '/home/pyproject.toml': '[project]\nname = "above-home"\n',
+    '/home/ada/.git/HEAD': 'ref: refs/heads/main\n',
+    '/home/ada/requirements.txt': 'requests\n',
     '/home/ada/Downloads/y.ipynb': BROKEN_NOTEBOOK,
   }, '/'));
   assert.equal(await findEnclosingProject(fs, '/work/repo/sub', { home: '/home/ada' }), '/work/repo');
   assert.ok(!fs.touched.includes('readDirectory /work'), 'stopped at the git root');
+  // A dotfiles repository and a stray requirements.txt in the home folder do not make it a project.
   assert.equal(await findEnclosingProject(fs, '/home/ada/Downloads', { home: '/home/ada' }), undefined);
   assert.ok(!fs.touched.includes('readDirectory /home'), 'stopped at the home folder');
-  // The home folder as a workspace: not a project unless it has markers, and nothing above it is asked.
-  const scan = await scanWorkspace(fs, '/home/ada', { home: '/home/ada' });
-  assert.deepEqual(scan.projects, []);
+  // The home folder opened as a workspace is walked as asked; nothing above it is asked.
+  const scan = await scanWorkspace(fs, '/home/ada/Downloads', { home: '/home/ada' });
+  assert.deepEqual(scan.projects, [], 'a folder below home is not a project because of home\'s .git');
+  assert.deepEqual(scan.looseNotebooks, ['/home/ada/Downloads/y.ipynb']);
 });
 
 // ---------- the language server and the CLI, as the issue's user ran them ----------
