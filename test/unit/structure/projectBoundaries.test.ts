@@ -4,7 +4,7 @@
  * file-level checks only, and its folder's other contents are never read. Discovery never climbs
  * above a git root or the home folder.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -207,4 +207,20 @@ test('CLI: `ml-hygiene check bin.ipynb` in a folder of unrelated tools reports t
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }
+});
+
+test('CLI: checking a subfolder of a project gives the project\'s findings under it, not a project made of the subfolder', { skip: !existsSync(CLI) && 'run npm run build first' }, () => {
+  const example = path.resolve(__dirname, '../../../examples/churn-model');
+  const cache = mkdtempSync(path.join(tmpdir(), 'mlh-boundaries-cache-'));
+  after(() => rmSync(cache, { recursive: true, force: true }));
+  const json = (target: string) => {
+    const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '--fail-on', 'never', target], { cwd: example, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cache } });
+    assert.equal(r.status, 0, r.stderr);
+    return (JSON.parse(r.stdout) as { diagnostics: Array<{ file: string; code: string; cell: number | null; range: unknown }> }).diagnostics.map((d) => `${d.file} ${d.cell} ${d.code} ${JSON.stringify(d.range)}`);
+  };
+  const whole = json('.').filter((d) => d.startsWith('notebooks/'));
+  const sub = json('notebooks');
+  assert.ok(whole.length > 0);
+  assert.deepEqual(sub, whole);
+  assert.ok(!sub.some((d) => / MLH40[1237] /.test(d)), 'no MLH401/402/403/407 for notebooks/ as if it were a project');
 });
