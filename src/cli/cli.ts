@@ -1,16 +1,19 @@
 import { existsSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import type { Finding, TextEdit } from '../core/diagnostics';
-import { Engine } from '../core/engine';
+import { Engine, sortFindings } from '../core/engine';
 import { DiskFileSystem } from '../core/fs/diskFileSystem';
-import { normalizePath, relativePath, dirname } from '../core/fs/paths';
+import { normalizePath, relativePath, dirname, isInside } from '../core/fs/paths';
+import { findEnclosingProject } from '../core/project/discovery';
 import { applyTextEdits } from '../core/fixes/applyEdits';
 import { toJson, toText } from './format';
 import { toSarif } from './sarif';
 import { toGithubAnnotations } from './github';
 import { allRules } from '../core/rules/registry';
 import { formatReadinessText, toReadinessJson } from '../core/readiness';
-import { collectPins } from '../core/fixes/pinPlan';
+import { collectPins, pinEdits } from '../core/fixes/pinPlan';
+import type { EnvironmentHints } from '../core/environment/installedDistributions';
 import { runExtract } from './extract';
 import { notebookRangeMapper } from '../core/notebook/fileRanges';
 import { formatStatusJson, formatStatusText } from '../core/dvc/status';
@@ -24,10 +27,14 @@ const USAGE = `ml-hygiene — production readiness checks for Python ML projects
 Usage:
   ml-hygiene check [PATH...] [--format text|json|sarif|github] [--fail-on error|warning|never]
   ml-hygiene readiness [PATH] [--format text|json]
-  ml-hygiene pin [PATH] (--all | --package NAME) [--dry-run]
+  ml-hygiene pin [PATH] (--all | --package NAME) [--python PATH] [--dry-run]
   ml-hygiene status [PATH] [--format text|json]
   ml-hygiene extract NOTEBOOK --cell N --module PATH --function NAME  (N: 0-based code-cell index)
   ml-hygiene --help | --version
+
+pin takes versions from the lockfile, else from the installed environment, looked for in this
+order (as uv does): --python PATH (an interpreter or environment folder; then nothing else),
+$VIRTUAL_ENV, $CONDA_PREFIX, <project>/.venv, <project>/venv, and conda's base environment last.
 
 Exit status: 0 when nothing is at error severity, 1 when something is, 2 on usage or internal error.`;
 
@@ -39,7 +46,7 @@ interface ParsedArgs {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['--format', '--fail-on', '--package', '--cell', '--module', '--function']);
+const VALUE_FLAGS = new Set(['--format', '--fail-on', '--package', '--cell', '--module', '--function', '--python']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const [command = '', ...rest] = argv;
@@ -64,12 +71,62 @@ function toAbsolute(p: string): string {
   return normalizePath(path.resolve(p));
 }
 
-/** The folder the engine scans: the common ancestor of the given paths (a file's folder for a file). */
-function workspaceRootOf(paths: string[]): string {
-  const dirs = paths.map((p) => (existsSync(p) && statSync(p).isFile() ? dirname(p) : p));
-  let root = dirs[0]!;
-  for (const d of dirs.slice(1)) while (!(d === root || d.startsWith(root === '/' ? '/' : root + '/'))) root = dirname(root);
-  return root;
+/** A folder the engine scans for some of the given paths; `onlyFiles` when they lie outside every project. */
+interface CheckRoot {
+  root: string;
+  paths: string[];
+  onlyFiles?: string[];
+}
+
+function userHome(): string | undefined {
+  try {
+    return normalizePath(homedir());
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where to check each path. A path inside a project (a folder with pyproject.toml, setup.py,
+ * setup.cfg, requirements*.txt or dvc.yaml, or a git repository's root; found by climbing, never
+ * above a git root or the home folder) is checked as part of that project. A folder in no project
+ * is walked as asked. A file in no project is checked alone: its folder's other contents (the
+ * system's temp folder, the Downloads folder) are not the user's project.
+ */
+async function checkRootsOf(paths: string[], engineFs: DiskFileSystem): Promise<CheckRoot[]> {
+  const home = userHome();
+  const groups = new Map<string, CheckRoot>();
+  const loose = new Map<string, CheckRoot>();
+  for (const p of paths) {
+    const isFile = statSync(p).isFile();
+    const project = await findEnclosingProject(engineFs, isFile ? dirname(p) : p, home ? { home } : {});
+    if (!project && isFile) {
+      const dir = dirname(p);
+      const group = loose.get(dir) ?? { root: dir, paths: [], onlyFiles: [] };
+      group.paths.push(p);
+      group.onlyFiles!.push(p);
+      loose.set(dir, group);
+      continue;
+    }
+    const root = project ?? p;
+    const group = groups.get(root) ?? { root, paths: [] };
+    group.paths.push(p);
+    groups.set(root, group);
+  }
+  // A root inside another root's walk is covered by it (`check repo repo/sub`).
+  const walked = [...groups.values()].sort((a, b) => a.root.length - b.root.length);
+  const kept: CheckRoot[] = [];
+  for (const g of walked) {
+    const outer = kept.find((k) => isInside(k.root, g.root));
+    if (outer) outer.paths.push(...g.paths);
+    else kept.push(g);
+  }
+  for (const g of loose.values()) {
+    const outer = kept.find((k) => isInside(k.root, g.root));
+    if (outer) outer.paths.push(...g.paths);
+    else kept.push(g);
+  }
+  return kept;
 }
 
 async function runCheck(args: ParsedArgs, out: (s: string) => void): Promise<number> {
@@ -79,18 +136,23 @@ async function runCheck(args: ParsedArgs, out: (s: string) => void): Promise<num
   if (!['error', 'warning', 'never'].includes(failOn)) throw new UsageError(`unknown --fail-on ${failOn}`);
   const paths = (args.positionals.length ? args.positionals : ['.']).map(toAbsolute);
   for (const p of paths) if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
-  const root = workspaceRootOf(paths);
-  // The CLI runs where the user runs it: that is a trusted context, but it still never executes Python.
-  const { engine, save } = engineAt(root);
-  const findings = await engine.checkWorkspace(paths);
-  save();
+  const findings: Finding[] = [];
+  let engine: Engine | undefined;
+  for (const target of await checkRootsOf(paths, new DiskFileSystem())) {
+    // The CLI runs where the user runs it: that is a trusted context, but it still never executes Python.
+    const at = engineAt(target.root, target.onlyFiles);
+    findings.push(...(await at.engine.checkWorkspace(target.paths)));
+    at.save();
+    engine = at.engine;
+  }
+  sortFindings(findings);
   const cwd = normalizePath(process.cwd());
   if (format === 'json') out(JSON.stringify(toJson(findings, cwd), null, 2));
   // SARIF URIs are relative to where CI runs the command: the repository checkout (GitHub's %SRCROOT%).
   else if (format === 'sarif') {
-    const notebookRange = await notebookRangeMapper(engine.fs, findings);
+    const notebookRange = await notebookRangeMapper(engine!.fs, findings);
     out(JSON.stringify(toSarif(findings, { srcRoot: cwd, rules: allRules(), toolVersion: '0.1.0', notebookRange }), null, 2));
-  } else if (format === 'github') out(toGithubAnnotations(findings, cwd, await notebookRangeMapper(engine.fs, findings)));
+  } else if (format === 'github') out(toGithubAnnotations(findings, cwd, await notebookRangeMapper(engine!.fs, findings)));
   else out(toText(findings, cwd, process.stdout.isTTY === true));
   return exitCodeFor(findings, failOn);
 }
@@ -106,7 +168,7 @@ export function exitCodeFor(findings: Finding[], failOn: string): number {
  * An engine on the disk at `root`, with worker threads for DVC hashing and notebook analysis; `save`
  * persists the hash cache and the cell analyses and stops the workers once the command is done.
  */
-function engineAt(root: string): { engine: Engine; save: () => void } {
+function engineAt(root: string, onlyFiles?: string[]): { engine: Engine; save: () => void } {
   const cacheFile = hashCacheFile(userCacheDir(), root);
   const hashCache = loadHashCache(cacheFile);
   const hashPool = new HashWorkerPool();
@@ -118,7 +180,8 @@ function engineAt(root: string): { engine: Engine; save: () => void } {
       return stamp ? new CellAnalysisStore(analysisStoreFile(userCacheDir(), root), stamp) : undefined;
     },
   });
-  const engine = new Engine({ fs: new DiskFileSystem(), workspaceRoot: root, trusted: true, hashCache, fileDigester: hashPool, ...(cellAnalyzer ? { cellAnalyzer } : {}) });
+  const home = userHome();
+  const engine = new Engine({ fs: new DiskFileSystem(), workspaceRoot: root, trusted: true, hashCache, fileDigester: hashPool, ...(cellAnalyzer ? { cellAnalyzer } : {}), ...(home ? { homeDir: home } : {}), ...(onlyFiles ? { onlyFiles } : {}) });
   return {
     engine,
     save: () => {
@@ -135,8 +198,8 @@ async function runReadiness(args: ParsedArgs, out: (s: string) => void): Promise
   if (!['text', 'json'].includes(format)) throw new UsageError(`unknown --format ${format}`);
   const target = toAbsolute(args.positionals[0] ?? '.');
   if (!existsSync(target)) throw new UsageError(`no such file or folder: ${target}`);
-  const root = statSync(target).isFile() ? dirname(target) : target;
-  const { engine, save } = engineAt(root);
+  const [where] = await checkRootsOf([target], new DiskFileSystem());
+  const { engine, save } = engineAt(where!.root, where!.onlyFiles);
   const reports = await engine.readiness([target]);
   save();
   const cwd = normalizePath(process.cwd());
@@ -161,6 +224,21 @@ async function runStatus(args: ParsedArgs, out: (s: string) => void): Promise<nu
   return 0;
 }
 
+/** `--python PATH` (resolved against the working directory), else the activated environments of the shell. */
+export function environmentHintsFrom(args: ParsedArgs, env: NodeJS.ProcessEnv): EnvironmentHints {
+  const python = args.flags.get('--python');
+  if (typeof python === 'string') {
+    const abs = toAbsolute(python);
+    if (!existsSync(abs)) throw new UsageError(`--python: no such interpreter or environment folder: ${abs}`);
+    return { python: { path: abs, source: '--python' } };
+  }
+  return {
+    ...(env['VIRTUAL_ENV'] ? { virtualEnv: toAbsolute(env['VIRTUAL_ENV']) } : {}),
+    ...(env['CONDA_PREFIX'] ? { condaPrefix: toAbsolute(env['CONDA_PREFIX']) } : {}),
+    ...(env['CONDA_DEFAULT_ENV'] ? { condaDefaultEnv: env['CONDA_DEFAULT_ENV'] } : {}),
+  };
+}
+
 async function runPin(args: ParsedArgs, out: (s: string) => void): Promise<number> {
   const all = args.flags.get('--all') === true;
   const pkg = args.flags.get('--package') as string | undefined;
@@ -168,10 +246,10 @@ async function runPin(args: ParsedArgs, out: (s: string) => void): Promise<numbe
   const target = toAbsolute(args.positionals[0] ?? '.');
   if (!existsSync(target)) throw new UsageError(`no such file or folder: ${target}`);
   const root = statSync(target).isFile() ? dirname(target) : target;
-  const engine = new Engine({ fs: new DiskFileSystem(), workspaceRoot: root, trusted: true });
+  const engine = new Engine({ fs: new DiskFileSystem(), workspaceRoot: root, trusted: true, environmentHints: environmentHintsFrom(args, process.env) });
   const plan = await collectPins(engine, { ...(pkg ? { packageName: pkg } : {}), ...(statSync(target).isFile() ? { onlyFile: target } : {}) });
   const byFile = new Map<string, TextEdit[]>();
-  for (const p of plan.pins) byFile.set(p.path, [...(byFile.get(p.path) ?? []), p.edit]);
+  for (const p of plan.pins) byFile.set(p.path, [...(byFile.get(p.path) ?? []), ...pinEdits([p])]);
   const cwd = normalizePath(process.cwd());
   for (const p of plan.pins) out(`${relativePath(cwd, p.path)}: ${p.before} -> ${p.after} (from ${p.from})`);
   for (const s of plan.skipped) out(`${relativePath(cwd, s.path)}: ${s.requirement}: not pinned: ${s.reason}`);
@@ -179,6 +257,9 @@ async function runPin(args: ParsedArgs, out: (s: string) => void): Promise<numbe
     for (const [file, edits] of byFile) writeFileSync(file, applyTextEdits(readFileSync(file, 'utf8'), edits));
   }
   for (const note of plan.notes) out(note);
+  if (plan.lookups.some((l) => !l.looked.some((x) => x.outcome === 'used'))) {
+    out('Point at the environment the project runs in with --python PATH (its interpreter or folder), or activate it (VIRTUAL_ENV, CONDA_PREFIX).');
+  }
   if (pkg && !plan.pins.length) {
     out(`nothing to pin for ${pkg}`);
     return 1;

@@ -1,10 +1,10 @@
 import type { Finding } from './diagnostics';
 import { DEFAULT_EDITOR_SETTINGS, readProjectConfig, resolveSeverity, type EditorSettings, type ProjectConfig } from './config';
-import { readEnvironment, type PythonEnvironment } from './environment/installedDistributions';
+import { environmentCandidates, findEnvironment, type EnvironmentHints, type EnvironmentLookup, type PythonEnvironment } from './environment/installedDistributions';
 import type { FileSystem } from './fs/fileSystem';
 import { readTextFile } from './fs/fileSystem';
-import { basename, isInside, joinPath, relativePath } from './fs/paths';
-import { assignProjects, isRequirementsFile, projectForFile, scanWorkspace, type PythonProject, type WorkspaceScan } from './project/discovery';
+import { basename, isInside, relativePath } from './fs/paths';
+import { assignProjects, isSecondaryMarker, projectForFile, scanOfFiles, scanWorkspace, type PythonProject, type WorkspaceScan } from './project/discovery';
 import { parsePyproject, type PyprojectFile } from './pyproject/pyprojectFile';
 import { buildDependencyContext, type DependencyContext } from './rules/dependencies/context';
 import { dependencyRules } from './rules/dependencies';
@@ -43,6 +43,15 @@ export interface EngineOptions {
   editorSettings?: EditorSettings;
   /** Worker threads for cold notebook analysis (the CLI and server pass one on multi-core machines). */
   cellAnalyzer?: CellAnalyzerPool;
+  /** Where the adapter knows the Python environment may be (`--python`, VIRTUAL_ENV, CONDA_PREFIX). */
+  environmentHints?: EnvironmentHints;
+  /** The user's home folder: discovery never climbs above it. */
+  homeDir?: string;
+  /**
+   * Check these files alone instead of walking `workspaceRoot`: for a file outside every project
+   * (a notebook in the temp folder), whose folder's other contents are none of its business.
+   */
+  onlyFiles?: string[];
 }
 
 /**
@@ -51,7 +60,7 @@ export interface EngineOptions {
  */
 export class Engine {
   private scanResult: WorkspaceScan | undefined;
-  private environments = new Map<string, Promise<PythonEnvironment | undefined>>();
+  private environments = new Map<string, Promise<EnvironmentLookup>>();
 
   constructor(readonly options: EngineOptions) {
     this.hashCache = options.hashCache ?? new HashCache();
@@ -67,7 +76,9 @@ export class Engine {
 
   async scan(force = false): Promise<WorkspaceScan> {
     if (!this.scanResult || force) {
-      this.scanResult = await scanWorkspace(this.fs, this.options.workspaceRoot, { exclude: this.editorSettings.exclude });
+      this.scanResult = this.options.onlyFiles
+        ? scanOfFiles(this.options.workspaceRoot, this.options.onlyFiles)
+        : await scanWorkspace(this.fs, this.options.workspaceRoot, { exclude: this.editorSettings.exclude, ...(this.options.homeDir ? { home: this.options.homeDir } : {}) });
     }
     return this.scanResult;
   }
@@ -85,11 +96,11 @@ export class Engine {
     // A manifest the last scan did not see (created since, or opened before its watcher event):
     // it may start a project of its own, so rescan rather than attach it to a parent project.
     const name = basename(path);
-    if ((name === 'pyproject.toml' || isRequirementsFile(path)) && !scan.files.includes(path) && isInside(this.options.workspaceRoot, path)) {
+    if ((name === 'pyproject.toml' || isSecondaryMarker(path)) && !scan.files.includes(path) && isInside(this.options.workspaceRoot, path) && !this.options.onlyFiles) {
       scan = await this.scan(true);
       if (!scan.files.includes(path)) {
         scan.files.push(path);
-        scan.projects = assignProjects(this.options.workspaceRoot, scan.files.sort());
+        Object.assign(scan, assignProjects(this.options.workspaceRoot, scan.files.sort(), { gitRoots: scan.gitRoots, rootIsProject: scan.rootIsProject }));
       }
     }
     return projectForFile(scan, path);
@@ -101,24 +112,27 @@ export class Engine {
   }
 
   /** Reads the Python environment's installed distributions: only in a trusted workspace, never by running Python. */
-  environmentFor(project: PythonProject): Promise<PythonEnvironment | undefined> {
-    if (!this.options.trusted) return Promise.resolve(undefined);
+  async environmentFor(project: PythonProject): Promise<PythonEnvironment | undefined> {
+    return (await this.environmentLookup(project)).environment;
+  }
+
+  /**
+   * The environment search for a project, with every place looked at (so "not installed" can say
+   * where). Order: an explicit interpreter (`--python`, else the `mlHygiene.pythonPath` setting)
+   * alone; else VIRTUAL_ENV, CONDA_PREFIX, `<project>/.venv`, `<project>/venv`, conda's base last.
+   */
+  environmentLookup(project: PythonProject): Promise<EnvironmentLookup> {
+    if (!this.options.trusted) return Promise.resolve({ looked: [] });
     const configured = this.editorSettings.pythonPath;
+    const hints: EnvironmentHints = { ...this.options.environmentHints };
+    if (!hints.python && configured) hints.python = { path: configured, source: 'mlHygiene.pythonPath' };
     const key = `${project.root}\u0000${configured ?? ''}`;
-    let env = this.environments.get(key);
-    if (!env) {
-      env = (async () => {
-        const candidates = configured ? [configured.startsWith('/') ? configured : joinPath(project.root, configured)] : [joinPath(project.root, '.venv'), joinPath(project.root, 'venv')];
-        for (const c of candidates) {
-          if (!(await this.fs.stat(c))) continue;
-          const e = await readEnvironment(this.fs, c);
-          if (e.distributions.size) return e;
-        }
-        return undefined;
-      })().catch(() => undefined);
-      this.environments.set(key, env);
+    let lookup = this.environments.get(key);
+    if (!lookup) {
+      lookup = findEnvironment(this.fs, environmentCandidates(project.root, hints)).catch(() => ({ looked: [] }));
+      this.environments.set(key, lookup);
     }
-    return env;
+    return lookup;
   }
 
   /** The project's parsed pyproject.toml (undefined when it has none or it cannot be read). */
@@ -330,6 +344,8 @@ export class Engine {
     // files are read while the other's notebooks are parsed. Findings are sorted in the end.
     const projectsInFlight = this.options.cellAnalyzer ? PROJECTS_IN_FLIGHT : 1;
     for (const projectFindings of await mapInOrder(scan.projects, projectsInFlight, (project) => this.checkProject(project, scan))) findings.push(...projectFindings);
+    // A notebook outside every project gets its own checks (hidden state, secrets, ...), nothing project-wide.
+    for (const nb of scan.looseNotebooks) findings.push(...(await this.checkNotebook(nb)).findings);
     const wanted = paths?.length ? (p: string) => paths.some((root) => isInside(root, p)) : () => true;
     return sortFindings(findings.filter((f) => wanted(f.path)));
   }

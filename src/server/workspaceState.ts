@@ -5,7 +5,9 @@ import { DEFAULT_EDITOR_SETTINGS, type EditorSettings } from '../core/config';
 import type { Finding } from '../core/diagnostics';
 import { Engine } from '../core/engine';
 import { DiskFileSystem } from '../core/fs/diskFileSystem';
-import { isInside, normalizePath } from '../core/fs/paths';
+import { dirname, isInside, normalizePath } from '../core/fs/paths';
+import { findEnclosingProject } from '../core/project/discovery';
+import { homedir } from 'node:os';
 import type { ClientSettings } from '../protocol/protocol';
 import { OverlayFileSystem } from './overlayFileSystem';
 import { hashCacheFile, loadHashCache, saveHashCache } from '../adapters/hashCacheStore';
@@ -81,12 +83,29 @@ export class WorkspaceState {
   }
 
   async engineFor(path: string): Promise<Engine> {
-    const folder = this.folderFor(path);
-    let engine = this.engines.get(folder);
+    let folder = this.folderFor(path);
+    let key = folder;
+    let onlyFiles: string[] | undefined;
+    if (!this.folders.some((f) => isInside(f, path))) {
+      // A file opened outside every workspace folder: checked with its project (found by climbing,
+      // never above a git root or the home folder), or alone; its folder is never walked for it.
+      const home = normalizePath(homedir());
+      const project = await findEnclosingProject(this.fs, dirname(path), { home });
+      if (project) folder = key = project;
+      else {
+        folder = dirname(path);
+        key = `file:${path}`;
+        onlyFiles = [path];
+      }
+    }
+    let engine = this.engines.get(key);
     if (!engine) {
       const editorSettings = await this.settingsFor(folder);
-      engine = new Engine({ fs: this.fs, workspaceRoot: folder, trusted: this.trusted, editorSettings, hashCache: this.hashCacheFor(folder), fileDigester: this.hashPool, ...(this.analysisPool ? { cellAnalyzer: this.analysisPool } : {}) });
-      this.engines.set(folder, engine);
+      engine = new Engine({
+        fs: this.fs, workspaceRoot: folder, trusted: this.trusted, editorSettings, hashCache: this.hashCacheFor(folder), fileDigester: this.hashPool,
+        homeDir: normalizePath(homedir()), ...(onlyFiles ? { onlyFiles } : {}), ...(this.analysisPool ? { cellAnalyzer: this.analysisPool } : {}),
+      });
+      this.engines.set(key, engine);
     }
     return engine;
   }

@@ -33,7 +33,7 @@ export function renderReportPage(projects: ProjectReadinessWire[], thresholds: R
   const csp = [`default-src 'none'`, `style-src ${resources.cspSource}`, `script-src 'nonce-${resources.nonce}'`, `img-src ${resources.cspSource} data:`].join('; ');
   const body = projects.length
     ? projects.map((p) => renderProject(p, thresholds, projects.length > 1)).join('\n')
-    : '<p class="empty">No Python project found in this workspace: add a <code>pyproject.toml</code> or <code>requirements.txt</code>.</p>';
+    : '<p class="empty">No Python project found in this workspace: add a <code>pyproject.toml</code> or <code>requirements.txt</code> (a <code>dvc.yaml</code>, <code>setup.py</code> or a git repository also makes a folder a project).</p>';
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

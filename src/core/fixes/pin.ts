@@ -24,6 +24,30 @@ export function pinTextEdit(req: DeclaredRequirement, version: string, lineIndex
   return { range: lineIndex.rangeOf(at, at), newText: newSpec };
 }
 
+/**
+ * Keeps a trailing comment in its column after a pin lengthens or shortens the requirement: the run
+ * of spaces before `#` shrinks (down to two) or grows by as much. Only comments padded with three or
+ * more spaces count as aligned; `pandas  # note` keeps its two spaces. A separate, whitespace-only
+ * edit, so the pin edit still touches nothing but the specifier.
+ */
+export function commentAlignmentEdit(req: DeclaredRequirement, pin: TextEdit, lineIndex: LineIndex): TextEdit | undefined {
+  const text = lineIndex.text;
+  const line = pin.range.start.line;
+  if (pin.range.end.line !== line) return undefined;
+  const end = req.end;
+  if (lineIndex.positionAt(end).line !== line) return undefined;
+  // After the requirement: the closing quote and comma in TOML, nothing in a requirements file; then the padding and `#`.
+  const m = /^((?:["'][ \t]*,?)?)( +)#/.exec(text.slice(end, lineIndex.lineEnd(line)));
+  if (!m) return undefined;
+  const padding = m[2]!.length;
+  if (padding < 3) return undefined;
+  const delta = pin.newText.length - (lineIndex.offsetAt(pin.range.end) - lineIndex.offsetAt(pin.range.start));
+  const wanted = delta > 0 ? Math.max(padding - delta, 2) : padding - delta;
+  if (wanted === padding) return undefined;
+  const padStart = end + m[1]!.length;
+  return { range: lineIndex.rangeOf(padStart, padStart + padding), newText: ' '.repeat(wanted) };
+}
+
 export function pinnedRequirementText(req: DeclaredRequirement, version: string, operator: PinOperator = '=='): string | undefined {
   if (!req.parsed.ok) return undefined;
   const r = req.parsed.requirement;
@@ -48,9 +72,10 @@ export function pinFixes(ctx: DependencyContext, req: DeclaredRequirement, withC
     const edit = pinTextEdit(req, source.version, li, op);
     if (!edit) continue;
     const note = relockNote(source);
+    const align = commentAlignmentEdit(req, edit, li);
     fixes.push({
       title: `${op === '==' ? 'Pin dependency' : 'Constrain dependency'}: ${pinnedRequirementText(req, source.version, op)}`,
-      edit: { operations: [{ kind: 'edit', path: req.path, edits: [edit] }] },
+      edit: { operations: [{ kind: 'edit', path: req.path, edits: align ? [edit, align] : [edit] }] },
       isPreferred: op === '==',
       ...(note ? { note } : {}),
       ...(source.relockCommand ? { command: { id: 'mlHygiene.afterPin', title: 'Re-lock', arguments: [{ lockfile: source.from, command: source.relockCommand, cwd: ctx.project.root }] } } : {}),

@@ -16,6 +16,12 @@ export interface PythonProject {
 export interface WorkspaceScan {
   root: string;
   projects: PythonProject[];
+  /** Notebooks outside every project: they get their file-level checks only (no MLH1xx/MLH4xx). */
+  looseNotebooks: string[];
+  /** Folders of the walk that are git repository roots (they hold `.git`). */
+  gitRoots: string[];
+  /** Whether the workspace folder itself counts as a project (it lies inside one, e.g. below a git root). */
+  rootIsProject: boolean;
   /** Every file seen, workspace-relative dirs included, for project-level checks (tests/, CI files...). */
   files: string[];
   directories: string[];
@@ -41,6 +47,48 @@ export interface ScanOptions {
   exclude?: string[];
   maxFiles?: number;
   signal?: AbortSignal;
+  /** The user's home folder: the climb that asks whether the workspace lies inside a project stops there. */
+  home?: string;
+}
+
+/**
+ * Files that make their folder a project (besides pyproject.toml): a folder holding one is a
+ * project unless it lies inside another project (docs/requirements.txt belongs to the project above).
+ */
+const SECONDARY_MARKERS = new Set(['setup.py', 'setup.cfg', 'dvc.yaml']);
+
+export function isSecondaryMarker(path: string): boolean {
+  return SECONDARY_MARKERS.has(basename(path)) || isRequirementsFile(path);
+}
+
+/**
+ * The root of the project that encloses `startDir` (itself included), found by climbing: the
+ * nearest folder with a pyproject.toml; else the git repository's root (a `.git` folder, or file
+ * for worktrees); else the topmost folder with another marker (setup.py, setup.cfg, dvc.yaml,
+ * requirements*.txt). Never climbs above a git root, and stops below the user's home folder (which
+ * is no project even with a dotfiles `.git`). Reads only the
+ * listings of `startDir` and its ancestors, never their other subfolders. Undefined: no project.
+ */
+export async function findEnclosingProject(fs: FileSystem, startDir: string, options: { home?: string } = {}): Promise<string | undefined> {
+  let dir = startDir;
+  let topMarked: string | undefined;
+  for (;;) {
+    // The home folder itself is no project: a dotfiles repository (`~/.git`) or a stray
+    // `~/requirements.txt` must not make every folder below it one.
+    if (dir === options.home) return topMarked;
+    let entries: Array<{ name: string; kind: string }> = [];
+    try {
+      entries = await fs.readDirectory(dir);
+    } catch {
+      // An unreadable folder has no markers we can see; keep climbing.
+    }
+    if (entries.some((e) => e.name === 'pyproject.toml' && e.kind !== 'directory')) return dir;
+    if (entries.some((e) => e.name === '.git')) return dir;
+    if (entries.some((e) => e.kind !== 'directory' && isSecondaryMarker(joinPath(dir, e.name)))) topMarked = dir;
+    const parent = dirname(dir);
+    if (parent === dir) return topMarked;
+    dir = parent;
+  }
 }
 
 /**
@@ -52,6 +100,7 @@ export async function scanWorkspace(fs: FileSystem, root: string, options: ScanO
   const excluded = compileGlobs(options.exclude ?? []);
   const files: string[] = [];
   const directories: string[] = [];
+  const gitRoots: string[] = [];
   let truncated = false;
   const stack = [root];
   while (stack.length) {
@@ -64,6 +113,7 @@ export async function scanWorkspace(fs: FileSystem, root: string, options: ScanO
       continue;
     }
     for (const e of entries) {
+      if (e.name === '.git') gitRoots.push(dir);
       const p = joinPath(dir, e.name);
       const rel = relativePath(root, p);
       if (excluded(rel)) continue;
@@ -85,40 +135,54 @@ export async function scanWorkspace(fs: FileSystem, root: string, options: ScanO
   }
   files.sort();
   directories.sort();
-  return { root, projects: assignProjects(root, files), files, directories, truncated };
+  // A workspace folder inside a project (a subfolder of a git repository, say) is a project of its own;
+  // one that is not (the system's temp folder) is just a place where projects may live.
+  const climbs = root !== options.home && dirname(root) !== root;
+  const rootIsProject = climbs && (await findEnclosingProject(fs, dirname(root), options)) !== undefined;
+  return { root, ...assignProjects(root, files, { gitRoots, rootIsProject }), files, directories, truncated, gitRoots, rootIsProject };
+}
+
+/** The scan of given files alone, without walking their folders: a file outside every project. */
+export function scanOfFiles(root: string, files: string[]): WorkspaceScan {
+  const sorted = [...files].sort();
+  return { root, ...assignProjects(root, sorted), files: sorted, directories: [], truncated: false, gitRoots: [], rootIsProject: false };
 }
 
 function newProject(root: string): PythonProject {
   return { root, requirementsPaths: [], notebookPaths: [], dvcYamlPaths: [], pythonPaths: [] };
 }
 
-/** Project roots are folders with a pyproject.toml, else with requirements files; the rest go to the nearest root. */
-export function assignProjects(workspaceRoot: string, files: string[]): PythonProject[] {
+/**
+ * Project roots: folders with a pyproject.toml; then folders with another marker (setup.py,
+ * setup.cfg, dvc.yaml, requirements*.txt) that no root above already covers; then git roots (and
+ * the workspace folder itself when `rootIsProject`), for the files no marker claims. Each file goes
+ * to the nearest root; notebooks under none are loose.
+ */
+export function assignProjects(workspaceRoot: string, files: string[], options: { gitRoots?: string[]; rootIsProject?: boolean } = {}): { projects: PythonProject[]; looseNotebooks: string[] } {
   const roots = new Map<string, PythonProject>();
   for (const f of files) if (basename(f) === 'pyproject.toml') roots.set(dirname(f), { ...newProject(dirname(f)), pyprojectPath: f });
-  for (const f of files) {
-    if (!isRequirementsFile(f)) continue;
-    const d = dirname(f);
-    if (!nearestRoot(roots, d)) roots.set(d, newProject(d));
-  }
-  const fallback = () => {
-    let p = roots.get(workspaceRoot);
-    if (!p) roots.set(workspaceRoot, (p = newProject(workspaceRoot)));
-    return p;
-  };
+  // Shallowest first, so a marker's folder is claimed by the marker folder above it whatever the
+  // path order (`app/requirements.txt` sorts before `requirements.txt`).
+  const markerDirs = [...new Set(files.filter(isSecondaryMarker).map(dirname))].sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
+  for (const d of markerDirs) if (!nearestRoot(roots, d)) roots.set(d, newProject(d));
+  for (const g of [...(options.gitRoots ?? []), ...(options.rootIsProject ? [workspaceRoot] : [])]) if (!roots.has(g)) roots.set(g, newProject(g));
+  const looseNotebooks: string[] = [];
   for (const f of files) {
     const name = basename(f);
     const kind = name.endsWith('.ipynb') ? 'nb' : name === 'dvc.yaml' ? 'dvc' : isRequirementsFile(f) ? 'req' : name.endsWith('.py') ? 'py' : name === '.python-version' ? 'pyver' : undefined;
     if (!kind) continue;
-    const owner = nearestRoot(roots, dirname(f)) ?? (kind === 'py' || kind === 'pyver' ? undefined : fallback());
-    if (!owner) continue;
+    const owner = nearestRoot(roots, dirname(f));
+    if (!owner) {
+      if (kind === 'nb') looseNotebooks.push(f);
+      continue;
+    }
     if (kind === 'nb') owner.notebookPaths.push(f);
     else if (kind === 'dvc') owner.dvcYamlPaths.push(f);
     else if (kind === 'req') owner.requirementsPaths.push(f);
     else if (kind === 'py') owner.pythonPaths.push(f);
     else if (kind === 'pyver' && dirname(f) === owner.root) owner.pythonVersionPath = f;
   }
-  return [...roots.values()].sort((a, b) => (a.root < b.root ? -1 : 1));
+  return { projects: [...roots.values()].sort((a, b) => (a.root < b.root ? -1 : 1)), looseNotebooks };
 }
 
 function nearestRoot(roots: Map<string, PythonProject>, dir: string): PythonProject | undefined {

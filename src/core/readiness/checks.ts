@@ -78,7 +78,7 @@ export const CHECKS: CheckDefinition[] = [
     id: 'valid-declarations',
     pillar: 'dependencies',
     weight: 1,
-    codes: ['MLH105', 'MLH106', 'MLH113', 'MLH114'],
+    codes: ['MLH105', 'MLH106', 'MLH113', 'MLH114', 'MLH115'],
     counts: (f) => inHundred(f, 'MLH1') && !DEPENDENCY_CODES.has(f.code) && isBlocking(f),
     passMessage: 'Dependency declarations are valid, readable and free of duplicates.',
   },

@@ -69,7 +69,7 @@ export function formatReadinessText(reports: ReadinessReport[], cwd: string, col
   const tone = (score: number) => (score >= 80 ? '32' : score >= 50 ? '33' : '31');
   const bar = (score: number) => '█'.repeat(Math.round(score / 10)) + '░'.repeat(10 - Math.round(score / 10));
   const out: string[] = [];
-  if (!reports.length) return 'No Python project found.';
+  if (!reports.length) return 'No Python project found: readiness is scored per project, a folder with a pyproject.toml, setup.py, setup.cfg, requirements*.txt or dvc.yaml, or a git repository\'s root.';
   for (const r of reports) {
     if (out.length) out.push('');
     out.push(`${paint('1', `Readiness ${paint(tone(r.score), String(r.score))}/100`)}  ${relativePath(cwd, r.projectRoot)}`);

@@ -1,4 +1,4 @@
-import { collectPins } from '../../core/fixes/pinPlan';
+import { collectPins, pinEdits } from '../../core/fixes/pinPlan';
 import { toLspWorkspaceEdit, uriToPath } from '../convert';
 import type { WorkspaceState } from '../workspaceState';
 import type { PinAllParams, PinAllResult } from '../../protocol/protocol';
@@ -11,7 +11,7 @@ export async function pinAll(state: WorkspaceState, params: PinAllParams): Promi
   const plan = await collectPins(engine, { onlyFile: path, ...(params.packageName ? { packageName: params.packageName } : {}) });
   const versionOf = (uri: string) => state.documents.get(uri)?.version ?? null;
   const edit = plan.pins.length
-    ? toLspWorkspaceEdit({ operations: [{ kind: 'edit', path, edits: plan.pins.map((p) => p.edit) }] }, versionOf)
+    ? toLspWorkspaceEdit({ operations: [{ kind: 'edit', path, edits: pinEdits(plan.pins) }] }, versionOf)
     : null;
   const project = await engine.projectFor(path);
   const ctx = project ? await engine.dependencyContext(project) : undefined;

@@ -1,7 +1,8 @@
-import type { TextEdit } from '../../diagnostics';
+import type { EditOperation, TextEdit } from '../../diagnostics';
+import { basename, dirname, joinPath } from '../../fs/paths';
 import type { DeclaredRequirement } from '../../pyproject/declaredRequirement';
 import type { RuleDefinition } from '../rule';
-import type { DependencyContext } from './context';
+import { isDevRequirementsFile, type DependencyContext } from './context';
 import { parsedOf, spanRange } from './shared';
 
 /** Tools for developing, testing and exploring, never needed to run the trained model or pipeline. */
@@ -79,22 +80,85 @@ function moveToDevGroupEdits(ctx: DependencyContext, req: DeclaredRequirement): 
   return edits;
 }
 
+/**
+ * Whether the requirements files are where the project declares what it runs with: no static
+ * `[project].dependencies` and no Poetry dependencies. When a pyproject lists the runtime
+ * dependencies, a requirements.txt next to it is often a full development environment.
+ */
+function requirementsAreTheRuntimeManifest(ctx: DependencyContext): boolean {
+  const data = ctx.pyproject?.toml.data;
+  if (!data) return true;
+  const project = data['project'] as Record<string, unknown> | undefined;
+  if (project && typeof project === 'object' && Array.isArray(project['dependencies'])) return false;
+  return !ctx.allRequirements.some((r) => r.group === 'tool.poetry.dependencies');
+}
+
+/**
+ * Moves a requirements line to the dev requirements file beside it (requirements-dev.txt, or the
+ * first dev file there), or to a new requirements-dev.txt that includes the runtime file. Offered
+ * only for a requirement alone on one line (a hashed, continued line is pip-compile output).
+ */
+function moveToDevRequirementsOperations(ctx: DependencyContext, req: DeclaredRequirement): EditOperation[] | undefined {
+  const text = ctx.textOf(req.path);
+  const li = ctx.lineIndexOf(req.path);
+  if (text === undefined || !li) return undefined;
+  const line = li.positionAt(req.start).line;
+  if (li.positionAt(req.end).line !== line) return undefined;
+  const lineText = li.lineText(line);
+  if (/\\\s*$/.test(lineText) || !/^[ \t]*$/.test(text.slice(li.lineStart(line), req.start))) return undefined;
+  const moved = lineText.trim();
+  const nl = text.includes('\r\n') ? '\r\n' : '\n';
+  const deletion: TextEdit = line + 1 < li.lineCount
+    ? { range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, newText: '' }
+    : { range: li.rangeOf(line > 0 ? li.lineEnd(line - 1) : 0, text.length), newText: '' };
+  const dir = dirname(req.path);
+  const devFiles = ctx.requirementsFiles.filter((f) => dirname(f.path) === dir && isDevRequirementsFile(f.path));
+  const target = devFiles.find((f) => /^requirements[-_]dev\.txt$/i.test(basename(f.path))) ?? devFiles[0];
+  const ops: EditOperation[] = [{ kind: 'edit', path: req.path, edits: [deletion] }];
+  if (target) {
+    const tli = ctx.lineIndexOf(target.path);
+    if (!tli) return undefined;
+    const tnl = target.text.includes('\r\n') ? '\r\n' : '\n';
+    const at = target.text.length;
+    const lead = target.text === '' || target.text.endsWith('\n') ? '' : tnl;
+    ops.push({ kind: 'edit', path: target.path, edits: [{ range: tli.rangeOf(at, at), newText: `${lead}${moved}${tnl}` }] });
+  } else {
+    ops.push({ kind: 'create', path: joinPath(dir, 'requirements-dev.txt'), content: `-r ${basename(req.path)}${nl}${moved}${nl}` });
+  }
+  return ops;
+}
+
 export const devToolInRuntime: RuleDefinition<DependencyContext> = {
   code: 'MLH107',
   name: 'dev-tool-in-runtime',
   pillar: 'dependencies',
   defaultSeverity: 'warning',
   docs: {
-    detects: 'A development tool (pytest, ruff, black, mypy, jupyter, ipykernel, notebook, nbconvert, type stubs, ...) in `[project].dependencies` or Poetry\'s `[tool.poetry.dependencies]`.',
+    detects: 'A development tool (pytest, ruff, black, mypy, jupyter, ipykernel, notebook, nbconvert, type stubs, ...) in `[project].dependencies` or Poetry\'s `[tool.poetry.dependencies]`, or in a runtime requirements file (`requirements.txt`, not `requirements-dev.txt`) when the project declares its runtime dependencies nowhere else.',
     why: 'Runtime dependencies ship with the model image. Jupyter alone pulls in a web server, Tornado and dozens of packages: a bigger image, a slower cold start and more CVEs to patch, for nothing the model uses.',
     example: '[project]\ndependencies = [\n  "pandas==2.2.3",\n  "jupyter",   # MLH107\n]',
     exampleLanguage: 'toml',
-    fix: '**Move to dev dependency group** removes it from `[project].dependencies` and adds it to `[dependency-groups].dev` (PEP 735), creating the table when needed, in one edit. With Poetry, move it to `[tool.poetry.group.dev.dependencies]` (`poetry add --group dev`).',
+    fix: '**Move to dev dependency group** removes it from `[project].dependencies` and adds it to `[dependency-groups].dev` (PEP 735), creating the table when needed, in one edit. With Poetry, move it to `[tool.poetry.group.dev.dependencies]` (`poetry add --group dev`). In a requirements file, **Move to requirements-dev.txt** moves the line to the dev requirements file beside it, or creates `requirements-dev.txt` starting with `-r requirements.txt` so one install still gets everything.',
   },
   check(ctx, report) {
+    const requirementsRuntime = requirementsAreTheRuntimeManifest(ctx);
     for (const req of ctx.allRequirements) {
       const r = parsedOf(req);
-      if (!r || (req.group !== 'project.dependencies' && req.group !== 'tool.poetry.dependencies') || !isDevTool(r.normalizedName)) continue;
+      if (!r || !isDevTool(r.normalizedName)) continue;
+      const inRequirementsFile = req.path !== ctx.pyproject?.path;
+      if (inRequirementsFile) {
+        if (!requirementsRuntime || req.groupKind !== 'runtime') continue;
+        const operations = moveToDevRequirementsOperations(ctx, req);
+        const dest = operations?.[1]?.path ? basename(operations[1].path) : 'requirements-dev.txt';
+        report({
+          path: req.path,
+          range: spanRange(ctx, req, r.nameSpan),
+          message: `\`${r.name}\` is a development tool; in ${basename(req.path)}, the project's runtime requirements, it ships with every deployment. Move it to ${dest}.`,
+          ...(operations ? { fixes: [{ title: `Move \`${r.name}\` to ${dest}`, edit: { operations } }] } : {}),
+        });
+        continue;
+      }
+      if (req.group !== 'project.dependencies' && req.group !== 'tool.poetry.dependencies') continue;
       const edits = moveToDevGroupEdits(ctx, req);
       report({
         path: req.path,

@@ -1,5 +1,10 @@
 import type { AST } from 'toml-eslint-parser';
+import { dirname } from '../../fs/paths';
 import { isValidSpecifier, isValidVersion } from '../../python/pep440';
+import { checkLicenseExpression, checkLicenseFileGlob, licenseGlobMatchesFile } from '../../pyproject/pep639License';
+import { checkDependencyGroups } from '../../pyproject/pep735DependencyGroups';
+import { checkImportNames, type ImportNameEntry } from '../../pyproject/pep794ImportNames';
+import { stringOffsetMap } from '../../toml/tomlDocument';
 import type { Range } from '../../text/lineIndex';
 import type { RuleDefinition } from '../rule';
 import type { DependencyContext } from './context';
@@ -71,13 +76,13 @@ export const invalidPyproject: RuleDefinition<DependencyContext> = {
   pillar: 'dependencies',
   defaultSeverity: 'error',
   docs: {
-    detects: 'A `pyproject.toml` that is not valid TOML, or whose `[project]` / `[build-system]` / `[dependency-groups]` tables break PEP 621, PEP 518 or PEP 735: a missing or malformed `name`, an invalid `version`, wrong value types, unknown keys, or a field both listed in `dynamic` and set.',
+    detects: 'A `pyproject.toml` that is not valid TOML, or whose `[project]` / `[build-system]` / `[dependency-groups]` tables break PEP 621, PEP 518, PEP 639, PEP 735 or PEP 794: a missing or malformed `name`, an invalid `version`, wrong value types, unknown keys, a field both listed in `dynamic` and set, an empty `authors`/`maintainers` entry `{}`; a `license` that is not an SPDX expression (checked against the SPDX license list), a legacy `license` table next to `license-files`, a `License ::` classifier next to a license expression, a `license-files` glob that is absolute, uses `..` or matches no file; a dependency group name that is invalid or normalises like another, an `include-group` naming no group or forming a cycle (the cycle is spelled out); an `import-names` / `import-namespaces` entry that is not a dotted identifier, uses a keyword, has anything but `; private` after it, is listed twice, or whose parent (`a` for `a.b`) is not listed.',
     why: 'Build front-ends reject such a file outright, so `pip install .` and `uv sync` fail, often only in CI. Editors that validate against a generic schema accept many of these (SchemaStore types `dependencies` only as "array of strings").',
-    example: '[project]\nname = "churn model"        # spaces are not allowed\nversion = "1.0-final"     # not PEP 440\nrequires-python = "3.11"  # not a specifier\ndynamic = ["version"]',
+    example: '[project]\nname = "churn model"        # spaces are not allowed\nversion = "1.0-final"     # not PEP 440\nrequires-python = "3.11"  # not a specifier\nlicense = "Apache 2.0"    # not SPDX: Apache-2.0\nlicense-files = ["LICENCE.txt"]  # matches no file\nimport-names = ["churn.models"]  # parent `churn` not listed\nauthors = [{}]\ndynamic = ["version"]\n\n[dependency-groups]\ntest = ["pytest>=8", { include-group = "dev" }]\ndev = ["ruff", { include-group = "test" }]  # cycle: dev → test → dev',
     exampleLanguage: 'toml',
     fix: 'Correct the value the diagnostic points at.',
   },
-  check(ctx, report) {
+  async check(ctx, report) {
     const py = ctx.pyproject;
     if (!py) return;
     const li = ctx.lineIndexOf(py.path)!;
@@ -103,6 +108,52 @@ export const invalidPyproject: RuleDefinition<DependencyContext> = {
       return e.value.type === 'TOMLTable' ? li.rangeOf(e.value.range[0], e.value.key.range[1] + 1) : rangeOfNode(e.value);
     };
     const problem = (range: Range, message: string) => report({ path: py.path, range, message });
+    /** The array elements written for a key (empty when the value is not an array in the source). */
+    const elementsOf = (path: string[]): AST.TOMLContentNode[] => {
+      const e = doc.find(path);
+      return e?.value.type === 'TOMLArray' ? (e.value.elements as AST.TOMLContentNode[]) : [];
+    };
+    /** Range of `[start, end)` inside a string element's decoded value, mapped through escapes. */
+    const inString = (node: AST.TOMLContentNode | undefined, start: number, end: number, fallback: Range): Range => {
+      if (!node || node.type !== 'TOMLValue' || node.kind !== 'string') return fallback;
+      const map = stringOffsetMap(doc.text, node);
+      return li.rangeOf(map(start), map(end));
+    };
+
+    // PEP 639: `license` is an SPDX expression (or the legacy table alone), `license-files` are globs that must each match a file.
+    const checkLicense = async (project: Record<string, unknown>) => {
+      const license = project['license'];
+      const licenseFiles = project['license-files'];
+      if (typeof license === 'string') {
+        const node = doc.find(['project', 'license'])?.value as AST.TOMLContentNode | undefined;
+        for (const p of checkLicenseExpression(license)) problem(inString(node, p.start, p.end, valueRange(['project', 'license'])), p.message);
+        const classifiers = project['classifiers'];
+        if (Array.isArray(classifiers)) {
+          const nodes = elementsOf(['project', 'classifiers']);
+          classifiers.forEach((c, i) => {
+            if (typeof c === 'string' && /^License\s*::/.test(c)) {
+              problem(nodes[i] ? rangeOfNode(nodes[i]!) : valueRange(['project', 'classifiers']), `\`${c}\` is a license classifier next to the license expression \`${license}\`: PEP 639 makes build back-ends reject the pair. Remove the classifier; the expression says it.`);
+            }
+          });
+        }
+      } else if (isTable(license)) {
+        if ('file' in license === 'text' in license) problem(valueRange(['project', 'license']), '`license` as a table needs exactly one of `file` or `text`; better, write an SPDX expression: `license = "MIT"` (PEP 639).');
+        if (licenseFiles !== undefined) problem(valueRange(['project', 'license']), 'The legacy `license` table cannot be combined with `license-files` (PEP 639): write `license = "<SPDX expression>"`, e.g. "MIT", and keep the files in `license-files`.');
+      }
+      if (!Array.isArray(licenseFiles)) return;
+      const nodes = elementsOf(['project', 'license-files']);
+      const root = dirname(py.path);
+      for (const [i, pattern] of licenseFiles.entries()) {
+        if (typeof pattern !== 'string') continue;
+        const node = nodes[i];
+        const whole = node ? rangeOfNode(node) : valueRange(['project', 'license-files']);
+        const bad = checkLicenseFileGlob(pattern);
+        if (bad) problem(inString(node, bad.start, bad.end, whole), bad.message);
+        else if ((await licenseGlobMatchesFile(ctx.fs, root, pattern)) === false) {
+          problem(inString(node, 0, pattern.length, whole), `\`${pattern}\` matches no file in the project: build back-ends fail on a \`license-files\` pattern that matches nothing (PEP 639). Fix the pattern or add the file.`);
+        }
+      }
+    };
 
     const checkFields = (table: string[], fields: Record<string, Kind>, value: Record<string, unknown>) => {
       for (const [key, v] of Object.entries(value)) {
@@ -136,9 +187,23 @@ export const invalidPyproject: RuleDefinition<DependencyContext> = {
         for (const who of ['authors', 'maintainers']) {
           const list = project[who];
           if (!Array.isArray(list)) continue;
-          list.forEach((person) => {
-            if (isTable(person)) for (const k of Object.keys(person)) if (k !== 'name' && k !== 'email') problem(valueRange(['project', who]), `Unknown key \`${k}\` in an entry of \`${who}\` (only \`name\` and \`email\`).`);
+          const nodes = elementsOf(['project', who]);
+          list.forEach((person, i) => {
+            if (!isTable(person)) return;
+            const range = nodes[i] ? rangeOfNode(nodes[i]!) : valueRange(['project', who]);
+            // PEP 621: each entry gives a name, an email or both; `{}` becomes no metadata at all (and some back-ends reject it).
+            if (Object.keys(person).length === 0) problem(range, `An entry of \`${who}\` is an empty table: give it a \`name\` and/or an \`email\`, or remove it.`);
+            for (const k of Object.keys(person)) if (k !== 'name' && k !== 'email') problem(range, `Unknown key \`${k}\` in an entry of \`${who}\` (only \`name\` and \`email\`).`);
           });
+        }
+        await checkLicense(project);
+        const importNames: ImportNameEntry[] = [];
+        for (const key of ['import-names', 'import-namespaces'] as const) {
+          const list = project[key];
+          if (Array.isArray(list)) list.forEach((value, index) => typeof value === 'string' && importNames.push({ key, index, value }));
+        }
+        for (const p of checkImportNames(importNames)) {
+          problem(inString(elementsOf(['project', p.entry.key])[p.entry.index], p.start, p.end, valueRange(['project', p.entry.key])), p.message);
         }
       }
     }
@@ -155,7 +220,7 @@ export const invalidPyproject: RuleDefinition<DependencyContext> = {
     const groups = doc.get(['dependency-groups']);
     if (groups !== undefined) {
       if (!isTable(groups)) problem(keyRange(['dependency-groups']), '`dependency-groups` must be a table.');
-      else
+      else {
         for (const [group, list] of Object.entries(groups)) {
           const entry = doc.find(['dependency-groups', group]);
           if (!Array.isArray(list)) {
@@ -166,13 +231,20 @@ export const invalidPyproject: RuleDefinition<DependencyContext> = {
           list.forEach((item, i) => {
             const r = nodes[i] ? rangeOfNode(nodes[i]!) : valueRange(['dependency-groups', group]);
             if (typeof item === 'string') return;
-            if (isTable(item) && typeof item['include-group'] === 'string' && Object.keys(item).length === 1) {
-              if (!(item['include-group'] in groups)) problem(r, `Included group \`${item['include-group']}\` does not exist.`);
-              return;
-            }
+            if (isTable(item) && typeof item['include-group'] === 'string' && Object.keys(item).length === 1) return;
             problem(r, `Entries of dependency group \`${group}\` must be requirement strings or \`{ include-group = "..." }\`.`);
           });
         }
+        for (const p of checkDependencyGroups(groups)) {
+          if (p.kind !== 'include') {
+            problem(keyRange(['dependency-groups', p.group]), p.message);
+            continue;
+          }
+          const element = elementsOf(['dependency-groups', p.include.group])[p.include.index];
+          const target = element?.type === 'TOMLInlineTable' ? element.body.find((kv) => kv.key.keys.length === 1 && (kv.key.keys[0]!.type === 'TOMLBare' ? kv.key.keys[0]!.name : kv.key.keys[0]!.value) === 'include-group') : undefined;
+          problem(target ? rangeOfNode(target.value) : element ? rangeOfNode(element) : keyRange(['dependency-groups', p.include.group]), p.message);
+        }
+      }
     }
   },
 };

@@ -204,10 +204,15 @@ function unreadableMessage(name: string, reason: string, size: number, detail?: 
 
 const DEV_REQUIREMENTS = /(^|[-_.])(dev|test|tests|testing|lint|docs|doc|ci|typing)([-_.]|$)/i;
 
+/** requirements-dev.txt, requirements_test.txt, requirements.docs.txt...: files of development tools, not of the runtime. */
+export function isDevRequirementsFile(path: string): boolean {
+  return DEV_REQUIREMENTS.test(basename(path).replace(/^requirements/i, '').replace(/\.txt$/i, ''));
+}
+
 export function toRequirementsDocument(path: string, text: string): RequirementsDocument {
   const parsed = parseRequirementsFile(text);
   const name = basename(path);
-  const groupKind = DEV_REQUIREMENTS.test(name.replace(/^requirements/i, '').replace(/\.txt$/i, '')) ? 'dev' : 'runtime';
+  const groupKind = isDevRequirementsFile(path) ? 'dev' : 'runtime';
   const requirements: DeclaredRequirement[] = [];
   for (const line of parsed.lines) {
     if (line.kind !== 'requirement') continue;

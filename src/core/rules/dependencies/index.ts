@@ -12,6 +12,7 @@ import { pythonVersionMismatch } from './MLH109-python-version-mismatch';
 import { unpinnedVcsDependency } from './MLH112-unpinned-vcs-dependency';
 import { invalidPyproject } from './MLH113-invalid-pyproject';
 import { unreadableFile } from './MLH114-unreadable-file';
+import { deprecatedLicenseIdentifier } from './MLH115-deprecated-license-identifier';
 
 export const dependencyRules: RuleDefinition<DependencyContext>[] = [
   unpinnedDependency,
@@ -26,4 +27,5 @@ export const dependencyRules: RuleDefinition<DependencyContext>[] = [
   unpinnedVcsDependency,
   invalidPyproject,
   unreadableFile,
+  deprecatedLicenseIdentifier,
 ];
