@@ -14,6 +14,7 @@ import { collectPins } from '../core/fixes/pinPlan';
 import { runExtract } from './extract';
 import { notebookRangeMapper } from '../core/notebook/fileRanges';
 import { formatStatusJson, formatStatusText } from '../core/dvc/status';
+import { buildPipelineGraph, formatGraphDot, formatGraphMermaid } from '../core/dvc/pipelineGraph';
 import { hashCacheFile, loadHashCache, saveHashCache, userCacheDir } from '../adapters/hashCacheStore';
 import { HashWorkerPool } from '../adapters/hashWorkerPool';
 import { CellAnalysisWorkerPool } from '../adapters/cellAnalysisPool';
@@ -25,7 +26,7 @@ Usage:
   ml-hygiene check [PATH...] [--format text|json|sarif|github] [--fail-on error|warning|never]
   ml-hygiene readiness [PATH] [--format text|json]
   ml-hygiene pin [PATH] (--all | --package NAME) [--dry-run]
-  ml-hygiene status [PATH] [--format text|json]
+  ml-hygiene status [PATH] [--format text|json|dot|mermaid]
   ml-hygiene extract NOTEBOOK --cell N --module PATH --function NAME  (N: 0-based code-cell index)
   ml-hygiene --help | --version
 
@@ -147,17 +148,21 @@ async function runReadiness(args: ParsedArgs, out: (s: string) => void): Promise
 /** `ml-hygiene status`: per-stage DVC status computed natively (DVC need not be installed). */
 async function runStatus(args: ParsedArgs, out: (s: string) => void): Promise<number> {
   const format = (args.flags.get('--format') as string | undefined) ?? 'text';
-  if (!['text', 'json'].includes(format)) throw new UsageError(`unknown --format ${format}`);
+  if (!['text', 'json', 'dot', 'mermaid'].includes(format)) throw new UsageError(`unknown --format ${format}`);
   const target = toAbsolute(args.positionals[0] ?? '.');
   if (!existsSync(target)) throw new UsageError(`no such file or folder: ${target}`);
   const isFile = statSync(target).isFile();
   const root = isFile ? dirname(target) : target;
   const { engine, save } = engineAt(root);
   const files = isFile ? [target] : await engine.dvcFiles();
-  const statuses = [];
-  for (const f of files) statuses.push((await engine.checkDvc(f)).ctx.status);
+  const contexts = [];
+  for (const f of files) contexts.push((await engine.checkDvc(f)).ctx);
   save();
-  out(format === 'json' ? formatStatusJson(statuses) : files.length ? formatStatusText(statuses) : 'No dvc.yaml found.');
+  const statuses = contexts.map((c) => c.status);
+  // dot and mermaid end with a newline of their own; `out` adds one per call.
+  if (format === 'dot') out(formatGraphDot(buildPipelineGraph(contexts)).trimEnd());
+  else if (format === 'mermaid') out(formatGraphMermaid(buildPipelineGraph(contexts)).trimEnd());
+  else out(format === 'json' ? formatStatusJson(statuses) : files.length ? formatStatusText(statuses) : 'No dvc.yaml found.');
   return 0;
 }
 
