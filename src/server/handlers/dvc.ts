@@ -1,5 +1,7 @@
 import { basename, dirname, joinPath } from '../../core/fs/paths';
 import { buildPipelineTree, type PipelineTreeItem } from '../../core/dvc/tree';
+import { buildPipelineGraph } from '../../core/dvc/pipelineGraph';
+import type { DvcContext } from '../../core/dvc/context';
 import type { HashProgress } from '../../core/dvc/hashing';
 import type { PipelineTreeNode, PipelineTreeResult } from '../../protocol/protocol';
 import { toDiagnostic, uriToPath } from '../convert';
@@ -88,6 +90,7 @@ function toNode(item: PipelineTreeItem, dvcYaml: string): PipelineTreeNode {
 /** The sidebar's data: one root per dvc.yaml of every workspace folder. A broken file is one "problem" node. */
 export async function pipelineTree(state: WorkspaceState): Promise<PipelineTreeResult> {
   const roots: PipelineTreeNode[] = [];
+  const contexts: DvcContext[] = [];
   for (const folder of state.folders) {
     const engine = await state.engineFor(joinPath(folder, '.'));
     const reporter = progressReporter(state);
@@ -96,6 +99,7 @@ export async function pipelineTree(state: WorkspaceState): Promise<PipelineTreeR
         try {
           const { ctx } = await engine.checkDvc(dvcYaml, undefined, reporter.onProgress);
           roots.push(toNode(buildPipelineTree(ctx), dvcYaml));
+          contexts.push(ctx);
         } catch (e) {
           roots.push({ id: `problem:${dvcYaml}`, kind: 'problem', label: basename(dirname(dvcYaml)) + '/dvc.yaml', description: `could not be read: ${(e as Error)?.message ?? e}`, path: dvcYaml, dvcYaml });
         }
@@ -105,6 +109,7 @@ export async function pipelineTree(state: WorkspaceState): Promise<PipelineTreeR
     }
     state.scheduleHashCacheSave();
   }
-  return { roots };
+  // The graph is drawn from the same contexts as the tree: one request feeds both views.
+  return { roots, graph: buildPipelineGraph(contexts) };
 }
 
