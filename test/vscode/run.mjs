@@ -3,7 +3,7 @@
 // code-server (VS Code's server + web workbench) driven by Debian's Chromium through playwright-core.
 // The tests run with mocha in the extension host and use the real `vscode` API.
 //
-//   node test/vscode/run.mjs [--grep TEXT]
+//   node test/vscode/run.mjs [--grep TEXT] [--suite NAME]
 //
 // Needs what scripts/setup-vscode-test.sh installs. Environment:
 //   MLH_VSIX                   test this .vsix instead of building dist/ml-hygiene.vsix
@@ -34,6 +34,8 @@ const HOST = '127.0.0.1';
 const EXTENSION_ID = 'ml-hygiene.ml-hygiene';
 const overallTimeoutMs = Number(process.env.MLH_VSCODE_TIMEOUT_S ?? 480) * 1000;
 const grep = argValue('--grep');
+/** Only the runs whose suite folder (or workspace) is this name: `--suite pipeline-graph`. */
+const onlySuite = argValue('--suite');
 
 /** Rows of the ML Hygiene view container's tree (the Pipeline view). */
 const PIPELINE_VIEW_ROWS = '[id="workbench.view.extension.mlHygiene"] .monaco-list-row';
@@ -83,6 +85,16 @@ const RUNS = [
     // Issues 4 and 5: per-cell diagnostics in a notebook, and Extract cell to module with its undo.
     workspace: 'notebooks-project',
     trusted: true,
+  },
+  {
+    // Issue 14 §3: the Pipeline graph webview, its nodes and status classes read and clicked inside
+    // the webview's frames.
+    workspace: 'dvc-project',
+    suite: 'pipeline-graph',
+    label: 'pipeline-graph',
+    trusted: true,
+    screenshot: 'docs/images/pipeline-graph.png',
+    screenshotShows: ['iframe.webview.ready'],
   },
 ];
 
@@ -338,6 +350,10 @@ function printWorkbenchLog(type, args, fullLog) {
  * asks the harness: it logs `[mlh-dom] {"id","selector","parts"?}` and waits for
  * MLH_VSCODE_DOM_DIR/<id>.json, which holds the innerText of every element matching the selector
  * (`texts`), or with `parts` (sub-selectors) the innerText of each part per element, null when absent.
+ * With `"webview": true` the selector is looked up inside the webviews' documents (each webview is
+ * an iframe holding another iframe), in the first frame where it matches; `attributes` (names) adds
+ * each element's values of them (`attributes`); `"click": true` then clicks the first match with
+ * the mouse, as a person would.
  */
 const DOM_QUERY_PREFIX = '[mlh-dom] ';
 
@@ -352,10 +368,13 @@ async function answerDomQuery(page, json, answersDir, fullLog) {
   if (!/^[\w-]+$/.test(String(query.id))) return;
   let answer;
   try {
-    const parts = Array.isArray(query.parts) ? query.parts.map(String) : undefined;
-    answer = parts
-      ? { parts: await page.$$eval(String(query.selector), (elements, sub) => elements.map((e) => sub.map((s) => e.querySelector(s)?.innerText ?? null)), parts) }
-      : { texts: await page.$$eval(String(query.selector), (elements) => elements.map((e) => e.innerText)) };
+    if (query.webview) answer = await answerWebviewQuery(page, query);
+    else {
+      const parts = Array.isArray(query.parts) ? query.parts.map(String) : undefined;
+      answer = parts
+        ? { parts: await page.$$eval(String(query.selector), (elements, sub) => elements.map((e) => sub.map((s) => e.querySelector(s)?.innerText ?? null)), parts) }
+        : { texts: await page.$$eval(String(query.selector), (elements) => elements.map((e) => e.innerText)) };
+    }
   } catch (error) {
     answer = { error: String(error?.message ?? error) };
   }
@@ -366,8 +385,29 @@ async function answerDomQuery(page, json, answersDir, fullLog) {
   renameSync(`${file}.tmp`, file);
 }
 
+/** A `webview` DOM query: the first frame other than the workbench's own where the selector matches. */
+async function answerWebviewQuery(page, query) {
+  const selector = String(query.selector);
+  const names = Array.isArray(query.attributes) ? query.attributes.map(String) : [];
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame() || frame.isDetached()) continue;
+    const elements = await frame.$$(selector).catch(() => []);
+    if (!elements.length) continue;
+    const texts = [];
+    const attributes = [];
+    for (const element of elements) {
+      texts.push(await element.evaluate((e) => e.textContent ?? ''));
+      attributes.push(await element.evaluate((e, list) => Object.fromEntries(list.map((n) => [n, e.getAttribute(n)])), names));
+    }
+    if (query.click) await elements[0].click();
+    return { texts, attributes, frame: frame.url().slice(0, 200) };
+  }
+  return { texts: [], attributes: [] };
+}
+
 async function runWorkspace(run, { vsix, scratch, chromium }) {
-  const label = `${run.workspace}${run.trusted ? '' : ' (untrusted)'}`;
+  // Two runs may open the same workspace: `label` keeps their artifacts and titles apart.
+  const label = run.label ?? `${run.workspace}${run.trusted ? '' : ' (untrusted)'}`;
   const runArtifacts = path.join(artifacts, label.replace(/\W+/g, '-'));
   rmSync(runArtifacts, { recursive: true, force: true });
   mkdirSync(runArtifacts, { recursive: true });
@@ -527,7 +567,7 @@ async function main() {
   await bundleSuites();
   const { chromium } = await import('playwright-core');
   scratch = mkdtempSync(path.join(tmpdir(), 'mlh-vscode-'));
-  for (const run of RUNS) {
+  for (const run of RUNS.filter((r) => !onlySuite || suiteOf(r) === onlySuite || r.workspace === onlySuite)) {
     try {
       await runWorkspace(run, { vsix, scratch, chromium });
     } catch (error) {
