@@ -12,6 +12,9 @@ import { allRules } from '../core/rules/registry';
 import { formatReadinessText, toReadinessJson } from '../core/readiness';
 import { collectPins } from '../core/fixes/pinPlan';
 import { runExtract } from './extract';
+import { terminalProgress } from './progress';
+import { hashingProgress } from '../core/progress';
+import type { HashProgress } from '../core/dvc/hashing';
 import { notebookRangeMapper } from '../core/notebook/fileRanges';
 import { formatStatusJson, formatStatusText } from '../core/dvc/status';
 import { buildPipelineGraph, formatGraphDot, formatGraphMermaid } from '../core/dvc/pipelineGraph';
@@ -83,7 +86,13 @@ async function runCheck(args: ParsedArgs, out: (s: string) => void): Promise<num
   const root = workspaceRootOf(paths);
   // The CLI runs where the user runs it: that is a trusted context, but it still never executes Python.
   const { engine, save } = engineAt(root);
-  const findings = await engine.checkWorkspace(paths);
+  const progress = terminalProgress();
+  let findings;
+  try {
+    findings = await engine.checkWorkspace(paths, progress ? { onProgress: progress.onProgress } : {});
+  } finally {
+    progress?.done();
+  }
   save();
   const cwd = normalizePath(process.cwd());
   if (format === 'json') out(JSON.stringify(toJson(findings, cwd), null, 2));
@@ -138,7 +147,13 @@ async function runReadiness(args: ParsedArgs, out: (s: string) => void): Promise
   if (!existsSync(target)) throw new UsageError(`no such file or folder: ${target}`);
   const root = statSync(target).isFile() ? dirname(target) : target;
   const { engine, save } = engineAt(root);
-  const reports = await engine.readiness([target]);
+  const progress = terminalProgress();
+  let reports;
+  try {
+    reports = await engine.readiness([target], progress ? { onProgress: progress.onProgress } : {});
+  } finally {
+    progress?.done();
+  }
   save();
   const cwd = normalizePath(process.cwd());
   out(format === 'json' ? JSON.stringify(toReadinessJson(reports, cwd), null, 2) : formatReadinessText(reports, cwd, process.stdout.isTTY === true));
@@ -154,9 +169,16 @@ async function runStatus(args: ParsedArgs, out: (s: string) => void): Promise<nu
   const isFile = statSync(target).isFile();
   const root = isFile ? dirname(target) : target;
   const { engine, save } = engineAt(root);
-  const files = isFile ? [target] : await engine.dvcFiles();
+  const progress = terminalProgress();
   const contexts = [];
-  for (const f of files) contexts.push((await engine.checkDvc(f)).ctx);
+  let files: string[];
+  try {
+    files = isFile ? [target] : await engine.dvcFiles();
+    const onHashProgress = progress ? (p: HashProgress) => progress.onProgress(hashingProgress(root, p)) : undefined;
+    for (const f of files) contexts.push((await engine.checkDvc(f, undefined, onHashProgress)).ctx);
+  } finally {
+    progress?.done();
+  }
   save();
   const statuses = contexts.map((c) => c.status);
   // dot and mermaid end with a newline of their own; `out` adds one per call.

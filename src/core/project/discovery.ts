@@ -1,6 +1,7 @@
 import type { FileSystem } from '../fs/fileSystem';
 import { basename, dirname, isInside, joinPath, relativePath } from '../fs/paths';
 import { compileGlobs } from '../text/globs';
+import { throwIfCancelled, type ProgressCallback } from '../progress';
 
 /** A Python project root and the files that belong to it (nearest enclosing root wins). */
 export interface PythonProject {
@@ -40,8 +41,13 @@ export function isRequirementsFile(path: string): boolean {
 export interface ScanOptions {
   exclude?: string[];
   maxFiles?: number;
+  /** Stops the walk: it then throws WorkCancelledError (a partial scan is never returned). */
   signal?: AbortSignal;
+  /** Told how many files the walk has seen, every few hundred. */
+  onProgress?: ProgressCallback;
 }
+
+const SCAN_PROGRESS_EVERY = 500;
 
 /**
  * Walks the workspace once. Directory symlinks are not followed (a link loop cannot trap the walk),
@@ -54,8 +60,13 @@ export async function scanWorkspace(fs: FileSystem, root: string, options: ScanO
   const directories: string[] = [];
   let truncated = false;
   const stack = [root];
+  let reported = 0;
   while (stack.length) {
-    if (options.signal?.aborted) break;
+    throwIfCancelled(options.signal);
+    if (options.onProgress && files.length - reported >= SCAN_PROGRESS_EVERY) {
+      reported = files.length;
+      options.onProgress({ task: 'scan', message: `scanning the workspace: ${files.length} files` });
+    }
     const dir = stack.pop()!;
     let entries;
     try {
