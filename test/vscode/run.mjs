@@ -82,9 +82,12 @@ const RUNS = [
     screenshotShows: ['[id="ml-hygiene.ml-hygiene.mlHygiene.readiness"]', 'iframe.webview.ready'],
   },
   {
-    // Issues 4 and 5: per-cell diagnostics in a notebook, and Extract cell to module with its undo.
+    // Issues 4 and 5: per-cell diagnostics in a notebook, and Extract cell to module with its undo;
+    // issue 14 §6: the badge and the Problems count with the notebook editor active.
     workspace: 'notebooks-project',
     trusted: true,
+    screenshot: 'docs/images/notebook-diagnostics.png',
+    screenshotShows: ['[id="ml-hygiene.ml-hygiene.mlHygiene.readiness"]', '.monaco-editor .squiggly-warning', '.markers-panel .monaco-list-row'],
   },
   {
     // Issue 14 §3: the Pipeline graph webview, its nodes and status classes read and clicked inside
@@ -440,6 +443,9 @@ async function runWorkspace(run, { vsix, scratch, chromium }) {
 
   const resultsFile = path.join(base, 'results.jsonl');
   const screenshotDone = path.join(base, 'screenshot.done');
+  const finalScreenshotDone = path.join(base, 'final-screenshot.done');
+  const atExit = path.join(runArtifacts, 'workbench-at-exit.png');
+  let finalTaken = false;
   const port = await freePort();
   const domAnswers = path.join(base, 'dom');
   mkdirSync(domAnswers, { recursive: true });
@@ -458,6 +464,7 @@ async function runWorkspace(run, { vsix, scratch, chromium }) {
       MLH_VSCODE_EXTENSIONS_DIR: extensionsDir,
       ...(grep ? { MLH_VSCODE_GREP: grep } : {}),
       ...(run.screenshot ? { MLH_VSCODE_SCREENSHOT_DONE: screenshotDone } : {}),
+      MLH_VSCODE_FINAL_SCREENSHOT_DONE: finalScreenshotDone,
     },
   });
 
@@ -487,6 +494,14 @@ async function runWorkspace(run, { vsix, scratch, chromium }) {
     if (query) return answerDomQuery(page, query.slice(DOM_QUERY_PREFIX.length), domAnswers, workbenchLog);
     printWorkbenchLog(type, args, workbenchLog);
     if (Array.isArray(args) && args.some((a) => a === '[mlh-screenshot] ready')) screenshotStaged();
+    if (Array.isArray(args) && args.some((a) => a === '[mlh-screenshot] final')) {
+      // The tests are done and the extension still runs: its badge, diagnostics and views are there.
+      return page
+        .screenshot({ path: atExit })
+        .then(() => (finalTaken = true))
+        .catch((error) => log(`[vscode-test] final screenshot failed: ${error}`))
+        .finally(() => writeFileSync(finalScreenshotDone, ''));
+    }
   });
   await page.exposeFunction('codeAutomationExit', (code) => reportExit(code));
 
@@ -522,8 +537,9 @@ async function runWorkspace(run, { vsix, scratch, chromium }) {
   activeRun = { collectResults };
   const exitCode = await exited;
   activeRun = undefined;
-  // Whatever the outcome, the last view of the workbench helps debugging.
-  await page.screenshot({ path: path.join(runArtifacts, 'workbench-at-exit.png') }).catch(() => {});
+  // Whatever the outcome, the last view of the workbench helps debugging. Taken here only when the
+  // tests did not ask for it before ending (a crash, a timeout): after exit the extension is gone.
+  if (!finalTaken) await page.screenshot({ path: atExit }).catch(() => {});
   const runResults = collectResults();
   results.push(...runResults);
   if (exitCode !== 0 && !runResults.some((r) => r.state === 'failed')) {
