@@ -131,3 +131,14 @@ test('the CLI prints the same text: ml-hygiene status --format dot|mermaid, and 
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /unknown --format png/);
 });
+
+const hasGraphviz = spawnSync('dot', ['-V'], { encoding: 'utf8' }).status === 0;
+
+test('Graphviz draws the DOT text: one SVG node per stage carrying its status class, one edge per arrow', { skip: hasGraphviz ? false : 'Graphviz (dot) is not installed: apt-get install graphviz' }, async () => {
+  const r = spawnSync('dot', ['-Tsvg'], { input: formatGraphDot(await fixtureGraph()), encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '', 'no warnings');
+  const classes = [...r.stdout.matchAll(/<g id="node\d+" class="([^"]+)"/g)].map((m) => m[1]!.replace(/&#45;/g, '-'));
+  assert.deepEqual(classes, ['node up-to-date', 'node changed', 'node never-run', 'node error']);
+  assert.equal([...r.stdout.matchAll(/<g id="edge\d+" class="edge"/g)].length, 3);
+});
