@@ -57,6 +57,8 @@ export class PipelineGraphPanel implements vscode.Disposable {
   readonly onDidRender = this.didRender.event;
   private readonly disposables: vscode.Disposable[] = [this.didRender];
   private pageReady = false;
+  /** The JSON of the graph the current page draws: an unchanged answer is not drawn again (scroll and focus stay). */
+  private drawn: string | undefined;
   private sequence = 0;
 
   constructor(
@@ -98,6 +100,7 @@ export class PipelineGraphPanel implements vscode.Disposable {
   private async receive(message: PipelineGraphPageMessage): Promise<void> {
     if (message?.type === 'ready') {
       this.pageReady = true;
+      this.drawn = undefined;
       await this.update();
     } else if (message?.type === 'reveal' && typeof message.id === 'string') {
       await this.reveal(message.id);
@@ -127,6 +130,9 @@ export class PipelineGraphPanel implements vscode.Disposable {
     }
     if (mine !== this.sequence || this.panel !== panel) return;
     this.graph = graph;
+    const json = JSON.stringify(graph);
+    if (json === this.drawn) return;
+    this.drawn = json;
     const update: PipelineGraphUpdate = { type: 'graph', graph };
     await panel.webview.postMessage(update);
   }

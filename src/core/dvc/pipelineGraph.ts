@@ -69,6 +69,11 @@ function stageError(ctx: DvcContext, stage: DvcStage, cyclic: Set<string>): stri
 export function buildPipelineGraph(contexts: readonly DvcContext[]): PipelineGraph {
   const graph: PipelineGraph = { nodes: [], edges: [], unreadable: [] };
   const stages: { node: PipelineGraphNode; stage: DvcStage }[] = [];
+  // Ids are the tree's (`<dvcfile>:<stage>`), unless two workspace folders both have a dvc.yaml at
+  // the same relative path: then the absolute path keeps their stages apart.
+  const pathsOf = new Map<string, Set<string>>();
+  for (const ctx of contexts) pathsOf.set(ctx.dvcfile, (pathsOf.get(ctx.dvcfile) ?? new Set()).add(ctx.dvcYamlPath));
+  const idPrefix = (ctx: DvcContext) => (pathsOf.get(ctx.dvcfile)!.size > 1 ? ctx.dvcYamlPath : ctx.dvcfile);
   for (const ctx of contexts) {
     if (!ctx.file.parsed && ctx.file.problems.length) {
       graph.unreadable.push({ dvcfile: ctx.dvcfile, dvcYamlPath: ctx.dvcYamlPath, message: ctx.file.problems[0]!.message });
@@ -81,7 +86,7 @@ export function buildPipelineGraph(contexts: readonly DvcContext[]): PipelineGra
       const error = stageError(ctx, stage, cyclic);
       const detail = error ? 'error' : (st?.status ?? 'never-run');
       const node: PipelineGraphNode = {
-        id: `${ctx.dvcfile}:${stage.name}`,
+        id: `${idPrefix(ctx)}:${stage.name}`,
         stage: stage.name,
         dvcfile: ctx.dvcfile,
         dvcYamlPath: ctx.dvcYamlPath,
@@ -111,9 +116,10 @@ const PRINT_COLORS: Record<GraphStatus, { fill: string; stroke: string; text: st
   error: { fill: '#ffebe9', stroke: '#cf222e', text: '#a40e26' },
 };
 
+/** Stages per dvc.yaml file (by absolute path: two folders may both have a `dvc.yaml`), in graph order. */
 function byDvcfile(nodes: PipelineGraphNode[]): Map<string, PipelineGraphNode[]> {
   const groups = new Map<string, PipelineGraphNode[]>();
-  for (const n of nodes) groups.set(n.dvcfile, [...(groups.get(n.dvcfile) ?? []), n]);
+  for (const n of nodes) groups.set(n.dvcYamlPath, [...(groups.get(n.dvcYamlPath) ?? []), n]);
   return groups;
 }
 
@@ -134,8 +140,8 @@ export function formatGraphDot(graph: PipelineGraph): string {
   const groups = byDvcfile(graph.nodes);
   if (groups.size > 1) {
     let i = 0;
-    for (const [dvcfile, nodes] of groups) {
-      lines.push(`  subgraph cluster_${i++} {`, `    label=${dotString(dvcfile)};`);
+    for (const nodes of groups.values()) {
+      lines.push(`  subgraph cluster_${i++} {`, `    label=${dotString(nodes[0]!.dvcfile)};`);
       for (const n of nodes) lines.push(nodeLine(n, '    '));
       lines.push('  }');
     }
@@ -164,8 +170,8 @@ export function formatGraphMermaid(graph: PipelineGraph): string {
   const groups = byDvcfile(graph.nodes);
   if (groups.size > 1) {
     let i = 0;
-    for (const [dvcfile, nodes] of groups) {
-      lines.push(`  subgraph s${i++}[${mermaidLabel(dvcfile)}]`);
+    for (const nodes of groups.values()) {
+      lines.push(`  subgraph s${i++}[${mermaidLabel(nodes[0]!.dvcfile)}]`);
       for (const n of nodes) lines.push(nodeLine(n, '    '));
       lines.push('  end');
     }

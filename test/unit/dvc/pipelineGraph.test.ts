@@ -142,3 +142,14 @@ test('Graphviz draws the DOT text: one SVG node per stage carrying its status cl
   assert.deepEqual(classes, ['node up-to-date', 'node changed', 'node never-run', 'node error']);
   assert.equal([...r.stdout.matchAll(/<g id="edge\d+" class="edge"/g)].length, 3);
 });
+
+test('two workspace folders with a dvc.yaml each: their stages keep apart (absolute ids) and draw as two clusters', async () => {
+  const a = await context(cleanProject());
+  const fsB = new (await import('../../../src/core/fs/memoryFileSystem')).MemoryFileSystem(cleanProject(), '/other');
+  const b = await createDvcContext(fsB, '/other/dvc.yaml', { workspaceRoot: '/other' });
+  const graph = buildPipelineGraph([a.ctx, b]);
+  assert.deepEqual(graph.nodes.map((n) => n.id), ['/ws/dvc.yaml:prepare', '/ws/dvc.yaml:train', '/other/dvc.yaml:prepare', '/other/dvc.yaml:train']);
+  assert.deepEqual(graph.edges.map((e) => `${e.from} -> ${e.to}`), ['/ws/dvc.yaml:prepare -> /ws/dvc.yaml:train', '/other/dvc.yaml:prepare -> /other/dvc.yaml:train']);
+  assert.equal(formatGraphDot(graph).match(/subgraph cluster_\d+ \{\n {4}label="dvc\.yaml";/g)?.length, 2, formatGraphDot(graph));
+  assert.equal(formatGraphMermaid(graph).match(/subgraph s\d+\["dvc\.yaml"\]/g)?.length, 2, formatGraphMermaid(graph));
+});
