@@ -93,6 +93,9 @@ test('cancel from the client stops the hashing: end comes at once, no more repor
   assert.equal(tree.roots.length, 1);
   assert.equal(tree.roots[0]!.kind, 'problem');
   assert.match(tree.roots[0]!.description ?? '', /status not computed: cancelled/);
+  // The graph (same answer) draws no stage of that file and says why above the picture.
+  assert.deepEqual(tree.graph?.nodes, []);
+  assert.deepEqual(tree.graph?.unreadable.map((u) => [u.dvcYamlPath, u.message]), [[path.join(dir, 'dvc.yaml'), tree.roots[0]!.description]]);
   // Nothing arrives after the end: the work really stopped.
   const count = client.progress.length;
   await new Promise((r) => setTimeout(r, 700));

@@ -97,7 +97,10 @@ export async function pipelineTree(state: WorkspaceState): Promise<PipelineTreeR
     state.scheduleHashCacheSave();
   }
   // The graph is drawn from the same contexts as the tree: one request feeds both views.
-  return { roots, graph: buildPipelineGraph(contexts) };
+  const graph = buildPipelineGraph(contexts);
+  // dvc.yaml files the tree could not show (unreadable, or cancelled) are named above the graph too.
+  for (const r of roots) if (r.kind === 'problem' && r.path) graph.unreadable.push({ dvcfile: r.label, dvcYamlPath: r.path, message: r.description ?? '' });
+  return { roots, graph };
 }
 
 /** A dvc.yaml whose status the user cancelled: said so in the tree, computed again on the next refresh. */
