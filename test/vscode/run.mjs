@@ -355,8 +355,9 @@ function printWorkbenchLog(type, args, fullLog) {
  * (`texts`), or with `parts` (sub-selectors) the innerText of each part per element, null when absent.
  * With `"webview": true` the selector is looked up inside the webviews' documents (each webview is
  * an iframe holding another iframe), in the first frame where it matches; `attributes` (names) adds
- * each element's values of them (`attributes`); `"click": true` then clicks the first match with
- * the mouse, as a person would.
+ * each element's values of them (`attributes`), `styles` (CSS properties, custom ones too) their
+ * computed values (`styles`); `"click": true` then clicks the first match with the mouse, as a
+ * person would.
  */
 const DOM_QUERY_PREFIX = '[mlh-dom] ';
 
@@ -392,18 +393,21 @@ async function answerDomQuery(page, json, answersDir, fullLog) {
 async function answerWebviewQuery(page, query) {
   const selector = String(query.selector);
   const names = Array.isArray(query.attributes) ? query.attributes.map(String) : [];
+  const styleNames = Array.isArray(query.styles) ? query.styles.map(String) : [];
   for (const frame of page.frames()) {
     if (frame === page.mainFrame() || frame.isDetached()) continue;
     const elements = await frame.$$(selector).catch(() => []);
     if (!elements.length) continue;
     const texts = [];
     const attributes = [];
+    const styles = [];
     for (const element of elements) {
       texts.push(await element.evaluate((e) => e.textContent ?? ''));
       attributes.push(await element.evaluate((e, list) => Object.fromEntries(list.map((n) => [n, e.getAttribute(n)])), names));
+      if (styleNames.length) styles.push(await element.evaluate((e, list) => Object.fromEntries(list.map((n) => [n, getComputedStyle(e).getPropertyValue(n).trim()])), styleNames));
     }
     if (query.click) await elements[0].click();
-    return { texts, attributes, frame: frame.url().slice(0, 200) };
+    return { texts, attributes, styles, frame: frame.url().slice(0, 200) };
   }
   return { texts: [], attributes: [] };
 }

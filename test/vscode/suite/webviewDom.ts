@@ -11,11 +11,13 @@ export interface WebviewElements {
   texts: string[];
   /** Per element, the asked attributes' values (null when absent). */
   attributes: Record<string, string | null>[];
+  /** Per element, the computed values of the asked CSS properties (when asked). */
+  styles?: Record<string, string>[];
 }
 
 let queries = 0;
 
-async function ask(query: { selector: string; attributes?: string[]; click?: boolean }, timeoutMs: number): Promise<WebviewElements> {
+async function ask(query: { selector: string; attributes?: string[]; styles?: string[]; click?: boolean }, timeoutMs: number): Promise<WebviewElements> {
   const dir = process.env.MLH_VSCODE_DOM_DIR;
   assert.ok(dir, 'MLH_VSCODE_DOM_DIR is not set by the harness');
   const id = `webview${process.pid}-${++queries}`;
@@ -30,6 +32,11 @@ async function ask(query: { selector: string; attributes?: string[]; click?: boo
 /** The elements matching `selector` in the first webview frame that has any (none: empty lists). */
 export function queryWebview(selector: string, attributes: string[] = [], timeoutMs = 10_000): Promise<WebviewElements> {
   return ask({ selector, attributes }, timeoutMs);
+}
+
+/** Like queryWebview, with the computed value of each CSS property in `styles` per element. */
+export function queryWebviewStyles(selector: string, styles: string[], attributes: string[] = [], timeoutMs = 10_000): Promise<Required<WebviewElements>> {
+  return ask({ selector, attributes, styles }, timeoutMs) as Promise<Required<WebviewElements>>;
 }
 
 /** Clicks the first element matching `selector` inside a webview with the mouse; fails when none matches. */

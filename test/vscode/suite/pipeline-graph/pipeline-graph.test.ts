@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { MlHygieneApi } from '../../../../src/client/extension';
 import { suite, suiteSetup, test } from '../tdd';
 import { activeExtension, locate, readFixtureText, waitFor, workspaceFile } from '../workbench';
-import { clickInWebview, queryWebview } from '../webviewDom';
+import { clickInWebview, queryWebview, queryWebviewStyles } from '../webviewDom';
 import { EDGES, REPORTS_DVC_YAML, TRAIN_EDIT, breakTrainAndAddReport, nodeClasses } from './graph';
 
 const SHOW_GRAPH = 'mlHygiene.showPipelineGraph';
@@ -20,6 +20,18 @@ const FIXTURE: [string, string][] = [
   ['dvc.yaml:evaluate@test', 'status-up-to-date'],
   ['dvc.yaml:export', 'status-never-run'],
 ];
+
+/** [r, g, b] of a CSS color as computed styles and theme variables write it (#rgb, #rrggbb[aa], rgb(a)()). */
+function rgb(color: string): number[] {
+  const hex = /^#([0-9a-f]{3,8})$/i.exec(color.trim())?.[1];
+  if (hex) {
+    const full = hex.length <= 4 ? [...hex].map((c) => c + c).join('') : hex;
+    return [0, 2, 4].map((i) => parseInt(full.slice(i, i + 2), 16));
+  }
+  const parts = /^rgba?\(([^)]+)\)$/.exec(color.trim())?.[1]?.split(/[,\s/]+/).filter(Boolean);
+  assert.ok(parts && parts.length >= 3, `not a color: ${color}`);
+  return parts.slice(0, 3).map(Number);
+}
 
 async function drawnEdges(): Promise<string[]> {
   const edges = await queryWebview('path.edge', ['data-from', 'data-to']);
@@ -91,6 +103,28 @@ suite('pipeline-graph: the Pipeline graph webview', () => {
     assert.deepEqual(new Set(resources), allowed, 'only the extension\'s own stylesheet and script');
     assert.equal([...html.matchAll(/<script\b[^>]*nonce="([^"]+)"/g)].map((m) => m[1]).join(), nonce, 'one script, with the nonce');
     assert.doesNotMatch(html, /style="|<style/, 'no inline styles');
+  });
+
+  test('each status is drawn in its theme color: the box outline is the workbench theme\'s color for it', async () => {
+    await vscode.commands.executeCommand(SHOW_GRAPH);
+    await waitForDrawn('the fixture graph', FIXTURE);
+    // The colors the workbench's theme gives the page (VS Code sets them on the page's root element).
+    const THEME: Record<string, string> = {
+      'up-to-date': '--vscode-testing-iconPassed',
+      'never-run': '--vscode-descriptionForeground',
+    };
+    // The graph page's own root (the webview's outer frame is an html page too).
+    const root = await queryWebviewStyles('html:has(svg.pipeline)', Object.values(THEME));
+    const boxes = await queryWebview('g.node', ['data-status']);
+    const strokes = await queryWebviewStyles('g.node .box', ['stroke']);
+    assert.equal(strokes.styles.length, FIXTURE.length);
+    for (const [i, attributes] of boxes.attributes.entries()) {
+      const status = attributes['data-status']!;
+      const themeColor = root.styles[0]![THEME[status]!];
+      assert.ok(themeColor, `the theme defines ${THEME[status]}`);
+      assert.deepEqual(rgb(strokes.styles[i]!['stroke']!), rgb(themeColor), `${status}: outline ${strokes.styles[i]!['stroke']} is the theme's ${THEME[status]} ${themeColor}`);
+    }
+    assert.notDeepEqual(rgb(root.styles[0]!['--vscode-testing-iconPassed']!), rgb(root.styles[0]!['--vscode-descriptionForeground']!), 'the two statuses look different');
   });
 
   test('the graph refreshes live with the tree: a dep edited on disk turns train changed, a new dvc.yaml adds a stage in error with its edge', async () => {
