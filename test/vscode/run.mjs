@@ -352,8 +352,8 @@ function printWorkbenchLog(type, args, fullLog) {
  * What the workbench shows is not in the `vscode` API (notifications, rendered tree rows), so a test
  * asks the harness: it logs `[mlh-dom] {"id","selector","parts"?}` and waits for
  * MLH_VSCODE_DOM_DIR/<id>.json, which holds the innerText of every element matching the selector
- * (`texts`), or with `parts` (sub-selectors) the innerText of each part per element, null when absent.
- * With `"webview": true` the selector is looked up inside the webviews' documents (each webview is
+ * (`texts`), or with `parts` (sub-selectors) the innerText of each part per element, null when absent;
+ * `"click": true` then clicks the first match with the mouse. With `"webview": true` the selector is looked up inside the webviews' documents (each webview is
  * an iframe holding another iframe), in the first frame where it matches; `attributes` (names) adds
  * each element's values of them (`attributes`), `styles` (CSS properties, custom ones too) their
  * computed values (`styles`); `"click": true` then clicks the first match with the mouse, as a
@@ -378,6 +378,8 @@ async function answerDomQuery(page, json, answersDir, fullLog) {
       answer = parts
         ? { parts: await page.$$eval(String(query.selector), (elements, sub) => elements.map((e) => sub.map((s) => e.querySelector(s)?.innerText ?? null)), parts) }
         : { texts: await page.$$eval(String(query.selector), (elements) => elements.map((e) => e.innerText)) };
+      // `"click": true`: the mouse clicks the first match (a view's title-bar button, say).
+      if (query.click && (answer.texts ?? answer.parts).length) await page.click(String(query.selector), { timeout: 5_000 });
     }
   } catch (error) {
     answer = { error: String(error?.message ?? error) };

@@ -2,6 +2,7 @@
 // log lines with `"webview": true` from the webview's own frames, with Playwright). The extension
 // host cannot see a webview's DOM; this is what the person in front of the workbench sees and clicks.
 import * as assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { waitFor } from './workbench';
@@ -17,10 +18,12 @@ export interface WebviewElements {
 
 let queries = 0;
 
-async function ask(query: { selector: string; attributes?: string[]; styles?: string[]; click?: boolean }, timeoutMs: number): Promise<WebviewElements> {
+async function ask(query: { selector: string; attributes?: string[]; styles?: string[]; click?: boolean; webview?: boolean }, timeoutMs: number): Promise<WebviewElements> {
   const dir = process.env.MLH_VSCODE_DOM_DIR;
   assert.ok(dir, 'MLH_VSCODE_DOM_DIR is not set by the harness');
-  const id = `webview${process.pid}-${++queries}`;
+  // Each bundle (a test file, screenshot.js) has its own copy of this counter: the random part keeps
+  // their ids, and so their answer files, apart.
+  const id = `webview-${randomUUID()}-${++queries}`;
   console.log(`[mlh-dom] ${JSON.stringify({ id, webview: true, ...query })}`);
   const file = path.join(dir, `${id}.json`);
   await waitFor(`the harness to answer the webview query ${query.selector}`, () => fs.existsSync(file), timeoutMs);
@@ -43,4 +46,10 @@ export function queryWebviewStyles(selector: string, styles: string[], attribute
 export async function clickInWebview(selector: string, timeoutMs = 10_000): Promise<void> {
   const answer = await ask({ selector, click: true }, timeoutMs);
   assert.ok(answer.texts.length > 0, `nothing in any webview matches ${selector}, so nothing was clicked`);
+}
+
+/** Clicks the first element of the workbench itself (not a webview) matching `selector`; fails when none does. */
+export async function clickInWorkbench(selector: string, timeoutMs = 10_000): Promise<void> {
+  const answer = (await ask({ selector, click: true, webview: false }, timeoutMs)) as unknown as { texts?: string[] };
+  assert.ok((answer.texts ?? []).length > 0, `nothing in the workbench matches ${selector}, so nothing was clicked`);
 }

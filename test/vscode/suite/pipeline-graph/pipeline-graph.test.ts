@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { MlHygieneApi } from '../../../../src/client/extension';
 import { suite, suiteSetup, test } from '../tdd';
 import { activeExtension, locate, readFixtureText, waitFor, workspaceFile } from '../workbench';
-import { clickInWebview, queryWebview, queryWebviewStyles } from '../webviewDom';
+import { clickInWebview, clickInWorkbench, queryWebview, queryWebviewStyles } from '../webviewDom';
 import { EDGES, REPORTS_DVC_YAML, TRAIN_EDIT, breakTrainAndAddReport, nodeClasses } from './graph';
 
 const SHOW_GRAPH = 'mlHygiene.showPipelineGraph';
@@ -60,7 +60,7 @@ suite('pipeline-graph: the Pipeline graph webview', () => {
     ({ api, extension } = await activeExtension());
   });
 
-  test('"Show pipeline graph" is a command of the palette and of the Pipeline view\'s title bar', async () => {
+  test('"Show pipeline graph" is a command of the palette and a button of the Pipeline view\'s title bar that opens the graph', async () => {
     const contributes = extension.packageJSON.contributes as {
       commands: { command: string; title: string; category?: string; icon?: string }[];
       menus: Record<string, { command: string; when?: string; group?: string }[]>;
@@ -73,6 +73,13 @@ suite('pipeline-graph: the Pipeline graph webview', () => {
     assert.equal(title?.when, 'view == mlHygiene.pipeline');
     assert.match(title?.group ?? '', /^navigation/);
     assert.ok((await vscode.commands.getCommands(true)).includes(SHOW_GRAPH), 'the command is registered');
+
+    // The button in the Pipeline view's title bar, clicked with the mouse, opens the graph.
+    api.pipelineGraph.panel?.dispose();
+    await vscode.commands.executeCommand('workbench.view.extension.mlHygiene');
+    await waitFor('the Pipeline view to become visible', () => api.pipelineView.visible, 10_000);
+    await clickInWorkbench('.part.sidebar .title-actions a.action-label[aria-label^="Show pipeline graph"]');
+    await waitFor('the title-bar button to open the graph', () => api.pipelineGraph.panel?.visible, 10_000);
   });
 
   test('the graph shows every stage with its status class and an arrow per dep reading an out, under a strict CSP', async () => {
