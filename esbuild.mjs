@@ -53,6 +53,8 @@ const entries = [
   // DVC hashing's worker thread: the server and the CLI start it from next to themselves
   // (src/adapters/hashWorkerPool.ts), so it must sit in dist/ beside them and ship in the .vsix.
   { entryPoints: ['src/adapters/dvcHashWorker.ts'], outfile: 'dist/dvcHashWorker.js' },
+  // The Pipeline graph's page script: runs in the webview (a browser), with dagre for the layout.
+  { entryPoints: ['src/webview/pipelineGraph.ts'], outfile: 'dist/pipelineGraph.js', platform: 'browser', format: 'iife', target: 'es2022', external: [], minify: true, sourcemap: false },
 ];
 
 if (watch) {

@@ -15,8 +15,12 @@ import { formatReadinessText, toReadinessJson } from '../core/readiness';
 import { collectPins, pinEdits } from '../core/fixes/pinPlan';
 import type { EnvironmentHints } from '../core/environment/installedDistributions';
 import { runExtract } from './extract';
+import { terminalProgress } from './progress';
+import { hashingProgress } from '../core/progress';
+import type { HashProgress } from '../core/dvc/hashing';
 import { notebookRangeMapper } from '../core/notebook/fileRanges';
 import { formatStatusJson, formatStatusText } from '../core/dvc/status';
+import { buildPipelineGraph, formatGraphDot, formatGraphMermaid } from '../core/dvc/pipelineGraph';
 import { hashCacheFile, loadHashCache, saveHashCache, userCacheDir } from '../adapters/hashCacheStore';
 import { HashWorkerPool } from '../adapters/hashWorkerPool';
 import { CellAnalysisWorkerPool } from '../adapters/cellAnalysisPool';
@@ -28,7 +32,7 @@ Usage:
   ml-hygiene check [PATH...] [--format text|json|sarif|github] [--fail-on error|warning|never]
   ml-hygiene readiness [PATH] [--format text|json]
   ml-hygiene pin [PATH] (--all | --package NAME) [--python PATH] [--dry-run]
-  ml-hygiene status [PATH] [--format text|json]
+  ml-hygiene status [PATH] [--format text|json|dot|mermaid]
   ml-hygiene extract NOTEBOOK --cell N --module PATH --function NAME  (N: 0-based code-cell index)
   ml-hygiene --help | --version
 
@@ -138,12 +142,17 @@ async function runCheck(args: ParsedArgs, out: (s: string) => void): Promise<num
   for (const p of paths) if (!existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
   const findings: Finding[] = [];
   let engine: Engine | undefined;
-  for (const target of await checkRootsOf(paths, new DiskFileSystem())) {
-    // The CLI runs where the user runs it: that is a trusted context, but it still never executes Python.
-    const at = engineAt(target.root, target.onlyFiles);
-    findings.push(...(await at.engine.checkWorkspace(target.paths)));
-    at.save();
-    engine = at.engine;
+  const progress = terminalProgress();
+  try {
+    for (const target of await checkRootsOf(paths, new DiskFileSystem())) {
+      // The CLI runs where the user runs it: that is a trusted context, but it still never executes Python.
+      const at = engineAt(target.root, target.onlyFiles);
+      findings.push(...(await at.engine.checkWorkspace(target.paths, progress ? { onProgress: progress.onProgress } : {})));
+      at.save();
+      engine = at.engine;
+    }
+  } finally {
+    progress?.done();
   }
   sortFindings(findings);
   const cwd = normalizePath(process.cwd());
@@ -200,7 +209,13 @@ async function runReadiness(args: ParsedArgs, out: (s: string) => void): Promise
   if (!existsSync(target)) throw new UsageError(`no such file or folder: ${target}`);
   const [where] = await checkRootsOf([target], new DiskFileSystem());
   const { engine, save } = engineAt(where!.root, where!.onlyFiles);
-  const reports = await engine.readiness([target]);
+  const progress = terminalProgress();
+  let reports;
+  try {
+    reports = await engine.readiness([target], progress ? { onProgress: progress.onProgress } : {});
+  } finally {
+    progress?.done();
+  }
   save();
   const cwd = normalizePath(process.cwd());
   out(format === 'json' ? JSON.stringify(toReadinessJson(reports, cwd), null, 2) : formatReadinessText(reports, cwd, process.stdout.isTTY === true));
@@ -210,17 +225,28 @@ async function runReadiness(args: ParsedArgs, out: (s: string) => void): Promise
 /** `ml-hygiene status`: per-stage DVC status computed natively (DVC need not be installed). */
 async function runStatus(args: ParsedArgs, out: (s: string) => void): Promise<number> {
   const format = (args.flags.get('--format') as string | undefined) ?? 'text';
-  if (!['text', 'json'].includes(format)) throw new UsageError(`unknown --format ${format}`);
+  if (!['text', 'json', 'dot', 'mermaid'].includes(format)) throw new UsageError(`unknown --format ${format}`);
   const target = toAbsolute(args.positionals[0] ?? '.');
   if (!existsSync(target)) throw new UsageError(`no such file or folder: ${target}`);
   const isFile = statSync(target).isFile();
   const root = isFile ? dirname(target) : target;
   const { engine, save } = engineAt(root);
-  const files = isFile ? [target] : await engine.dvcFiles();
-  const statuses = [];
-  for (const f of files) statuses.push((await engine.checkDvc(f)).ctx.status);
+  const progress = terminalProgress();
+  const contexts = [];
+  let files: string[];
+  try {
+    files = isFile ? [target] : await engine.dvcFiles();
+    const onHashProgress = progress ? (p: HashProgress) => progress.onProgress(hashingProgress(root, p)) : undefined;
+    for (const f of files) contexts.push((await engine.checkDvc(f, undefined, onHashProgress)).ctx);
+  } finally {
+    progress?.done();
+  }
   save();
-  out(format === 'json' ? formatStatusJson(statuses) : files.length ? formatStatusText(statuses) : 'No dvc.yaml found.');
+  const statuses = contexts.map((c) => c.status);
+  // dot and mermaid end with a newline of their own; `out` adds one per call.
+  if (format === 'dot') out(formatGraphDot(buildPipelineGraph(contexts)).trimEnd());
+  else if (format === 'mermaid') out(formatGraphMermaid(buildPipelineGraph(contexts)).trimEnd());
+  else out(format === 'json' ? formatStatusJson(statuses) : files.length ? formatStatusText(statuses) : 'No dvc.yaml found.');
   return 0;
 }
 

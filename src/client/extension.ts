@@ -6,6 +6,7 @@ import vscode = require('vscode');
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { Notifications, Requests, SERVER_ID, type InitializationOptions, type PinAllParams, type PinAllResult, type PipelineTreeNode } from '../protocol/protocol';
 import { openEntryFile, PipelineTreeProvider, revealInDvcYaml, runStage } from './pipelineTree';
+import { PipelineGraphPanel } from './pipelineGraph';
 import { extractCell, type ExtractCommandArgs } from './extract';
 import { createReadiness, type ReadinessApi } from './readiness';
 
@@ -26,6 +27,8 @@ export interface MlHygieneApi {
   client: LanguageClient;
   pipeline: PipelineTreeProvider;
   pipelineView: vscode.TreeView<PipelineTreeNode>;
+  /** The Pipeline graph webview (`mlHygiene.showPipelineGraph`). */
+  pipelineGraph: PipelineGraphPanel;
   /** Resolves once the server answered `initialize`. */
   ready: Promise<void>;
   /** The status-bar badge and the readiness report. */
@@ -49,6 +52,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
   const ready = client.start();
   const pipeline = new PipelineTreeProvider(client, ready);
   const pipelineView = vscode.window.createTreeView('mlHygiene.pipeline', { treeDataProvider: pipeline, showCollapseAll: true });
+  const pipelineGraph = new PipelineGraphPanel(pipeline, context.extensionUri);
 
   context.subscriptions.push(
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
@@ -61,6 +65,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
     pipeline,
     pipelineView,
     vscode.commands.registerCommand('mlHygiene.pipeline.refresh', () => pipeline.refresh()),
+    pipelineGraph,
+    vscode.commands.registerCommand('mlHygiene.showPipelineGraph', () => void pipelineGraph.show()),
     vscode.commands.registerCommand('mlHygiene.extractCell', (arg?: ExtractCommandArgs | vscode.NotebookCell) => extractCell(client!, arg)),
     vscode.commands.registerCommand('mlHygiene.clearCellOutputs', (arg?: { path: string; cell: number }) => clearCellOutputs(arg)),
     vscode.commands.registerCommand('mlHygiene.revealInDvcYaml', (node?: PipelineTreeNode) => revealInDvcYaml(node)),
@@ -72,7 +78,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
     { dispose: () => void client?.stop() },
   );
   const readiness = createReadiness(context, client, ready);
-  return { client, ready, pipeline, pipelineView, readiness };
+  return { client, ready, pipeline, pipelineView, pipelineGraph, readiness };
 }
 
 /**

@@ -29,7 +29,7 @@ const KIND_ICON: Partial<Record<PipelineTreeNode['kind'], string>> = { dvcfile: 
 export class PipelineTreeProvider implements vscode.TreeDataProvider<PipelineTreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<PipelineTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private roots: Promise<PipelineTreeNode[]> | undefined;
+  private result: Promise<PipelineTreeResult> | undefined;
   private readonly parents = new Map<string, PipelineTreeNode>();
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -38,22 +38,32 @@ export class PipelineTreeProvider implements vscode.TreeDataProvider<PipelineTre
   }
 
   refresh(): void {
-    this.roots = undefined;
+    this.result = undefined;
     this.changed.fire(undefined);
   }
 
   /** The last tree the view showed (tests and the readiness report read it). */
   async rootsNow(): Promise<PipelineTreeNode[]> {
-    return (this.roots ??= this.load());
+    return (await this.resultNow()).roots;
   }
 
-  private async load(): Promise<PipelineTreeNode[]> {
+  /** The server's last answer, tree and graph: the Pipeline graph shares it, so one request feeds both views. */
+  resultNow(): Promise<PipelineTreeResult> {
+    const result = (this.result ??= this.load());
+    // A failed request (server restarting) is asked again next time rather than served forever.
+    result.catch(() => {
+      if (this.result === result) this.result = undefined;
+    });
+    return result;
+  }
+
+  private async load(): Promise<PipelineTreeResult> {
     await this.ready;
     const result = await this.client.sendRequest<PipelineTreeResult>(Requests.pipelineTree, {});
     this.parents.clear();
     const index = (n: PipelineTreeNode) => n.children?.forEach((c) => (this.parents.set(c.id, n), index(c)));
     result.roots.forEach(index);
-    return result.roots;
+    return result;
   }
 
   async getChildren(element?: PipelineTreeNode): Promise<PipelineTreeNode[]> {
@@ -89,12 +99,12 @@ export class PipelineTreeProvider implements vscode.TreeDataProvider<PipelineTre
   }
 }
 
-export async function revealInDvcYaml(node?: PipelineTreeNode): Promise<void> {
+export async function revealInDvcYaml(node?: PipelineTreeNode, viewColumn?: vscode.ViewColumn): Promise<void> {
   if (!node?.dvcYaml) return;
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(node.dvcYaml));
   const r = node.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   const selection = new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
-  await vscode.window.showTextDocument(doc, { selection, preserveFocus: false });
+  await vscode.window.showTextDocument(doc, { selection, preserveFocus: false, ...(viewColumn !== undefined ? { viewColumn } : {}) });
 }
 
 export async function openEntryFile(node?: PipelineTreeNode): Promise<void> {

@@ -30,6 +30,14 @@ import { computeReadiness, type ReadinessReport } from './readiness';
 import type { RuleDefinition } from './rules/rule';
 import { isSuppressed, parseSuppressions } from './suppressions';
 import { compileGlobs } from './text/globs';
+import { hashingProgress, throwIfCancelled, type ProgressCallback } from './progress';
+
+/** How a caller follows and stops long work: progress through a callback, cancellation through a signal. */
+export interface WorkOptions {
+  /** Aborting it stops the work, which then rejects with WorkCancelledError. */
+  signal?: AbortSignal;
+  onProgress?: ProgressCallback;
+}
 
 export interface EngineOptions {
   fs: FileSystem;
@@ -74,11 +82,11 @@ export class Engine {
     return this.options.editorSettings ?? DEFAULT_EDITOR_SETTINGS;
   }
 
-  async scan(force = false): Promise<WorkspaceScan> {
+  async scan(force = false, work: WorkOptions = {}): Promise<WorkspaceScan> {
     if (!this.scanResult || force) {
       this.scanResult = this.options.onlyFiles
         ? scanOfFiles(this.options.workspaceRoot, this.options.onlyFiles)
-        : await scanWorkspace(this.fs, this.options.workspaceRoot, { exclude: this.editorSettings.exclude, ...(this.options.homeDir ? { home: this.options.homeDir } : {}) });
+        : await scanWorkspace(this.fs, this.options.workspaceRoot, { exclude: this.editorSettings.exclude, ...work, ...(this.options.homeDir ? { home: this.options.homeDir } : {}) });
     }
     return this.scanResult;
   }
@@ -219,8 +227,8 @@ export class Engine {
   }
 
   /** The readiness score of each project (only those under `paths`, when given) from every rule's findings. */
-  async readiness(paths?: string[]): Promise<ReadinessReport[]> {
-    const findings = await this.checkWorkspace();
+  async readiness(paths?: string[], work: WorkOptions = {}): Promise<ReadinessReport[]> {
+    const findings = await this.checkWorkspace(undefined, work);
     const scan = await this.scan();
     const wanted = paths?.length ? (root: string) => paths.some((p) => isInside(p, root) || isInside(root, p)) : () => true;
     const reports: ReadinessReport[] = [];
@@ -337,33 +345,53 @@ export class Engine {
   }
 
   /** Every finding of every project in the workspace (or only those under `paths`). */
-  async checkWorkspace(paths?: string[]): Promise<Finding[]> {
-    const scan = await this.scan();
+  async checkWorkspace(paths?: string[], work: WorkOptions = {}): Promise<Finding[]> {
+    const scan = await this.scan(false, work);
     const findings: Finding[] = [];
+    // Progress counts the files checked one by one: each project's manifests, dvc.yaml files and notebooks.
+    const total = scan.projects.reduce((n, p) => n + 1 + p.dvcYamlPaths.length + p.notebookPaths.length, 0);
+    let done = 0;
+    const checked = (path: string) => {
+      done++;
+      work.onProgress?.({ task: 'check', message: `checked ${relativePath(this.options.workspaceRoot, path) || '.'}`, percentage: Math.floor((100 * done) / Math.max(total, 1)) });
+    };
     // With worker threads, two projects are checked at once: one's manifests, lockfile and DVC
     // files are read while the other's notebooks are parsed. Findings are sorted in the end.
     const projectsInFlight = this.options.cellAnalyzer ? PROJECTS_IN_FLIGHT : 1;
-    for (const projectFindings of await mapInOrder(scan.projects, projectsInFlight, (project) => this.checkProject(project, scan))) findings.push(...projectFindings);
+    for (const projectFindings of await mapInOrder(scan.projects, projectsInFlight, (project) => this.checkProject(project, scan, work, checked))) findings.push(...projectFindings);
     // A notebook outside every project gets its own checks (hidden state, secrets, ...), nothing project-wide.
     for (const nb of scan.looseNotebooks) findings.push(...(await this.checkNotebook(nb)).findings);
     const wanted = paths?.length ? (p: string) => paths.some((root) => isInside(root, p)) : () => true;
     return sortFindings(findings.filter((f) => wanted(f.path)));
   }
 
-  private async checkProject(project: PythonProject, scan: WorkspaceScan): Promise<Finding[]> {
+  private async checkProject(project: PythonProject, scan: WorkspaceScan, work: WorkOptions, checked: (path: string) => void): Promise<Finding[]> {
+    const { signal, onProgress } = work;
     const findings: Finding[] = [];
+    throwIfCancelled(signal);
     // One dependency context per project serves its MLH1xx rules and its notebooks' facts.
     const deps = await this.dependencyContext(project);
     if (!this.factsCache.has(project.root)) this.factsCache.set(project.root, buildNotebookProjectFacts(deps, { workspaceFiles: scan.files }));
     findings.push(...(await this.checkDependencies(project, deps)));
     findings.push(...(await this.checkStructure(project)));
-    for (const dvcYaml of project.dvcYamlPaths) findings.push(...(await this.checkDvc(dvcYaml)).findings);
+    checked(project.pyprojectPath ?? project.root);
+    const onHashProgress = onProgress ? (p: HashProgress) => onProgress(hashingProgress(this.options.workspaceRoot, p)) : undefined;
+    for (const dvcYaml of project.dvcYamlPaths) {
+      throwIfCancelled(signal);
+      findings.push(...(await this.checkDvc(dvcYaml, signal, onHashProgress)).findings);
+      checked(dvcYaml);
+    }
     // With worker threads, several notebooks are in flight: while the workers parse one notebook's
     // cells, this thread reads the next and runs the rules on the last. Results keep their order.
     const inFlight = this.options.cellAnalyzer ? NOTEBOOKS_IN_FLIGHT : 1;
-    const checked = await mapInOrder(project.notebookPaths, inFlight, (nb) => this.checkNotebook(nb));
-    for (const c of checked) findings.push(...c.findings);
-    findings.push(...(await this.checkProjectImports(project, checked.map((c) => c.ctx))));
+    const notebooks = await mapInOrder(project.notebookPaths, inFlight, async (nb) => {
+      throwIfCancelled(signal);
+      const result = await this.checkNotebook(nb);
+      checked(nb);
+      return result;
+    });
+    for (const c of notebooks) findings.push(...c.findings);
+    findings.push(...(await this.checkProjectImports(project, notebooks.map((c) => c.ctx))));
     return findings;
   }
 }

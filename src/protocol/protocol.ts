@@ -80,6 +80,42 @@ export interface PipelineTreeNode {
 
 export interface PipelineTreeResult {
   roots: PipelineTreeNode[];
+  /** The same stages as a DAG for the Pipeline graph (the core's PipelineGraph, plain JSON). */
+  graph?: PipelineGraphWire;
+}
+
+export type PipelineGraphStatus = 'up-to-date' | 'changed' | 'never-run' | 'error';
+
+export interface PipelineGraphNodeWire {
+  /** The id of the stage's row in the tree: `<dvcfile>:<stage>`. */
+  id: string;
+  stage: string;
+  dvcfile: string;
+  dvcYamlPath: string;
+  status: PipelineGraphStatus;
+  detail: 'up-to-date' | 'changed' | 'never-run' | 'frozen' | 'always-changed' | 'error';
+  description: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+
+export interface PipelineGraphWire {
+  nodes: PipelineGraphNodeWire[];
+  edges: { from: string; to: string; paths: string[] }[];
+  unreadable: { dvcfile: string; dvcYamlPath: string; message: string }[];
+}
+
+/** Pipeline graph webview → extension. */
+export type PipelineGraphPageMessage =
+  | { type: 'ready' }
+  /** The user clicked (or pressed Enter on) a stage. */
+  | { type: 'reveal'; id: string }
+  /** After each render: what the page's DOM shows (ids and status classes), for the extension's API. */
+  | { type: 'rendered'; nodes: { id: string; status: string }[]; edges: number };
+
+/** Extension → Pipeline graph webview. */
+export interface PipelineGraphUpdate {
+  type: 'graph';
+  graph: PipelineGraphWire;
 }
 
 export interface PinAllParams {

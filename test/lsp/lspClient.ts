@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { Diagnostic, ProgressToken, PublishDiagnosticsParams, WorkDoneProgressBegin, WorkDoneProgressEnd, WorkDoneProgressReport } from 'vscode-languageserver-protocol';
+
+export type WorkDoneProgressValue = WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd;
 import { URI } from 'vscode-uri';
 
 export const SERVER = path.resolve(__dirname, '../../dist/server.js');
@@ -27,11 +29,29 @@ export class LspClient {
     });
     this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.settings));
     this.connection.onRequest('client/registerCapability', () => null);
+    // Work-done progress, as VS Code's client does it: accept each token, record every `$/progress`.
+    this.connection.onRequest('window/workDoneProgress/create', (p: { token: ProgressToken }) => {
+      this.progressTokens.push(p.token);
+      return null;
+    });
+    this.connection.onUnhandledProgress((p: { token: ProgressToken; value: WorkDoneProgressValue }) => {
+      this.progress.push({ token: p.token, value: p.value, at: Date.now() });
+      for (const w of this.waiters.splice(0)) w();
+    });
     this.connection.onNotification('window/logMessage', () => undefined);
     this.connection.listen();
   }
 
   settings: unknown = { enable: true, severity: {}, exclude: [], pythonPath: '' };
+  /** Tokens the server asked to create (`window/workDoneProgress/create`), in order. */
+  readonly progressTokens: ProgressToken[] = [];
+  /** Every `$/progress` notification received, in order. */
+  readonly progress: { token: ProgressToken; value: WorkDoneProgressValue; at: number }[] = [];
+
+  /** The user pressed Cancel on a progress: `window/workDoneProgress/cancel`. */
+  cancelProgress(token: ProgressToken): void {
+    void this.connection.sendNotification('window/workDoneProgress/cancel', { token });
+  }
 
   static async start(workspace: string, opts: { trusted?: boolean } = {}): Promise<LspClient> {
     const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -40,7 +60,11 @@ export class LspClient {
       processId: process.pid,
       rootUri: URI.file(workspace).toString(),
       workspaceFolders: [{ uri: URI.file(workspace).toString(), name: 'ws' }],
-      capabilities: { workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+      capabilities: {
+        workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } },
+        textDocument: { publishDiagnostics: { versionSupport: true } },
+        window: { workDoneProgress: true },
+      },
       initializationOptions: { trusted: opts.trusted ?? false },
     });
     await client.connection.sendNotification('initialized', {});
@@ -66,7 +90,7 @@ export class LspClient {
       const v = predicate();
       if (v) return v;
       const left = end - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for diagnostics; server stderr:\n${this.stderr}`);
+      if (left <= 0) throw new Error(`timed out waiting for diagnostics or progress; server stderr:\n${this.stderr}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, Math.min(left, 200));
         this.waiters.push(() => {

@@ -3,7 +3,7 @@
 // code-server (VS Code's server + web workbench) driven by Debian's Chromium through playwright-core.
 // The tests run with mocha in the extension host and use the real `vscode` API.
 //
-//   node test/vscode/run.mjs [--grep TEXT]
+//   node test/vscode/run.mjs [--grep TEXT] [--suite NAME]
 //
 // Needs what scripts/setup-vscode-test.sh installs. Environment:
 //   MLH_VSIX                   test this .vsix instead of building dist/ml-hygiene.vsix
@@ -34,6 +34,8 @@ const HOST = '127.0.0.1';
 const EXTENSION_ID = 'ml-hygiene.ml-hygiene';
 const overallTimeoutMs = Number(process.env.MLH_VSCODE_TIMEOUT_S ?? 480) * 1000;
 const grep = argValue('--grep');
+/** Only the runs whose suite folder (or workspace) is this name: `--suite pipeline-graph`. */
+const onlySuite = argValue('--suite');
 
 /** Rows of the ML Hygiene view container's tree (the Pipeline view). */
 const PIPELINE_VIEW_ROWS = '[id="workbench.view.extension.mlHygiene"] .monaco-list-row';
@@ -80,9 +82,22 @@ const RUNS = [
     screenshotShows: ['[id="ml-hygiene.ml-hygiene.mlHygiene.readiness"]', 'iframe.webview.ready'],
   },
   {
-    // Issues 4 and 5: per-cell diagnostics in a notebook, and Extract cell to module with its undo.
+    // Issues 4 and 5: per-cell diagnostics in a notebook, and Extract cell to module with its undo;
+    // issue 14 §6: the badge and the Problems count with the notebook editor active.
     workspace: 'notebooks-project',
     trusted: true,
+    screenshot: 'docs/images/notebook-diagnostics.png',
+    screenshotShows: ['[id="ml-hygiene.ml-hygiene.mlHygiene.readiness"]', '.monaco-editor .squiggly-warning', '.markers-panel .monaco-list-row'],
+  },
+  {
+    // Issue 14 §3: the Pipeline graph webview, its nodes and status classes read and clicked inside
+    // the webview's frames.
+    workspace: 'dvc-project',
+    suite: 'pipeline-graph',
+    label: 'pipeline-graph',
+    trusted: true,
+    screenshot: 'docs/images/pipeline-graph.png',
+    screenshotShows: ['iframe.webview.ready'],
   },
 ];
 
@@ -337,7 +352,12 @@ function printWorkbenchLog(type, args, fullLog) {
  * What the workbench shows is not in the `vscode` API (notifications, rendered tree rows), so a test
  * asks the harness: it logs `[mlh-dom] {"id","selector","parts"?}` and waits for
  * MLH_VSCODE_DOM_DIR/<id>.json, which holds the innerText of every element matching the selector
- * (`texts`), or with `parts` (sub-selectors) the innerText of each part per element, null when absent.
+ * (`texts`), or with `parts` (sub-selectors) the innerText of each part per element, null when absent;
+ * `"click": true` then clicks the first match with the mouse. With `"webview": true` the selector is looked up inside the webviews' documents (each webview is
+ * an iframe holding another iframe), in the first frame where it matches; `attributes` (names) adds
+ * each element's values of them (`attributes`), `styles` (CSS properties, custom ones too) their
+ * computed values (`styles`); `"click": true` then clicks the first match with the mouse, as a
+ * person would.
  */
 const DOM_QUERY_PREFIX = '[mlh-dom] ';
 
@@ -352,10 +372,15 @@ async function answerDomQuery(page, json, answersDir, fullLog) {
   if (!/^[\w-]+$/.test(String(query.id))) return;
   let answer;
   try {
-    const parts = Array.isArray(query.parts) ? query.parts.map(String) : undefined;
-    answer = parts
-      ? { parts: await page.$$eval(String(query.selector), (elements, sub) => elements.map((e) => sub.map((s) => e.querySelector(s)?.innerText ?? null)), parts) }
-      : { texts: await page.$$eval(String(query.selector), (elements) => elements.map((e) => e.innerText)) };
+    if (query.webview) answer = await answerWebviewQuery(page, query);
+    else {
+      const parts = Array.isArray(query.parts) ? query.parts.map(String) : undefined;
+      answer = parts
+        ? { parts: await page.$$eval(String(query.selector), (elements, sub) => elements.map((e) => sub.map((s) => e.querySelector(s)?.innerText ?? null)), parts) }
+        : { texts: await page.$$eval(String(query.selector), (elements) => elements.map((e) => e.innerText)) };
+      // `"click": true`: the mouse clicks the first match (a view's title-bar button, say).
+      if (query.click && (answer.texts ?? answer.parts).length) await page.click(String(query.selector), { timeout: 5_000 });
+    }
   } catch (error) {
     answer = { error: String(error?.message ?? error) };
   }
@@ -366,8 +391,32 @@ async function answerDomQuery(page, json, answersDir, fullLog) {
   renameSync(`${file}.tmp`, file);
 }
 
+/** A `webview` DOM query: the first frame other than the workbench's own where the selector matches. */
+async function answerWebviewQuery(page, query) {
+  const selector = String(query.selector);
+  const names = Array.isArray(query.attributes) ? query.attributes.map(String) : [];
+  const styleNames = Array.isArray(query.styles) ? query.styles.map(String) : [];
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame() || frame.isDetached()) continue;
+    const elements = await frame.$$(selector).catch(() => []);
+    if (!elements.length) continue;
+    const texts = [];
+    const attributes = [];
+    const styles = [];
+    for (const element of elements) {
+      texts.push(await element.evaluate((e) => e.textContent ?? ''));
+      attributes.push(await element.evaluate((e, list) => Object.fromEntries(list.map((n) => [n, e.getAttribute(n)])), names));
+      if (styleNames.length) styles.push(await element.evaluate((e, list) => Object.fromEntries(list.map((n) => [n, getComputedStyle(e).getPropertyValue(n).trim()])), styleNames));
+    }
+    if (query.click) await elements[0].click();
+    return { texts, attributes, styles, frame: frame.url().slice(0, 200) };
+  }
+  return { texts: [], attributes: [] };
+}
+
 async function runWorkspace(run, { vsix, scratch, chromium }) {
-  const label = `${run.workspace}${run.trusted ? '' : ' (untrusted)'}`;
+  // Two runs may open the same workspace: `label` keeps their artifacts and titles apart.
+  const label = run.label ?? `${run.workspace}${run.trusted ? '' : ' (untrusted)'}`;
   const runArtifacts = path.join(artifacts, label.replace(/\W+/g, '-'));
   rmSync(runArtifacts, { recursive: true, force: true });
   mkdirSync(runArtifacts, { recursive: true });
@@ -400,6 +449,9 @@ async function runWorkspace(run, { vsix, scratch, chromium }) {
 
   const resultsFile = path.join(base, 'results.jsonl');
   const screenshotDone = path.join(base, 'screenshot.done');
+  const finalScreenshotDone = path.join(base, 'final-screenshot.done');
+  const atExit = path.join(runArtifacts, 'workbench-at-exit.png');
+  let finalTaken = false;
   const port = await freePort();
   const domAnswers = path.join(base, 'dom');
   mkdirSync(domAnswers, { recursive: true });
@@ -418,6 +470,7 @@ async function runWorkspace(run, { vsix, scratch, chromium }) {
       MLH_VSCODE_EXTENSIONS_DIR: extensionsDir,
       ...(grep ? { MLH_VSCODE_GREP: grep } : {}),
       ...(run.screenshot ? { MLH_VSCODE_SCREENSHOT_DONE: screenshotDone } : {}),
+      MLH_VSCODE_FINAL_SCREENSHOT_DONE: finalScreenshotDone,
     },
   });
 
@@ -447,6 +500,14 @@ async function runWorkspace(run, { vsix, scratch, chromium }) {
     if (query) return answerDomQuery(page, query.slice(DOM_QUERY_PREFIX.length), domAnswers, workbenchLog);
     printWorkbenchLog(type, args, workbenchLog);
     if (Array.isArray(args) && args.some((a) => a === '[mlh-screenshot] ready')) screenshotStaged();
+    if (Array.isArray(args) && args.some((a) => a === '[mlh-screenshot] final')) {
+      // The tests are done and the extension still runs: its badge, diagnostics and views are there.
+      return page
+        .screenshot({ path: atExit })
+        .then(() => (finalTaken = true))
+        .catch((error) => log(`[vscode-test] final screenshot failed: ${error}`))
+        .finally(() => writeFileSync(finalScreenshotDone, ''));
+    }
   });
   await page.exposeFunction('codeAutomationExit', (code) => reportExit(code));
 
@@ -482,8 +543,9 @@ async function runWorkspace(run, { vsix, scratch, chromium }) {
   activeRun = { collectResults };
   const exitCode = await exited;
   activeRun = undefined;
-  // Whatever the outcome, the last view of the workbench helps debugging.
-  await page.screenshot({ path: path.join(runArtifacts, 'workbench-at-exit.png') }).catch(() => {});
+  // Whatever the outcome, the last view of the workbench helps debugging. Taken here only when the
+  // tests did not ask for it before ending (a crash, a timeout): after exit the extension is gone.
+  if (!finalTaken) await page.screenshot({ path: atExit }).catch(() => {});
   const runResults = collectResults();
   results.push(...runResults);
   if (exitCode !== 0 && !runResults.some((r) => r.state === 'failed')) {
@@ -527,7 +589,7 @@ async function main() {
   await bundleSuites();
   const { chromium } = await import('playwright-core');
   scratch = mkdtempSync(path.join(tmpdir(), 'mlh-vscode-'));
-  for (const run of RUNS) {
+  for (const run of RUNS.filter((r) => !onlySuite || suiteOf(r) === onlySuite || r.workspace === onlySuite)) {
     try {
       await runWorkspace(run, { vsix, scratch, chromium });
     } catch (error) {

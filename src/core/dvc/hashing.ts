@@ -4,6 +4,7 @@ import { isInside, joinPath, normalizePath, relativePath } from '../fs/paths';
 import { DvcIgnore } from './dvcIgnore';
 import type { HashCache } from './hashCache';
 import { compareCodePoints, pythonJsonDumps } from '../python/pythonJson';
+import { WorkCancelledError } from '../progress';
 
 /**
  * DVC-compatible hashing (dvc-data `hashfile/hash.py` and `tree.py`):
@@ -51,9 +52,11 @@ export async function mapWithConcurrency<T, R>(items: T[], limit: number, fn: (i
   return results;
 }
 
-export class HashAbortedError extends Error {
+/** A cancellation like any other (WorkCancelledError), raised while hashing. */
+export class HashAbortedError extends WorkCancelledError {
   constructor() {
-    super('hashing was cancelled');
+    super();
+    this.message = 'hashing was cancelled';
     this.name = 'AbortError';
   }
 }

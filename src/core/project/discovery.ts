@@ -1,6 +1,7 @@
 import type { FileSystem } from '../fs/fileSystem';
 import { basename, dirname, isInside, joinPath, relativePath } from '../fs/paths';
 import { compileGlobs } from '../text/globs';
+import { throwIfCancelled, type ProgressCallback } from '../progress';
 
 /** A Python project root and the files that belong to it (nearest enclosing root wins). */
 export interface PythonProject {
@@ -46,9 +47,12 @@ export function isRequirementsFile(path: string): boolean {
 export interface ScanOptions {
   exclude?: string[];
   maxFiles?: number;
+  /** Stops the walk: it then throws WorkCancelledError (a partial scan is never returned). */
   signal?: AbortSignal;
   /** The user's home folder: the climb that asks whether the workspace lies inside a project stops there. */
   home?: string;
+  /** Told how many files the walk has seen, every few hundred. */
+  onProgress?: ProgressCallback;
 }
 
 /**
@@ -91,6 +95,8 @@ export async function findEnclosingProject(fs: FileSystem, startDir: string, opt
   }
 }
 
+const SCAN_PROGRESS_EVERY = 500;
+
 /**
  * Walks the workspace once. Directory symlinks are not followed (a link loop cannot trap the walk),
  * and the walk stops at `maxFiles` so a huge monorepo costs a bounded amount.
@@ -103,8 +109,13 @@ export async function scanWorkspace(fs: FileSystem, root: string, options: ScanO
   const gitRoots: string[] = [];
   let truncated = false;
   const stack = [root];
+  let reported = 0;
   while (stack.length) {
-    if (options.signal?.aborted) break;
+    throwIfCancelled(options.signal);
+    if (options.onProgress && files.length - reported >= SCAN_PROGRESS_EVERY) {
+      reported = files.length;
+      options.onProgress({ task: 'scan', message: `scanning the workspace: ${files.length} files` });
+    }
     const dir = stack.pop()!;
     let entries;
     try {

@@ -1,6 +1,10 @@
 import { basename, dirname, joinPath } from '../../core/fs/paths';
 import { buildPipelineTree, type PipelineTreeItem } from '../../core/dvc/tree';
+import { buildPipelineGraph } from '../../core/dvc/pipelineGraph';
+import type { DvcContext } from '../../core/dvc/context';
 import type { HashProgress } from '../../core/dvc/hashing';
+import { hashingProgress, WorkCancelledError, type ProgressCallback } from '../../core/progress';
+import { withWorkDoneProgress } from '../progress';
 import type { PipelineTreeNode, PipelineTreeResult } from '../../protocol/protocol';
 import { toDiagnostic, uriToPath } from '../convert';
 import type { WorkspaceState } from '../workspaceState';
@@ -16,33 +20,6 @@ function dvcYamlFor(path: string): string {
   return basename(path) === 'dvc.yaml' ? path : joinPath(dirname(path), 'dvc.yaml');
 }
 
-/**
- * Hashing 1 GiB takes seconds: the first check shows window progress once it has run a while,
- * so short checks do not flash a progress bar.
- */
-function progressReporter(state: WorkspaceState): { onProgress: (p: HashProgress) => void; done: () => void } {
-  const started = Date.now();
-  let progress: Awaited<ReturnType<typeof state.connection.window.createWorkDoneProgress>> | undefined;
-  let creating = false;
-  let last = '';
-  return {
-    onProgress: (p) => {
-      last = `hashing ${basename(p.path)}`;
-      if (!progress && !creating && Date.now() - started > 400) {
-        creating = true;
-        void state.connection.window
-          .createWorkDoneProgress()
-          .then((pr) => {
-            progress = pr;
-            pr.begin('ML Hygiene: DVC status', undefined, last);
-          })
-          .catch(() => undefined);
-      } else progress?.report(last);
-    },
-    done: () => progress?.done(),
-  };
-}
-
 export async function refreshDvcDiagnostics(state: WorkspaceState, path: string): Promise<void> {
   const dvcYaml = dvcYamlFor(path);
   const engine = await state.engineFor(dvcYaml);
@@ -52,20 +29,29 @@ export async function refreshDvcDiagnostics(state: WorkspaceState, path: string)
     for (const p of [dvcYaml, lockPath]) if (openUris.has(p)) publish(state, openUris.get(p)!.uri, []);
     return;
   }
-  const reporter = progressReporter(state);
+  let findings;
   try {
-    const { findings } = await engine.checkDvc(dvcYaml, undefined, reporter.onProgress);
-    state.scheduleHashCacheSave();
-    for (const p of [dvcYaml, lockPath]) {
-      const doc = openUris.get(p);
-      if (!doc) continue;
-      const mine = findings.filter((f) => f.path === p);
-      state.findingsByUri.set(doc.uri, mine);
-      publish(state, doc.uri, mine.map(toDiagnostic), doc.version);
-    }
-  } finally {
-    reporter.done();
+    // Hashing 1 GiB takes seconds: a cancellable window progress once it has run a while.
+    ({ findings } = await withWorkDoneProgress(state.connection, 'ML Hygiene: DVC status', (onProgress, signal) =>
+      engine.checkDvc(dvcYaml, signal, hashProgressTo(engine.options.workspaceRoot, onProgress)),
+    ));
+  } catch (e) {
+    // Cancelled by the user: the diagnostics of the last complete check stay.
+    if (e instanceof WorkCancelledError) return;
+    throw e;
   }
+  state.scheduleHashCacheSave();
+  for (const p of [dvcYaml, lockPath]) {
+    const doc = openUris.get(p);
+    if (!doc) continue;
+    const mine = findings.filter((f) => f.path === p);
+    state.findingsByUri.set(doc.uri, mine);
+    publish(state, doc.uri, mine.map(toDiagnostic), doc.version);
+  }
+}
+
+function hashProgressTo(workspaceRoot: string, onProgress: ProgressCallback): (p: HashProgress) => void {
+  return (p) => onProgress(hashingProgress(workspaceRoot, p));
 }
 
 function toNode(item: PipelineTreeItem, dvcYaml: string): PipelineTreeNode {
@@ -88,23 +74,36 @@ function toNode(item: PipelineTreeItem, dvcYaml: string): PipelineTreeNode {
 /** The sidebar's data: one root per dvc.yaml of every workspace folder. A broken file is one "problem" node. */
 export async function pipelineTree(state: WorkspaceState): Promise<PipelineTreeResult> {
   const roots: PipelineTreeNode[] = [];
+  const contexts: DvcContext[] = [];
   for (const folder of state.folders) {
     const engine = await state.engineFor(joinPath(folder, '.'));
-    const reporter = progressReporter(state);
-    try {
+    await withWorkDoneProgress(state.connection, 'ML Hygiene: DVC status', async (onProgress, signal) => {
+      const onHashProgress = hashProgressTo(folder, onProgress);
       for (const dvcYaml of await engine.dvcFiles()) {
+        if (signal.aborted) {
+          roots.push(cancelledNode(dvcYaml));
+          continue;
+        }
         try {
-          const { ctx } = await engine.checkDvc(dvcYaml, undefined, reporter.onProgress);
+          const { ctx } = await engine.checkDvc(dvcYaml, signal, onHashProgress);
           roots.push(toNode(buildPipelineTree(ctx), dvcYaml));
+          contexts.push(ctx);
         } catch (e) {
-          roots.push({ id: `problem:${dvcYaml}`, kind: 'problem', label: basename(dirname(dvcYaml)) + '/dvc.yaml', description: `could not be read: ${(e as Error)?.message ?? e}`, path: dvcYaml, dvcYaml });
+          if (e instanceof WorkCancelledError) roots.push(cancelledNode(dvcYaml));
+          else roots.push({ id: `problem:${dvcYaml}`, kind: 'problem', label: basename(dirname(dvcYaml)) + '/dvc.yaml', description: `could not be read: ${(e as Error)?.message ?? e}`, path: dvcYaml, dvcYaml });
         }
       }
-    } finally {
-      reporter.done();
-    }
+    });
     state.scheduleHashCacheSave();
   }
-  return { roots };
+  // The graph is drawn from the same contexts as the tree: one request feeds both views.
+  const graph = buildPipelineGraph(contexts);
+  // dvc.yaml files the tree could not show (unreadable, or cancelled) are named above the graph too.
+  for (const r of roots) if (r.kind === 'problem' && r.path) graph.unreadable.push({ dvcfile: r.label, dvcYamlPath: r.path, message: r.description ?? '' });
+  return { roots, graph };
 }
 
+/** A dvc.yaml whose status the user cancelled: said so in the tree, computed again on the next refresh. */
+function cancelledNode(dvcYaml: string): PipelineTreeNode {
+  return { id: `cancelled:${dvcYaml}`, kind: 'problem', label: basename(dirname(dvcYaml)) + '/dvc.yaml', description: 'status not computed: cancelled (refresh to compute it)', path: dvcYaml, dvcYaml };
+}

@@ -1,4 +1,5 @@
-import type { Connection, NotebookDocuments, TextDocuments } from 'vscode-languageserver/node';
+import { LSPErrorCodes, ResponseError, type Connection, type NotebookDocuments, type TextDocuments } from 'vscode-languageserver/node';
+import { WorkCancelledError } from '../../core/progress';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../../core/diagnostics';
 import type { Engine } from '../../core/engine';
@@ -18,6 +19,7 @@ import {
 } from '../../protocol/readiness';
 import { pathToUri, toLspWorkspaceEdit, uriToPath, type CellUriResolver } from '../convert';
 import type { WorkspaceState } from '../workspaceState';
+import { withWorkDoneProgress } from '../progress';
 
 /** Typing bursts and `git checkout` storms end in one notification, not one per keystroke or file. */
 const NOTIFY_DEBOUNCE_MS = 300;
@@ -60,10 +62,12 @@ export function registerReadiness(
   const evaluate = (engine: Engine): Promise<{ scan: WorkspaceScan; findings: Finding[] }> => {
     const cached = evaluated.get(engine);
     if (cached && cached.generation === generation) return cached.result;
-    const result = (async () => {
-      const findings = await engine.checkWorkspace();
+    // The first request of a session checks the whole workspace (walk, manifests, notebooks, DVC
+    // hashes): a cancellable window progress once it has run a while.
+    const result = withWorkDoneProgress(connection, 'ML Hygiene: checking the workspace', async (onProgress, signal) => {
+      const findings = await engine.checkWorkspace(undefined, { onProgress, signal });
       return { scan: await engine.scan(), findings };
-    })();
+    });
     evaluated.set(engine, { generation, result });
     // A failed evaluation must not be served again.
     result.catch(() => evaluated.delete(engine));
@@ -83,6 +87,8 @@ export function registerReadiness(
     try {
       return await readiness(stateOf(), params ?? {}, evaluate, cellUri);
     } catch (e) {
+      // The user cancelled the workspace check's progress: the request is cancelled, not failed.
+      if (e instanceof WorkCancelledError) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'the workspace check was cancelled');
       connection.console.error(`ml-hygiene: readiness failed: ${(e as Error)?.stack ?? e}`);
       throw e;
     }

@@ -8,6 +8,8 @@
 //   MLH_VSCODE_GREP             optional: only tests whose full title contains this text
 //   MLH_VSCODE_SCREENSHOT_DONE  optional: after a green run, stage the workbench for a screenshot
 //                               and keep the extension host alive until this file exists
+//   MLH_VSCODE_FINAL_SCREENSHOT_DONE  after the tests, the harness pictures the workbench and
+//                               creates this file (the extension is still running then)
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -38,6 +40,8 @@ type SilentReporter = new (runner: MochaRunner) => unknown;
 const RESULT_PREFIX = '[mlh-test]';
 /** Tells the harness that the workbench shows what the README screenshot should show. */
 const SCREENSHOT_READY = '[mlh-screenshot] ready';
+/** Asks the harness for workbench-at-exit.png now, before the extension host stops. */
+const FINAL_SCREENSHOT = '[mlh-screenshot] final';
 
 export interface TestResult {
   title: string;
@@ -103,6 +107,13 @@ export async function run(): Promise<void> {
       record({ title: test.fullTitle(), state: 'failed', durationMs: test.duration ?? 0, error: describeError(error) }),
     );
   });
+  // The workbench as the tests left it, pictured while the extension still runs: once run() returns,
+  // the extension host shuts down and its status-bar items, diagnostics and views disappear.
+  const finalDone = process.env.MLH_VSCODE_FINAL_SCREENSHOT_DONE;
+  if (finalDone) {
+    console.log(FINAL_SCREENSHOT);
+    await waitForFile(finalDone, 20_000).catch((error: Error) => console.log(`[mlh-test] (no final screenshot: ${error.message})`));
+  }
   if (failures > 0) throw new Error(`${failures} test(s) failed`);
 
   const screenshotDone = process.env.MLH_VSCODE_SCREENSHOT_DONE;

@@ -8,6 +8,8 @@ import type { ReadinessButtonMessage } from '../../../../src/protocol/readiness'
 import { suite, suiteSetup, teardown, test } from '../tdd';
 import { readFixtureText, revertIfDirty, showFile, waitFor, workspaceFile } from '../workbench';
 import { BADGE_ELEMENT, activeApi, buttonsIn, checkOf, queryWorkbench, serverReadiness } from './support';
+import { clickInWebview, queryWebview } from '../webviewDom';
+import type { ReportMessageEvent } from '../../../../src/client/readiness/reportPanel';
 
 const pyproject = workspaceFile('pyproject.toml');
 const SHOW_REPORT = 'mlHygiene.showReadinessReport';
@@ -124,7 +126,7 @@ suite('readiness-project: readiness badge and report', () => {
     assert.ok(page.buttons.length > 0, 'the fixture has failed checks with buttons');
   });
 
-  test('the Fix button of a failed check posts its message; the fix is ONE undoable edit and the badge score rises', async () => {
+  test('clicking the Fix button of a failed check in the webview posts its message; the fix is ONE undoable edit and the badge score rises', async () => {
     await showFile(pyproject);
     const before = await serverReadiness(api, pyproject);
     await waitForBadgeScore(api, before.score);
@@ -147,15 +149,24 @@ suite('readiness-project: readiness badge and report', () => {
       assert.equal(check.passed, false, `only failed checks have buttons (${b.message.checkId})`);
     }
 
-    // The webview's message handler, called as the webview calls it.
-    const handled = new Promise<unknown>((resolve) => {
+    // A real mouse click on the Fix button inside the webview's iframe: the page posts the button's
+    // message and the extension handles it.
+    const handled = new Promise<ReportMessageEvent>((resolve) => {
       const sub = report.onDidHandleMessage((e) => {
         sub.dispose();
         resolve(e);
       });
     });
-    const outcome = await report.handle(fixButton.message);
-    assert.deepEqual(await handled, { message: fixMessage, outcome });
+    // The report tab was hidden by the editor above, so its page loads again: wait for its buttons.
+    const inPage = await waitFor('the Fix button in the webview page', async () => {
+      const found = await queryWebview('li[data-check-id="python-version"] button', ['data-message']);
+      return found.texts.length > 0 && found;
+    }, 15_000);
+    assert.deepEqual(inPage.texts, ['Fix', 'Open', 'Docs'].filter((label) => buttons.some((b) => b.label === label && b.message.checkId === 'python-version')));
+    await clickInWebview('li[data-check-id="python-version"] button.primary');
+    const event = await Promise.race([handled, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the click posted no message within 15 s')), 15_000))]);
+    assert.deepEqual(event.message, fixMessage, 'the clicked button posted the Fix message');
+    const outcome = event.outcome;
     assert.ok(outcome && 'applied' in outcome && outcome.applied, `the fix was applied: ${JSON.stringify(outcome)}`);
 
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === pyproject.toString());
