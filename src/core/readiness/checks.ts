@@ -17,6 +17,8 @@ export interface ProjectFacts {
   hasProductionEntryPoints: boolean;
   /** A pyproject.toml (where MLH108 asks for `requires-python`) or a `.python-version` file. */
   declaresPythonVersion: boolean;
+  /** False when MLH401 reported that no type checker is configured (known from the findings, not the layout). */
+  typeCheckerConfigured?: boolean;
 }
 
 export interface Outcome {
@@ -84,6 +86,15 @@ export const CHECKS: CheckDefinition[] = [
   },
   // ---- types
   { id: 'MLH401', pillar: 'types', weight: 2, codes: ['MLH401'], passMessage: 'A type checker (mypy or pyright) is configured.' },
+  {
+    // A config that silences every error, or that CI never runs, is type safety on paper only.
+    id: 'type-checker-enforced',
+    pillar: 'types',
+    weight: 1,
+    codes: ['MLH409', 'MLH410'],
+    passMessage: 'The type checker has real settings and CI runs it.',
+    notApplicable: (facts) => (facts.typeCheckerConfigured === false ? 'no type checker is configured (MLH401)' : undefined),
+  },
   {
     id: 'typed-package',
     pillar: 'types',

@@ -76,7 +76,7 @@ export function projectFacts(project: PythonProject, scan: WorkspaceScan): Proje
  */
 export function computeReadiness(project: PythonProject, findings: Finding[], scan: WorkspaceScan, isRuleOff: (code: string) => boolean = () => false): ReadinessReport {
   const own = findings.filter((f) => projectForFile(scan, f.path) === project);
-  const facts = projectFacts(project, scan);
+  const facts: ProjectFacts = { ...projectFacts(project, scan), typeCheckerConfigured: !own.some((f) => f.code === 'MLH401') };
   const pillars: PillarReadiness[] = PILLAR_ORDER.map((name) => {
     const checks = CHECKS.filter((c) => c.pillar === name).map((c) => evaluateCheck(c, own, facts, isRuleOff));
     const applicable = checks.filter((c) => c.applicable);

@@ -8,6 +8,8 @@ import { untrackedDataDir } from './MLH405-untracked-data-dir';
 import { committedEnvFile } from './MLH406-committed-env-file';
 import { noCi } from './MLH407-no-ci';
 import { hardcodedConfig } from './MLH408-hardcoded-config';
+import { toothlessTypeChecker } from './MLH409-toothless-type-checker';
+import { typeCheckerNotInCi } from './MLH410-type-checker-not-in-ci';
 
 export { createStructureContext, type CreateStructureContextOptions, type StructureContext, type ReportAnchor } from './context';
 
@@ -21,4 +23,6 @@ export const structureRules: RuleDefinition<StructureContext>[] = [
   committedEnvFile,
   noCi,
   hardcodedConfig,
+  toothlessTypeChecker,
+  typeCheckerNotInCi,
 ];
