@@ -99,7 +99,8 @@ export const CHECKS: CheckDefinition[] = [
     id: 'typed-package',
     pillar: 'types',
     weight: 1,
-    codes: [],
+    // Decided by the layout for every project; MLH411 reports it as a finding, with the fix, for libraries.
+    codes: ['MLH411'],
     passMessage: 'The package ships a `py.typed` marker.',
     notApplicable: (facts) => (facts.hasPackage ? undefined : 'the project has no package to mark'),
     evaluate: (facts) => {

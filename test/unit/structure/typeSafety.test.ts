@@ -87,3 +87,17 @@ test('readiness: a toothless or never-run type checker fails "type-checker-enfor
   assert.equal(none.applicable, false);
   assert.match(none.message, /no type checker is configured/);
 });
+
+test('MLH411: a library package without py.typed is reported on its __init__.py with a fix that creates the marker', async () => {
+  const library = PYPROJECT + '\n[tool.ml-hygiene]\nkind = "library"\n';
+  const files = { 'pyproject.toml': library, 'src/churn_features/__init__.py': '"""Feature functions."""\n', 'src/churn_features/encode.py': 'def encode() -> None: ...\n' };
+  const [f, ...rest] = await findingsOf(files, 'MLH411');
+  assert.equal(rest.length, 0);
+  assert.equal(f!.path, '/w/src/churn_features/__init__.py');
+  assert.match(f!.message, /`src\/churn_features` has no `py\.typed` marker/);
+  assert.deepEqual(f!.fixes![0]!.edit, { operations: [{ kind: 'create', path: '/w/src/churn_features/py.typed', content: '' }] });
+  assert.deepEqual(await findingsOf({ ...files, 'src/churn_features/py.typed': '' }, 'MLH411'), []);
+  // Applications are not asked for a marker, nor are projects that do not say what they are.
+  assert.deepEqual(await findingsOf({ ...files, 'pyproject.toml': PYPROJECT }, 'MLH411'), []);
+  assert.deepEqual(await findingsOf({ ...files, 'pyproject.toml': PYPROJECT + '\n[tool.ml-hygiene]\nkind = "application"\n' }, 'MLH411'), []);
+});

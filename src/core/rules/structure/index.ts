@@ -10,6 +10,7 @@ import { noCi } from './MLH407-no-ci';
 import { hardcodedConfig } from './MLH408-hardcoded-config';
 import { toothlessTypeChecker } from './MLH409-toothless-type-checker';
 import { typeCheckerNotInCi } from './MLH410-type-checker-not-in-ci';
+import { missingPyTyped } from './MLH411-missing-py-typed';
 
 export { createStructureContext, type CreateStructureContextOptions, type StructureContext, type ReportAnchor } from './context';
 
@@ -25,4 +26,5 @@ export const structureRules: RuleDefinition<StructureContext>[] = [
   hardcodedConfig,
   toothlessTypeChecker,
   typeCheckerNotInCi,
+  missingPyTyped,
 ];
