@@ -17,6 +17,7 @@ export interface ProjectFacts {
   hasProductionEntryPoints: boolean;
   /** A pyproject.toml (where MLH108 asks for `requires-python`) or a `.python-version` file. */
   declaresPythonVersion: boolean;
+  hasPyproject: boolean;
   /** False when MLH401 reported that no type checker is configured (known from the findings, not the layout). */
   typeCheckerConfigured?: boolean;
 }
@@ -74,6 +75,15 @@ export const CHECKS: CheckDefinition[] = [
     passMessage: 'The Python version is declared (`requires-python`) and `.python-version` agrees with it.',
     // Without a pyproject.toml neither rule has anything to look at; silence is not a declared version.
     missingEvidence: (facts) => (facts.declaresPythonVersion ? undefined : 'Nothing declares the Python version: add a `.python-version` file (and `requires-python` in pyproject.toml).'),
+  },
+  {
+    // PEP 517/518 packaging: a declared, recent-enough build backend and a version with a source.
+    id: 'packaging',
+    pillar: 'dependencies',
+    weight: 1,
+    codes: ['MLH412', 'MLH413', 'MLH414', 'MLH415'],
+    passMessage: 'The package declares its build backend and takes its version from one source.',
+    notApplicable: (facts) => (facts.hasPyproject ? undefined : 'the project has no pyproject.toml to build from'),
   },
   { id: 'runtime-dependencies', pillar: 'dependencies', weight: 1, codes: ['MLH107', 'MLH110'], passMessage: 'Runtime dependencies hold no dev tools and cover every import.' },
   {

@@ -64,6 +64,7 @@ export function projectFacts(project: PythonProject, scan: WorkspaceScan): Proje
     hasDataDirs: DATA_DIR_NAMES.some((name) => scan.directories.includes(joinPath(project.root, name))),
     hasEnvFiles: files.some(isEnvFile),
     declaresPythonVersion: project.pyprojectPath !== undefined || project.pythonVersionPath !== undefined,
+    hasPyproject: project.pyprojectPath !== undefined,
     hasProductionEntryPoints: code.length > 0 || files.some((f) => /^(Makefile|makefile|GNUmakefile|Justfile|justfile|.*\.sh)$/.test(basename(f))),
   };
 }

@@ -11,6 +11,10 @@ import { hardcodedConfig } from './MLH408-hardcoded-config';
 import { toothlessTypeChecker } from './MLH409-toothless-type-checker';
 import { typeCheckerNotInCi } from './MLH410-type-checker-not-in-ci';
 import { missingPyTyped } from './MLH411-missing-py-typed';
+import { missingBuildSystem } from './MLH412-missing-build-system';
+import { buildBackendTooOld } from './MLH413-build-backend-too-old';
+import { missingVersionSource } from './MLH414-missing-version-source';
+import { handMaintainedVersion } from './MLH415-hand-maintained-version';
 
 export { createStructureContext, type CreateStructureContextOptions, type StructureContext, type ReportAnchor } from './context';
 
@@ -27,4 +31,8 @@ export const structureRules: RuleDefinition<StructureContext>[] = [
   toothlessTypeChecker,
   typeCheckerNotInCi,
   missingPyTyped,
+  missingBuildSystem,
+  buildBackendTooOld,
+  missingVersionSource,
+  handMaintainedVersion,
 ];
