@@ -275,13 +275,13 @@ export class Engine {
 
   /**
    * A `.py` file's findings as the editor shows them while it is edited: MLH110 for its own imports,
-   * and the project checks that point at code (MLH404, MLH408) where they land on it.
+   * and the project checks that point at code (MLH404, MLH408, MLH411, MLH416) where they land on it.
    */
   async checkPythonFile(path: string): Promise<Finding[]> {
     const project = await this.projectFor(path);
     if (!project) return [];
     const imports = await this.undeclaredImportsOf(await this.notebookFacts(project), path, []);
-    const structure = (await this.checkStructure(project)).filter((f) => f.path === path && (f.code === 'MLH404' || f.code === 'MLH408'));
+    const structure = (await this.checkStructure(project)).filter((f) => f.path === path && CODE_FILE_STRUCTURE_RULES.has(f.code));
     return [...imports, ...structure];
   }
 
@@ -351,6 +351,9 @@ export class Engine {
     return findings;
   }
 }
+
+/** Project checks whose findings land on a `.py` file, shown while that file is edited. */
+const CODE_FILE_STRUCTURE_RULES = new Set(['MLH404', 'MLH408', 'MLH411', 'MLH416']);
 
 const NOTEBOOKS_IN_FLIGHT = 4;
 const PROJECTS_IN_FLIGHT = 2;

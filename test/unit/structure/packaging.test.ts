@@ -135,3 +135,35 @@ test('readiness: the packaging check fails on a packaging finding, and does not 
   const none = await checkOf({ 'requirements.txt': 'pandas==2.2.3\n', 'train.py': 'import pandas\n' });
   assert.equal(none.applicable, false);
 });
+
+test('MLH416: package modules with a main and no console scripts, on the def; one fix adds every entry after [project]', async () => {
+  const pyproject = SETUPTOOLS + PROJECT.replace('dependencies = []', 'dependencies = []  # pinned in uv.lock') + '\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n';
+  const train = 'import argparse\n\n\n@click.command()\ndef main() -> None:\n    ...\n\n\nif __name__ == "__main__":\n    main()\n';
+  const files = {
+    'pyproject.toml': pyproject,
+    'src/churn/__init__.py': '',
+    'src/churn/train.py': train,
+    'src/churn/serving/__init__.py': '',
+    'src/churn/serving/predict.py': 'def main():\n    pass\n',
+    // Not entry points: no main, a nested main, a module not named like one, a script outside the package.
+    'src/churn/evaluate.py': 'def run() -> None: ...\n',
+    'src/churn/score.py': 'class Scorer:\n    def main(self) -> None: ...\n',
+    'src/churn/features.py': 'def main() -> None: ...\n',
+    'scripts/train.py': 'def main() -> None: ...\n',
+  };
+  const found = await findingsOf(files, 'MLH416');
+  assert.deepEqual(found.map(at), ['src/churn/serving/predict.py:0:4-0:8', 'src/churn/train.py:4:4-4:8']);
+  assert.match(found[1]!.message, /`churn\.train` has a `main` but the project declares no console scripts: add `\[project\.scripts\]` \(churn-train = "churn\.train:main"\)/);
+  assert.equal(found[0]!.fixes![0]!.title, 'Add [project.scripts] (churn-predict, churn-train)');
+  assert.equal(
+    applyFix(found[0]!, pyproject),
+    pyproject.replace('# pinned in uv.lock\n', '# pinned in uv.lock\n\n[project.scripts]\nchurn-predict = "churn.serving.predict:main"\nchurn-train = "churn.train:main"\n'),
+  );
+  // Declared scripts anywhere silence it.
+  assert.deepEqual(await findingsOf({ ...files, 'pyproject.toml': pyproject + '\n[project.scripts]\nchurn = "churn.cli:app"\n' }, 'MLH416'), []);
+  assert.deepEqual(await findingsOf({ ...files, 'setup.cfg': '[options.entry_points]\nconsole_scripts =\n    churn = churn.cli:main\n' }, 'MLH416'), []);
+  // [project] as the last table of a file without a final line break: the table ends the file with one.
+  const last = SETUPTOOLS + '[project]\nname = "churn"\nversion = "1.0"';
+  const [f] = await findingsOf({ 'pyproject.toml': last, 'src/churn/__init__.py': '', 'src/churn/cli.py': 'def main(): ...\n' }, 'MLH416');
+  assert.equal(applyFix(f!, last), last + '\n\n[project.scripts]\nchurn = "churn.cli:main"\n');
+});

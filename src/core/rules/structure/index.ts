@@ -15,6 +15,7 @@ import { missingBuildSystem } from './MLH412-missing-build-system';
 import { buildBackendTooOld } from './MLH413-build-backend-too-old';
 import { missingVersionSource } from './MLH414-missing-version-source';
 import { handMaintainedVersion } from './MLH415-hand-maintained-version';
+import { missingEntryPoint } from './MLH416-missing-entry-point';
 
 export { createStructureContext, type CreateStructureContextOptions, type StructureContext, type ReportAnchor } from './context';
 
@@ -35,4 +36,5 @@ export const structureRules: RuleDefinition<StructureContext>[] = [
   buildBackendTooOld,
   missingVersionSource,
   handMaintainedVersion,
+  missingEntryPoint,
 ];

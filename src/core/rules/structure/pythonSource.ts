@@ -35,6 +35,8 @@ export interface PythonFacts {
   calls: CallFact[];
   /** Every string literal's value (f-strings included, with their holes as written). */
   strings: Array<Span & { value: string }>;
+  /** Functions defined at module level (`def main():`, decorated or not); the span is the `def` line's name. */
+  topLevelFunctions: Array<Span & { name: string }>;
 }
 
 export async function ensurePythonParser(): Promise<void> {
@@ -50,7 +52,12 @@ export const pythonFacts = memoizeByText(collectPythonFacts, 2000);
 function collectPythonFacts(source: string): PythonFacts {
   const tree = parsePython(source);
   try {
-    const facts: PythonFacts = { imports: [], calls: [], strings: [] };
+    const facts: PythonFacts = { imports: [], calls: [], strings: [], topLevelFunctions: [] };
+    for (const child of tree.rootNode.namedChildren) {
+      const def = child?.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
+      const name = def?.type === 'function_definition' ? def.childForFieldName('name') : null;
+      if (name) facts.topLevelFunctions.push({ name: name.text, start: name.startIndex, end: name.endIndex });
+    }
     const stack: SyntaxNode[] = [tree.rootNode];
     while (stack.length) {
       const node = stack.pop()!;
