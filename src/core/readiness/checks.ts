@@ -18,6 +18,8 @@ export interface ProjectFacts {
   /** A pyproject.toml (where MLH108 asks for `requires-python`) or a `.python-version` file. */
   declaresPythonVersion: boolean;
   hasPyproject: boolean;
+  /** A uv.lock, poetry.lock, pdm.lock or pylock.toml at the project root. */
+  hasLockfile: boolean;
   /** False when MLH401 reported that no type checker is configured (known from the findings, not the layout). */
   typeCheckerConfigured?: boolean;
 }
@@ -75,6 +77,15 @@ export const CHECKS: CheckDefinition[] = [
     passMessage: 'The Python version is declared (`requires-python`) and `.python-version` agrees with it.',
     // Without a pyproject.toml neither rule has anything to look at; silence is not a declared version.
     missingEvidence: (facts) => (facts.declaresPythonVersion ? undefined : 'Nothing declares the Python version: add a `.python-version` file (and `requires-python` in pyproject.toml).'),
+  },
+  {
+    // A lockfile helps only where the builds install from it: CI and container images.
+    id: 'installs-from-lockfile',
+    pillar: 'dependencies',
+    weight: 2,
+    codes: ['MLH417'],
+    passMessage: 'CI and container builds install from the lockfile.',
+    notApplicable: (facts) => (facts.hasLockfile ? undefined : 'the project has no uv.lock, poetry.lock, pdm.lock or pylock.toml'),
   },
   {
     // PEP 517/518 packaging: a declared, recent-enough build backend and a version with a source.

@@ -1,5 +1,5 @@
 import type { Finding, Pillar } from '../diagnostics';
-import { basename, isInside, joinPath } from '../fs/paths';
+import { basename, dirname, isInside, joinPath } from '../fs/paths';
 import { projectForFile, type PythonProject, type WorkspaceScan } from '../project/discovery';
 import { codeFiles, notebookFiles, packageDirs } from '../rules/structure/context';
 import { DATA_DIR_NAMES } from '../rules/structure/MLH405-untracked-data-dir';
@@ -65,6 +65,7 @@ export function projectFacts(project: PythonProject, scan: WorkspaceScan): Proje
     hasEnvFiles: files.some(isEnvFile),
     declaresPythonVersion: project.pyprojectPath !== undefined || project.pythonVersionPath !== undefined,
     hasPyproject: project.pyprojectPath !== undefined,
+    hasLockfile: files.some((f) => dirname(f) === project.root && /^(uv|poetry|pdm)\.lock$|^pylock(\.[^.]+)?\.toml$/.test(basename(f))),
     hasProductionEntryPoints: code.length > 0 || files.some((f) => /^(Makefile|makefile|GNUmakefile|Justfile|justfile|.*\.sh)$/.test(basename(f))),
   };
 }

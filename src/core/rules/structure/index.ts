@@ -16,6 +16,7 @@ import { buildBackendTooOld } from './MLH413-build-backend-too-old';
 import { missingVersionSource } from './MLH414-missing-version-source';
 import { handMaintainedVersion } from './MLH415-hand-maintained-version';
 import { missingEntryPoint } from './MLH416-missing-entry-point';
+import { ciIgnoresLockfile } from './MLH417-ci-ignores-lockfile';
 
 export { createStructureContext, type CreateStructureContextOptions, type StructureContext, type ReportAnchor } from './context';
 
@@ -37,4 +38,5 @@ export const structureRules: RuleDefinition<StructureContext>[] = [
   missingVersionSource,
   handMaintainedVersion,
   missingEntryPoint,
+  ciIgnoresLockfile,
 ];

@@ -1,0 +1,113 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Finding } from '../../../src/core/diagnostics';
+import { applyTextEdits } from '../../../src/core/fixes/applyEdits';
+import { MemoryFileSystem } from '../../../src/core/fs/memoryFileSystem';
+import { commandsOf, logicalLines } from '../../../src/core/rules/structure/shellCommands';
+import { checkWorkspace } from '../readiness/workspace';
+
+const PYPROJECT = '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "churn"\nversion = "1.2.0"\nrequires-python = ">=3.11"\ndependencies = ["pandas==2.2.3"]\n';
+const UV_PROJECT = { 'pyproject.toml': PYPROJECT, 'uv.lock': 'version = 1\n', 'src/churn/__init__.py': '' };
+const CI = '.github/workflows/ci.yml';
+
+async function findingsOf(files: Record<string, string>, code: string, root = '/w'): Promise<Finding[]> {
+  const { findings } = await checkWorkspace(new MemoryFileSystem(files, root), root);
+  return findings.filter((f) => f.code === code);
+}
+
+/** "line:char-line:char text" of each finding, with the text its range covers in `source`. */
+function spans(findings: Finding[], source: string): string[] {
+  const lines = source.split('\n');
+  return findings.map((f) => {
+    const { start, end } = f.range;
+    const text = start.line === end.line ? lines[start.line]!.slice(start.character, end.character) : `${lines[start.line]!.slice(start.character)}…${lines[end.line]!.slice(0, end.character)}`;
+    return `${start.line}:${start.character} ${text}`;
+  });
+}
+
+test('shell lines: continuations join with file offsets kept, commands split at && ; | outside quotes, comments end a line', () => {
+  const text = 'pip install \\\n  -r requirements.txt && echo "a && b" ; uv sync # sync it\n# a comment\npytest\n';
+  const lines = logicalLines(text, 0, text.length);
+  assert.equal(lines.length, 2);
+  const cmds = commandsOf(lines[0]!, '/ci', 0);
+  assert.deepEqual(cmds.map((c) => c.text), ['pip install     -r requirements.txt', 'echo "a && b"', 'uv sync']);
+  assert.equal(text.slice(cmds[2]!.start, cmds[2]!.end), 'uv sync');
+  assert.equal(text.slice(cmds[0]!.start, cmds[0]!.end), 'pip install \\\n  -r requirements.txt');
+  // A here-document's body is data, not commands.
+  const heredoc = "python - <<'PY'\nimport subprocess\nsubprocess.run(['pip', 'install', '-r', 'x.txt'])\nPY\nuv sync\n";
+  assert.deepEqual(logicalLines(heredoc, 0, heredoc.length).map((l) => l.text), ["python - <<'PY'", 'uv sync']);
+});
+
+test('MLH417: GitHub Actions installing from an unpinned requirements file, uv sync without --locked, and re-locking before install', async () => {
+  const workflow = [
+    'name: ci',
+    'on: [push]',
+    'jobs:',
+    '  test:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - uses: actions/checkout@v4',
+    '      - name: pip install -r requirements.txt (just a name)',
+    '        run: |',
+    '          python -m pip install --upgrade pip',
+    '          pip install -r requirements.txt',
+    '          pip install -r requirements-lock.txt',
+    '      - run: uv sync --all-extras',
+    '      - run: uv lock --check',
+    '      - run: uv run pytest',
+    '',
+  ].join('\n');
+  const files = { ...UV_PROJECT, 'requirements.txt': 'pandas>=2\n', 'requirements-lock.txt': 'pandas==2.2.3\nnumpy==2.1.3\n', [CI]: workflow };
+  const found = await findingsOf(files, 'MLH417');
+  assert.deepEqual(spans(found, workflow), ['10:10 pip install -r requirements.txt', '12:13 uv sync --all-extras']);
+  assert.match(found[0]!.message, /^CI: `pip install -r requirements\.txt` installs from `requirements\.txt`, whose requirements are not all pinned, while `uv\.lock` holds the resolved versions/);
+  const op = found[1]!.fixes![0]!.edit!.operations[0]!;
+  assert.ok(op.kind === 'edit');
+  assert.match(applyTextEdits(workflow, op.edits), /- run: uv sync --locked --all-extras\n/);
+  // UV_LOCKED in the environment makes uv sync honour the lock.
+  const envLocked = workflow.replace('jobs:', 'env:\n  UV_LOCKED: 1\njobs:');
+  assert.deepEqual(spans(await findingsOf({ ...files, [CI]: envLocked }, 'MLH417'), envLocked).map((s) => s.replace(/^\d+:\d+ /, '')), ['pip install -r requirements.txt']);
+  // Without a lockfile there is nothing to bypass (MLH103 asks for one).
+  const { 'uv.lock': _lock, ...unlocked } = files;
+  assert.deepEqual(await findingsOf(unlocked, 'MLH417'), []);
+});
+
+test('MLH417: poetry lock before poetry install on GitLab, pip install . next to poetry.lock, Jenkinsfile and tox.ini lines', async () => {
+  const gitlab = 'stages: [test]\n\ntest:\n  image: python:3.12\n  before_script:\n    - pip install poetry\n    - poetry lock\n  script:\n    - poetry install --with dev\n    - poetry run pytest\n';
+  const poetryProject = { 'pyproject.toml': PYPROJECT, 'poetry.lock': '# lock\n', 'src/churn/__init__.py': '' };
+  const found = await findingsOf({ ...poetryProject, '.gitlab-ci.yml': gitlab }, 'MLH417');
+  assert.deepEqual(spans(found, gitlab), ['6:6 poetry lock']);
+  assert.match(found[0]!.message, /`poetry lock` before installing re-resolves the dependencies and installs those instead of `poetry\.lock`'s: remove it, and run `poetry check --lock`/);
+  // `poetry check --lock` and `poetry lock` without a later install are fine.
+  assert.deepEqual(await findingsOf({ ...poetryProject, '.gitlab-ci.yml': gitlab.replace('poetry lock', 'poetry check --lock') }, 'MLH417'), []);
+
+  const jenkins = "pipeline {\n  agent any\n  stages {\n    stage('test') {\n      steps {\n        // pip install . would be wrong\n        sh 'pip install -e .[dev]'\n        sh 'pytest'\n      }\n    }\n  }\n}\n";
+  const [j, ...rest] = await findingsOf({ ...poetryProject, Jenkinsfile: jenkins }, 'MLH417');
+  assert.equal(rest.length, 0);
+  assert.deepEqual(spans([j!], jenkins), ['6:12 pip install -e .[dev]']);
+  // A library tests against fresh resolutions on purpose; --no-deps after a locked install is fine.
+  assert.deepEqual(await findingsOf({ ...poetryProject, 'pyproject.toml': PYPROJECT + '\n[tool.ml-hygiene]\nkind = "library"\n', Jenkinsfile: jenkins }, 'MLH417'), []);
+  assert.deepEqual(await findingsOf({ ...poetryProject, Jenkinsfile: jenkins.replace("sh 'pip install -e .[dev]'", "sh 'poetry install'\n        sh 'pip install --no-deps -e .'") }, 'MLH417'), []);
+
+  const tox = '[tox]\nenv_list = py311\n\n[testenv]\ndeps =\n    -r requirements-dev.txt\n    pytest\ncommands =\n    uv sync\n    pytest {posargs}\n';
+  const toxFound = await findingsOf({ ...UV_PROJECT, 'requirements-dev.txt': 'pytest\n', 'tox.ini': tox }, 'MLH417');
+  assert.deepEqual(spans(toxFound, tox), ['8:4 uv sync']);
+  assert.match(toxFound[0]!.message, /^tox: /);
+});
+
+test('MLH417: requirements exported from the lock, or written by the script itself, are locks', async () => {
+  const workflow = 'jobs:\n  t:\n    steps:\n      - run: uv export --frozen --no-hashes > requirements.txt\n      - run: pip install -r requirements.txt\n      - run: pip install -r requirements/prod.txt -c constraints.txt\n';
+  assert.deepEqual(await findingsOf({ ...UV_PROJECT, 'requirements.txt': 'pandas>=2\n', [CI]: workflow }, 'MLH417'), []);
+});
+
+test('readiness: installs-from-lockfile fails on a CI install that bypasses the lock, and does not apply without a lockfile', async () => {
+  const checkOf = async (files: Record<string, string>) => {
+    const { reports } = await checkWorkspace(new MemoryFileSystem(files, '/w'), '/w');
+    return reports[0]!.pillars.flatMap((p) => p.checks).find((c) => c.id === 'installs-from-lockfile')!;
+  };
+  const unlocked = await checkOf({ ...UV_PROJECT, [CI]: 'jobs:\n  t:\n    steps:\n      - run: uv sync\n      - run: uv run pytest\n' });
+  assert.equal(unlocked.passed, false);
+  assert.equal(unlocked.code, 'MLH417');
+  assert.equal((await checkOf({ ...UV_PROJECT, [CI]: 'jobs:\n  t:\n    steps:\n      - run: uv sync --locked\n      - run: uv run pytest\n' })).passed, true);
+  assert.equal((await checkOf({ 'pyproject.toml': PYPROJECT, [CI]: 'jobs:\n  t:\n    steps:\n      - run: uv sync\n' })).applicable, false);
+});
