@@ -111,3 +111,26 @@ test('readiness: installs-from-lockfile fails on a CI install that bypasses the 
   assert.equal((await checkOf({ ...UV_PROJECT, [CI]: 'jobs:\n  t:\n    steps:\n      - run: uv sync --locked\n      - run: uv run pytest\n' })).passed, true);
   assert.equal((await checkOf({ 'pyproject.toml': PYPROJECT, [CI]: 'jobs:\n  t:\n    steps:\n      - run: uv sync\n' })).applicable, false);
 });
+
+test('MLH418: src layout tested with PYTHONPATH=src and no install is reported on the test command; installing, or tools that install, silence it', async () => {
+  const workflow = 'jobs:\n  test:\n    runs-on: ubuntu-latest\n    env:\n      PYTHONPATH: src\n    steps:\n      - uses: actions/checkout@v4\n      - run: pip install -r requirements.txt\n      - run: python -m pytest -q tests\n';
+  const project = { 'pyproject.toml': PYPROJECT, 'requirements.txt': 'pandas==2.2.3\npytest==8.3.4\n', 'src/churn/__init__.py': '', 'tests/test_x.py': 'def test_x(): ...\n' };
+  const [f, ...rest] = await findingsOf({ ...project, [CI]: workflow }, 'MLH418');
+  assert.equal(rest.length, 0);
+  assert.deepEqual(spans([f!], workflow), ['8:13 python -m pytest -q tests']);
+  assert.match(f!.message, /^CI runs the tests from the source tree without installing the package \(`PYTHONPATH` points at `src`\)/);
+  const installed: string[] = [
+    workflow.replace('pip install -r requirements.txt', 'pip install -r requirements.txt && pip install -e .'),
+    workflow.replace('pip install -r requirements.txt', 'uv sync --locked'),
+    workflow.replace('python -m pytest -q tests', 'tox -e py312'),
+    workflow.replace('      - uses: actions/checkout@v4\n', '      - uses: actions/checkout@v4\n      - uses: ./.github/actions/setup\n'),
+  ];
+  for (const w of installed) assert.deepEqual(await findingsOf({ ...project, [CI]: w }, 'MLH418'), [], w);
+  // pytest's pythonpath setting is evidence too; a flat layout has no installed/source difference to test.
+  const noEnv = workflow.replace('    env:\n      PYTHONPATH: src\n', '');
+  assert.deepEqual(await findingsOf({ ...project, [CI]: noEnv }, 'MLH418'), [], 'no evidence of importing from src/');
+  const [viaConfig] = await findingsOf({ ...project, 'pyproject.toml': PYPROJECT + '\n[tool.pytest.ini_options]\npythonpath = ["src"]\n', [CI]: noEnv }, 'MLH418');
+  assert.match(viaConfig!.message, /pytest's `pythonpath` puts `src` on the import path/);
+  const { 'src/churn/__init__.py': _src, ...flat } = project;
+  assert.deepEqual(await findingsOf({ ...flat, 'churn/__init__.py': '', [CI]: workflow }, 'MLH418'), []);
+});

@@ -17,6 +17,7 @@ import { missingVersionSource } from './MLH414-missing-version-source';
 import { handMaintainedVersion } from './MLH415-hand-maintained-version';
 import { missingEntryPoint } from './MLH416-missing-entry-point';
 import { ciIgnoresLockfile } from './MLH417-ci-ignores-lockfile';
+import { ciTestsUninstalledSource } from './MLH418-ci-tests-uninstalled-source';
 
 export { createStructureContext, type CreateStructureContextOptions, type StructureContext, type ReportAnchor } from './context';
 
@@ -39,4 +40,5 @@ export const structureRules: RuleDefinition<StructureContext>[] = [
   handMaintainedVersion,
   missingEntryPoint,
   ciIgnoresLockfile,
+  ciTestsUninstalledSource,
 ];
