@@ -20,6 +20,7 @@ export interface ProjectFacts {
   hasPyproject: boolean;
   /** A uv.lock, poetry.lock, pdm.lock or pylock.toml at the project root. */
   hasLockfile: boolean;
+  hasDockerfile: boolean;
   /** False when MLH401 reported that no type checker is configured (known from the findings, not the layout). */
   typeCheckerConfigured?: boolean;
 }
@@ -86,6 +87,16 @@ export const CHECKS: CheckDefinition[] = [
     codes: ['MLH417'],
     passMessage: 'CI and container builds install from the lockfile.',
     notApplicable: (facts) => (facts.hasLockfile ? undefined : 'the project has no uv.lock, poetry.lock, pdm.lock or pylock.toml'),
+  },
+  {
+    id: 'pinned-base-image',
+    pillar: 'dependencies',
+    weight: 1,
+    codes: ['MLH419'],
+    // A tag without a digest is a hint, not a failure.
+    counts: (f) => f.code === 'MLH419' && isBlocking(f),
+    passMessage: 'Container base images name a version.',
+    notApplicable: (facts) => (facts.hasDockerfile ? undefined : 'the project has no Dockerfile'),
   },
   {
     // PEP 517/518 packaging: a declared, recent-enough build backend and a version with a source.

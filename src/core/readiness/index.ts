@@ -4,6 +4,7 @@ import { projectForFile, type PythonProject, type WorkspaceScan } from '../proje
 import { codeFiles, notebookFiles, packageDirs } from '../rules/structure/context';
 import { DATA_DIR_NAMES } from '../rules/structure/MLH405-untracked-data-dir';
 import { isEnvFile } from '../rules/structure/MLH406-committed-env-file';
+import { isDockerfile } from '../rules/structure/dockerfile';
 import type { Range } from '../text/lineIndex';
 import { CHECKS, PILLAR_ORDER, PILLAR_WEIGHTS, type CheckDefinition, type ProjectFacts } from './checks';
 
@@ -65,6 +66,7 @@ export function projectFacts(project: PythonProject, scan: WorkspaceScan): Proje
     hasEnvFiles: files.some(isEnvFile),
     declaresPythonVersion: project.pyprojectPath !== undefined || project.pythonVersionPath !== undefined,
     hasPyproject: project.pyprojectPath !== undefined,
+    hasDockerfile: files.some(isDockerfile),
     hasLockfile: files.some((f) => dirname(f) === project.root && /^(uv|poetry|pdm)\.lock$|^pylock(\.[^.]+)?\.toml$/.test(basename(f))),
     hasProductionEntryPoints: code.length > 0 || files.some((f) => /^(Makefile|makefile|GNUmakefile|Justfile|justfile|.*\.sh)$/.test(basename(f))),
   };

@@ -134,3 +134,31 @@ test('MLH418: src layout tested with PYTHONPATH=src and no install is reported o
   const { 'src/churn/__init__.py': _src, ...flat } = project;
   assert.deepEqual(await findingsOf({ ...flat, 'churn/__init__.py': '', [CI]: workflow }, 'MLH418'), []);
 });
+
+test('MLH419: FROM without a tag or with latest is a warning on the image; a tag without digest on the deployed stage is a hint', async () => {
+  const dockerfile = [
+    '# syntax=docker/dockerfile:1',
+    'ARG BASE=python:3.12-slim',
+    'FROM python:latest AS deps',
+    'RUN pip wheel --wheel-dir /wheels pandas==2.2.3',
+    '',
+    'FROM --platform=linux/amd64 python AS test',
+    'FROM ${BASE} AS build',
+    'FROM deps AS reuse',
+    'FROM scratch AS empty',
+    'FROM ghcr.io/astral-sh/uv:0.5.11-python3.12-bookworm-slim',
+    'COPY --from=deps /wheels /wheels',
+    '',
+  ].join('\n');
+  const found = await findingsOf({ ...UV_PROJECT, Dockerfile: dockerfile }, 'MLH419');
+  assert.deepEqual(spans(found, dockerfile), ['2:5 python:latest', '5:28 python', '9:5 ghcr.io/astral-sh/uv:0.5.11-python3.12-bookworm-slim']);
+  assert.deepEqual(found.map((f) => f.severity), ['warning', 'warning', 'hint']);
+  assert.match(found[0]!.message, /^`FROM python:latest` in Dockerfile uses the `latest` tag/);
+  assert.match(found[1]!.message, /has no tag, so it pulls `latest`/);
+  // A digest pins it; a tagged build stage that is not deployed is fine.
+  const pinned = 'FROM python:3.12-slim AS build\nRUN echo\nFROM python:3.12-slim@sha256:' + 'a'.repeat(64) + '\n';
+  assert.deepEqual(await findingsOf({ ...UV_PROJECT, 'docker/serve.Dockerfile': pinned }, 'MLH419'), []);
+  // Readiness counts the warnings only.
+  const { reports } = await checkWorkspace(new MemoryFileSystem({ ...UV_PROJECT, Dockerfile: 'FROM python:3.12-slim\n' }, '/w'), '/w');
+  assert.equal(reports[0]!.pillars.flatMap((p) => p.checks).find((c) => c.id === 'pinned-base-image')!.passed, true);
+});

@@ -27,7 +27,7 @@ export const ciIgnoresLockfile: RuleDefinition<StructureContext> = {
   },
   async check(ctx, report) {
     for (const script of await ciScripts(ctx)) {
-      const bypasses = await lockfileBypasses(ctx, script.commands, script.text, ciWorkingDir(script.path));
+      const bypasses = await lockfileBypasses(ctx, script.commands, script.text, [ciWorkingDir(script.path)]);
       const li = ctx.lineIndexOf(script.path);
       if (!li) continue;
       for (const b of bypasses) {

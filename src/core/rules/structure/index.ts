@@ -18,6 +18,7 @@ import { handMaintainedVersion } from './MLH415-hand-maintained-version';
 import { missingEntryPoint } from './MLH416-missing-entry-point';
 import { ciIgnoresLockfile } from './MLH417-ci-ignores-lockfile';
 import { ciTestsUninstalledSource } from './MLH418-ci-tests-uninstalled-source';
+import { unpinnedBaseImage } from './MLH419-unpinned-base-image';
 
 export { createStructureContext, type CreateStructureContextOptions, type StructureContext, type ReportAnchor } from './context';
 
@@ -41,4 +42,5 @@ export const structureRules: RuleDefinition<StructureContext>[] = [
   missingEntryPoint,
   ciIgnoresLockfile,
   ciTestsUninstalledSource,
+  unpinnedBaseImage,
 ];

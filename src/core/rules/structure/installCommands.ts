@@ -24,6 +24,8 @@ const PIP_VALUE_OPTIONS = new Set(['-i', '--index-url', '--extra-index-url', '-f
 /** Leading `VAR=value`, `sudo`, `env`, `time`, `exec`: not the command itself. */
 function stripPrefix(ws: string[]): string[] {
   let i = 0;
+  // Dockerfile RUN flags (`--mount=type=cache,target=/root/.cache`, `--network=none`) come first.
+  while (i < ws.length && /^--(mount|network|security)(=|$)/.test(ws[i]!)) i++;
   while (i < ws.length && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(ws[i]!) || ['sudo', 'env', 'time', 'exec', 'command', 'nice'].includes(ws[i]!) || (/^-/.test(ws[i]!) && i > 0 && ws[i - 1] === 'sudo'))) i++;
   return ws.slice(i);
 }
@@ -153,10 +155,12 @@ export function anyLock(locks: ProjectLocks): string | undefined {
  * `poetry export` write)? Undefined when it cannot be read from the project (generated during the
  * build, or outside the project): then nothing is claimed about it.
  */
-export async function requirementsFileIsLock(fs: FileSystem, baseDir: string, file: string): Promise<boolean | undefined> {
+export async function requirementsFileIsLock(fs: FileSystem, baseDirs: string[], file: string): Promise<boolean | undefined> {
   if (/[$*{}]/.test(file)) return undefined;
-  const path = file.startsWith('/') ? normalizePath(file) : normalizePath(joinPath(baseDir, file));
-  const r = await readTextFile(fs, path, 8 * 1024 * 1024);
-  if (!r.ok) return undefined;
-  return isFullyPinned(parseRequirementsFile(r.text));
+  for (const baseDir of baseDirs) {
+    const path = file.startsWith('/') ? normalizePath(file) : normalizePath(joinPath(baseDir, file));
+    const r = await readTextFile(fs, path, 8 * 1024 * 1024);
+    if (r.ok) return isFullyPinned(parseRequirementsFile(r.text));
+  }
+  return undefined;
 }

@@ -23,9 +23,9 @@ function producedInScript(text: string, file: string): boolean {
 /**
  * Every install in `commands` that bypasses the project's lockfile (uv.lock, poetry.lock, pdm.lock,
  * pylock.toml). Nothing is reported when the project has no lockfile: MLH103 asks for one first.
- * `baseDir` is the folder relative requirement files are read from (the checkout or build context).
+ * `baseDirs` are the folders relative requirement files are read from, first found wins (the checkout or build context).
  */
-export async function lockfileBypasses(ctx: StructureContext, commands: ShellCommand[], scriptText: string, baseDir: string): Promise<LockBypass[]> {
+export async function lockfileBypasses(ctx: StructureContext, commands: ShellCommand[], scriptText: string, baseDirs: string[]): Promise<LockBypass[]> {
   const locks = projectLocks(ctx);
   const lock = anyLock(locks);
   if (!lock) return [];
@@ -39,7 +39,7 @@ export async function lockfileBypasses(ctx: StructureContext, commands: ShellCom
       let reported = false;
       for (const file of install.requirementFiles) {
         if (producedInScript(scriptText, file)) continue;
-        if ((await requirementsFileIsLock(ctx.fs, baseDir, file)) !== false) continue;
+        if ((await requirementsFileIsLock(ctx.fs, baseDirs, file)) !== false) continue;
         out.push({ command, message: `\`${command.text}\` installs from \`${file}\`, whose requirements are not all pinned, while \`${lockName}\` holds the resolved versions: install from the lock (${lockCommand(locks)}).` });
         reported = true;
         break;

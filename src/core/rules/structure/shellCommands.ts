@@ -23,7 +23,7 @@ export interface ShellCommand {
 }
 
 /** Logical lines of `text[from, to)`; comment lines (`#`, and `//` for Groovy) are skipped. */
-export function logicalLines(text: string, from: number, to: number, commentPrefixes: string[] = ['#']): ShellLine[] {
+export function logicalLines(text: string, from: number, to: number, commentPrefixes: string[] = ['#'], skipHeredocs = true): ShellLine[] {
   const out: ShellLine[] = [];
   let pendingStart = -1;
   let pos = from;
@@ -53,7 +53,7 @@ export function logicalLines(text: string, from: number, to: number, commentPref
     // Same length as the file slice: a continuation's backslash and line break become spaces.
     const joined = text.slice(start, end).replace(/\\(\r?\n)/g, (m) => ' '.repeat(m.length));
     if (joined.trim()) out.push({ text: joined, start });
-    heredoc = /<<-?\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\1/.exec(joined)?.[2];
+    if (skipHeredocs) heredoc = /<<-?\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\1/.exec(joined)?.[2];
     pendingStart = -1;
     pos = lineEnd + 1;
   }

@@ -1,0 +1,76 @@
+import { DockerfileParser, type Dockerfile, type From, type Instruction } from 'dockerfile-ast';
+import { basename } from '../../fs/paths';
+import { LineIndex, type Range } from '../../text/lineIndex';
+import type { StructureContext } from './context';
+import { commandsOf, logicalLines, type ShellCommand } from './shellCommands';
+
+/**
+ * Dockerfiles read with `dockerfile-ast` (the parser of the Docker language server): it handles line
+ * continuations, the `# escape=` directive, `--flags` and heredocs, and gives a range for every
+ * instruction, argument and for the image name, tag and digest of `FROM`. `docker-file-parser`
+ * was the other npm candidate; it returns instructions without ranges, so findings could not point
+ * at an argument.
+ */
+export interface ParsedDockerfile {
+  path: string;
+  text: string;
+  lineIndex: LineIndex;
+  dockerfile: Dockerfile;
+  /** Shell commands of every `RUN` (shell form), in file order, with file offsets. */
+  commands: ShellCommand[];
+}
+
+/** `Dockerfile`, `Dockerfile.prod`, `prod.Dockerfile`, `Containerfile`. */
+export function isDockerfile(path: string): boolean {
+  const name = basename(path);
+  return /^(Dockerfile|Containerfile)(\.[\w.-]+)?$/.test(name) || /\.(Dockerfile|dockerfile|Containerfile)$/.test(name);
+}
+
+export async function projectDockerfiles(ctx: StructureContext): Promise<ParsedDockerfile[]> {
+  const out: ParsedDockerfile[] = [];
+  for (const path of ctx.files.filter(isDockerfile).sort()) {
+    const text = await ctx.readText(path);
+    if (text === undefined) continue;
+    let dockerfile: Dockerfile;
+    try {
+      dockerfile = DockerfileParser.parse(text);
+    } catch {
+      continue;
+    }
+    const lineIndex = ctx.lineIndexOf(path) ?? new LineIndex(text);
+    const commands: ShellCommand[] = [];
+    for (const ins of dockerfile.getInstructions()) {
+      if (ins.getKeyword() !== 'RUN') continue;
+      const args = ins.getArgumentsRange();
+      if (!args || (ins.getRawArgumentsContent() ?? '').trimStart().startsWith('[')) continue; // exec form: no shell
+      const from = lineIndex.offsetAt(args.start);
+      const to = lineIndex.offsetAt(ins.getRange().end);
+      // A RUN heredoc's body is the script itself, so here-documents are not skipped here.
+      for (const line of logicalLines(text, from, to, ['#'], false)) commands.push(...commandsOf(line, path, commands.length));
+    }
+    out.push({ path, text, lineIndex, dockerfile, commands });
+  }
+  return out;
+}
+
+/** `FROM` instructions that name an image (not `scratch`, not an earlier stage), with their stage index. */
+export function baseImages(parsed: ParsedDockerfile): Array<{ from: From; last: boolean }> {
+  const froms = parsed.dockerfile.getFROMs();
+  const stages = new Set<string>();
+  const out: Array<{ from: From; last: boolean }> = [];
+  froms.forEach((from, i) => {
+    const name = from.getImageName();
+    const stage = from.getBuildStage();
+    const isStageRef = !!name && stages.has(name.toLowerCase()) && !from.getImageTag() && !from.getImageDigest();
+    if (stage) stages.add(stage.toLowerCase());
+    if (!name || isStageRef || name === 'scratch') return;
+    out.push({ from, last: i === froms.length - 1 });
+  });
+  return out;
+}
+
+export function toRange(r: { start: { line: number; character: number }; end: { line: number; character: number } }): Range {
+  return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };
+}
+
+export type { Instruction };
