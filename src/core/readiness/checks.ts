@@ -84,7 +84,7 @@ export const CHECKS: CheckDefinition[] = [
     id: 'installs-from-lockfile',
     pillar: 'dependencies',
     weight: 2,
-    codes: ['MLH417'],
+    codes: ['MLH417', 'MLH420'],
     passMessage: 'CI and container builds install from the lockfile.',
     notApplicable: (facts) => (facts.hasLockfile ? undefined : 'the project has no uv.lock, poetry.lock, pdm.lock or pylock.toml'),
   },

@@ -162,3 +162,31 @@ test('MLH419: FROM without a tag or with latest is a warning on the image; a tag
   const { reports } = await checkWorkspace(new MemoryFileSystem({ ...UV_PROJECT, Dockerfile: 'FROM python:3.12-slim\n' }, '/w'), '/w');
   assert.equal(reports[0]!.pillars.flatMap((p) => p.checks).find((c) => c.id === 'pinned-base-image')!.passed, true);
 });
+
+test('MLH420: a Dockerfile installing without the lockfile, on the RUN command; the fix adds --locked to uv sync', async () => {
+  const dockerfile = [
+    'FROM python:3.12-slim',
+    'WORKDIR /app',
+    'COPY requirements.txt pyproject.toml uv.lock ./',
+    'RUN --mount=type=cache,target=/root/.cache/pip \\',
+    '    pip install --no-cache-dir -r requirements.txt',
+    'RUN pip install uv && uv sync --no-dev',
+    'COPY src/ src/',
+    'RUN pip install .',
+    '',
+  ].join('\n');
+  const files = { ...UV_PROJECT, 'requirements.txt': 'pandas\nscikit-learn>=1.5\n', Dockerfile: dockerfile };
+  const found = await findingsOf(files, 'MLH420');
+  assert.deepEqual(spans(found, dockerfile), ['4:4 pip install --no-cache-dir -r requirements.txt', '5:22 uv sync --no-dev', '7:4 pip install .']);
+  assert.match(found[0]!.message, /^Image build: `.*` installs from `requirements\.txt`, whose requirements are not all pinned, while `uv\.lock` holds the resolved versions/s);
+  const op = found[1]!.fixes![0]!.edit!.operations[0]!;
+  assert.ok(op.kind === 'edit');
+  assert.match(applyTextEdits(dockerfile, op.edits), /RUN pip install uv && uv sync --locked --no-dev\n/);
+  // From the lock: an export made in the build, uv sync --frozen, and the project with --no-deps.
+  const locked = 'FROM python:3.12-slim\nCOPY . /app\nRUN uv export --frozen --no-dev -o requirements.txt && pip install -r requirements.txt\nRUN uv sync --frozen --no-dev\nRUN pip install --no-deps .\n';
+  assert.deepEqual(await findingsOf({ ...files, Dockerfile: locked }, 'MLH420'), []);
+  // docker/Dockerfile built with the project root as context: requirements.txt is read from the root.
+  const { Dockerfile: _root, ...withoutRootDockerfile } = files;
+  const [nested] = await findingsOf({ ...withoutRootDockerfile, 'docker/Dockerfile': 'FROM python:3.12-slim\nRUN pip install -r requirements.txt\n' }, 'MLH420');
+  assert.equal(nested?.path, '/w/docker/Dockerfile');
+});

@@ -19,6 +19,7 @@ import { missingEntryPoint } from './MLH416-missing-entry-point';
 import { ciIgnoresLockfile } from './MLH417-ci-ignores-lockfile';
 import { ciTestsUninstalledSource } from './MLH418-ci-tests-uninstalled-source';
 import { unpinnedBaseImage } from './MLH419-unpinned-base-image';
+import { dockerIgnoresLockfile } from './MLH420-docker-ignores-lockfile';
 
 export { createStructureContext, type CreateStructureContextOptions, type StructureContext, type ReportAnchor } from './context';
 
@@ -43,4 +44,5 @@ export const structureRules: RuleDefinition<StructureContext>[] = [
   ciIgnoresLockfile,
   ciTestsUninstalledSource,
   unpinnedBaseImage,
+  dockerIgnoresLockfile,
 ];
