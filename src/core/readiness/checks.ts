@@ -154,6 +154,7 @@ export const CHECKS: CheckDefinition[] = [
   },
   { id: 'MLH406', pillar: 'structure', weight: 2, codes: ['MLH406'], passMessage: 'Every `.env` file is gitignored.', notApplicable: (facts) => (facts.hasEnvFiles ? undefined : 'the project has no .env file') },
   { id: 'MLH407', pillar: 'structure', weight: 1, codes: ['MLH407'], passMessage: 'CI runs the tests.' },
+  { id: 'MLH421', pillar: 'structure', weight: 1, codes: ['MLH421'], passMessage: 'No notebook is copied into a container image.', notApplicable: (facts) => (facts.hasDockerfile && facts.hasNotebooks ? undefined : 'the project has no Dockerfile and notebooks') },
   { id: 'MLH418', pillar: 'structure', weight: 1, codes: ['MLH418'], passMessage: 'CI tests the installed package, not the source tree.', notApplicable: (facts) => (facts.hasPackage ? undefined : 'the project has no package') },
   { id: 'MLH416', pillar: 'structure', weight: 1, codes: ['MLH416'], passMessage: 'Programs of the package (train, predict, serve) have console-script entry points.', notApplicable: (facts) => (facts.hasPackage ? undefined : 'the project has no package') },
   { id: 'MLH408', pillar: 'structure', weight: 1, codes: ['MLH408'], passMessage: 'Training code reads its hyperparameters from configuration.', notApplicable: (facts) => (facts.hasCode ? undefined : 'the project has no Python scripts') },

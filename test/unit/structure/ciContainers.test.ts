@@ -4,7 +4,7 @@ import type { Finding } from '../../../src/core/diagnostics';
 import { applyTextEdits } from '../../../src/core/fixes/applyEdits';
 import { MemoryFileSystem } from '../../../src/core/fs/memoryFileSystem';
 import { commandsOf, logicalLines } from '../../../src/core/rules/structure/shellCommands';
-import { checkWorkspace } from '../readiness/workspace';
+import { checkFixture, checkWorkspace } from '../readiness/workspace';
 
 const PYPROJECT = '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "churn"\nversion = "1.2.0"\nrequires-python = ">=3.11"\ndependencies = ["pandas==2.2.3"]\n';
 const UV_PROJECT = { 'pyproject.toml': PYPROJECT, 'uv.lock': 'version = 1\n', 'src/churn/__init__.py': '' };
@@ -189,4 +189,46 @@ test('MLH420: a Dockerfile installing without the lockfile, on the RUN command; 
   const { Dockerfile: _root, ...withoutRootDockerfile } = files;
   const [nested] = await findingsOf({ ...withoutRootDockerfile, 'docker/Dockerfile': 'FROM python:3.12-slim\nRUN pip install -r requirements.txt\n' }, 'MLH420');
   assert.equal(nested?.path, '/w/docker/Dockerfile');
+});
+
+test('MLH421: COPY . . with notebooks in the context and no .dockerignore for them; COPY *.ipynb; the fix excludes them', async () => {
+  const dockerfile = 'FROM python:3.12-slim\nWORKDIR /app\nCOPY --from=ghcr.io/astral-sh/uv:0.5 /uv /bin/uv\nCOPY src/ src/\nCOPY . .\nCOPY reports/*.ipynb /app/reports/\n';
+  const files = { ...UV_PROJECT, Dockerfile: dockerfile, 'notebooks/eda.ipynb': '{}', 'notebooks/train.ipynb': '{}', 'reports/weekly.ipynb': '{}', '.dockerignore': '.venv\n__pycache__' };
+  const found = await findingsOf(files, 'MLH421');
+  assert.deepEqual(spans(found, dockerfile), ['4:5 .', '5:5 reports/*.ipynb']);
+  assert.match(found[0]!.message, /^`COPY \.` copies 3 notebooks into the image \(`notebooks\/eda\.ipynb`, `notebooks\/train\.ipynb`, `reports\/weekly\.ipynb`\): exclude notebooks in \.dockerignore/);
+  assert.equal(found[1]!.fixes, undefined, 'an explicit COPY of notebooks is for the user to remove');
+  const op = found[0]!.fixes![0]!.edit!.operations[0]!;
+  assert.ok(op.kind === 'edit');
+  const fixed = applyTextEdits(files['.dockerignore'], op.edits);
+  assert.equal(fixed, '.venv\n__pycache__\n**/*.ipynb\n');
+  // With the fix applied the notebooks are not in the build context at all, so no COPY can ship them.
+  assert.deepEqual(await findingsOf({ ...files, '.dockerignore': fixed }, 'MLH421'), []);
+  // Docker's matching: a folder pattern covers what is inside; a root-only *.ipynb does not reach notebooks/; ! re-includes.
+  assert.equal((await findingsOf({ ...files, '.dockerignore': 'notebooks\nreports/\n' }, 'MLH421')).length, 0);
+  assert.match((await findingsOf({ ...files, '.dockerignore': '*.ipynb\n' }, 'MLH421'))[0]!.message, /copies 3 notebooks/);
+  assert.match((await findingsOf({ ...files, '.dockerignore': '**/*.ipynb\n!notebooks/train.ipynb\n' }, 'MLH421'))[0]!.message, /copies a notebook into the image \(`notebooks\/train\.ipynb`\)/);
+  // No .dockerignore at all: the fix creates one.
+  const { '.dockerignore': _ignore, ...bare } = files;
+  const [created] = await findingsOf(bare, 'MLH421');
+  assert.deepEqual(created!.fixes![0]!.edit!.operations[0], { kind: 'create', path: '/w/.dockerignore', content: '**/*.ipynb\n' });
+  // docker/Dockerfile that copies src/ and pyproject.toml from the root is built with the root as context.
+  const { Dockerfile: _root, ...noRootDockerfile } = bare;
+  const nested = await findingsOf({ ...noRootDockerfile, 'docker/Dockerfile': 'FROM python:3.12-slim\nCOPY pyproject.toml uv.lock ./\nCOPY . .\n' }, 'MLH421');
+  assert.ok(nested.some((f) => f.path === '/w/docker/Dockerfile' && /copies 3 notebooks/.test(f.message)));
+});
+
+test('the churn-service fixture: each CI and container gap it has is reported once, where it is', async () => {
+  const { findings, reports } = await checkFixture('churn-service');
+  const mine = findings.filter((f) => f.code >= 'MLH409' && f.code.startsWith('MLH4')).map((f) => `${f.code} ${f.path.replace('/ws/churn-service/', '')}:${f.range.start.line}:${f.range.start.character}`);
+  assert.deepEqual(mine.sort(), [
+    'MLH416 src/churn_service/serve.py:3:4',
+    'MLH417 .github/workflows/ci.yml:12:13',
+    'MLH418 .github/workflows/ci.yml:14:13',
+    'MLH419 Dockerfile:0:5',
+    'MLH420 Dockerfile:3:4',
+    'MLH421 Dockerfile:4:5',
+  ]);
+  const checks = reports[0]!.pillars.flatMap((p) => p.checks);
+  for (const id of ['installs-from-lockfile', 'pinned-base-image', 'MLH416', 'MLH418', 'MLH421']) assert.equal(checks.find((c) => c.id === id)!.passed, false, id);
 });

@@ -1,7 +1,7 @@
 import { dirname } from '../../fs/paths';
 import type { RuleDefinition } from '../rule';
 import type { StructureContext } from './context';
-import { projectDockerfiles } from './dockerfile';
+import { buildContextOf, projectDockerfiles } from './dockerfile';
 import { lockfileBypasses } from './lockfileBypass';
 
 export const dockerIgnoresLockfile: RuleDefinition<StructureContext> = {
@@ -20,7 +20,7 @@ export const dockerIgnoresLockfile: RuleDefinition<StructureContext> = {
   async check(ctx, report) {
     for (const parsed of await projectDockerfiles(ctx)) {
       // The build context is usually the Dockerfile's folder (`docker build .`), else the project root (`-f docker/Dockerfile .`).
-      const bases = [...new Set([dirname(parsed.path), ctx.project.root])];
+      const bases = [...new Set([buildContextOf(parsed, ctx), dirname(parsed.path), ctx.project.root])];
       for (const b of await lockfileBypasses(ctx, parsed.commands, parsed.text, bases)) {
         report({ path: parsed.path, range: parsed.lineIndex.rangeOf(b.command.start, b.command.end), message: `Image build: ${b.message}`, ...(b.fix ? { fixes: [b.fix] } : {}) });
       }

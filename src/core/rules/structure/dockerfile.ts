@@ -1,5 +1,5 @@
 import { DockerfileParser, type Dockerfile, type From, type Instruction } from 'dockerfile-ast';
-import { basename } from '../../fs/paths';
+import { basename, dirname, joinPath } from '../../fs/paths';
 import { LineIndex, type Range } from '../../text/lineIndex';
 import type { StructureContext } from './context';
 import { commandsOf, logicalLines, type ShellCommand } from './shellCommands';
@@ -71,6 +71,30 @@ export function baseImages(parsed: ParsedDockerfile): Array<{ from: From; last: 
 
 export function toRange(r: { start: { line: number; character: number }; end: { line: number; character: number } }): Range {
   return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };
+}
+
+/**
+ * The folder `docker build` most likely gets as context: the Dockerfile's own folder, unless the
+ * files its COPY/ADD instructions name exist only from the project root (`docker build -f
+ * docker/Dockerfile .`, the usual way to build a Dockerfile kept in a subfolder).
+ */
+export function buildContextOf(parsed: ParsedDockerfile, ctx: StructureContext): string {
+  const own = dirname(parsed.path);
+  if (own === ctx.project.root) return own;
+  const known = new Set([...ctx.files, ...ctx.directories]);
+  let fromOwn = 0;
+  let fromRoot = 0;
+  for (const ins of parsed.dockerfile.getInstructions()) {
+    if (ins.getKeyword() !== 'COPY' && ins.getKeyword() !== 'ADD') continue;
+    if (/--from[= ]/.test(ins.getRawArgumentsContent() ?? '')) continue;
+    for (const arg of ins.getArguments().slice(0, -1)) {
+      const src = arg.getValue().replace(/^\.\//, '').replace(/\/+$/, '');
+      if (!src || src === '.' || /[*?[$]/.test(src) || src.startsWith('/') || src.includes('://')) continue;
+      if (known.has(joinPath(own, src))) fromOwn++;
+      if (known.has(joinPath(ctx.project.root, src))) fromRoot++;
+    }
+  }
+  return fromRoot > fromOwn ? ctx.project.root : own;
 }
 
 export type { Instruction };

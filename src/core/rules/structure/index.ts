@@ -20,6 +20,7 @@ import { ciIgnoresLockfile } from './MLH417-ci-ignores-lockfile';
 import { ciTestsUninstalledSource } from './MLH418-ci-tests-uninstalled-source';
 import { unpinnedBaseImage } from './MLH419-unpinned-base-image';
 import { dockerIgnoresLockfile } from './MLH420-docker-ignores-lockfile';
+import { notebooksInImage } from './MLH421-notebooks-in-image';
 
 export { createStructureContext, type CreateStructureContextOptions, type StructureContext, type ReportAnchor } from './context';
 
@@ -45,4 +46,5 @@ export const structureRules: RuleDefinition<StructureContext>[] = [
   ciTestsUninstalledSource,
   unpinnedBaseImage,
   dockerIgnoresLockfile,
+  notebooksInImage,
 ];
