@@ -212,6 +212,9 @@ test('MLH421: COPY . . with notebooks in the context and no .dockerignore for th
   const { '.dockerignore': _ignore, ...bare } = files;
   const [created] = await findingsOf(bare, 'MLH421');
   assert.deepEqual(created!.fixes![0]!.edit!.operations[0], { kind: 'create', path: '/w/.dockerignore', content: '**/*.ipynb\n' });
+  // A .dockerignore that is not text is never replaced by a new one.
+  const [binary] = await findingsOf({ ...files, '.dockerignore': '.venv\u0000' }, 'MLH421');
+  assert.equal(binary!.fixes, undefined);
   // docker/Dockerfile that copies src/ and pyproject.toml from the root is built with the root as context.
   const { Dockerfile: _root, ...noRootDockerfile } = bare;
   const nested = await findingsOf({ ...noRootDockerfile, 'docker/Dockerfile': 'FROM python:3.12-slim\nCOPY pyproject.toml uv.lock ./\nCOPY . .\n' }, 'MLH421');

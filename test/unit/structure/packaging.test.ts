@@ -167,3 +167,9 @@ test('MLH416: package modules with a main and no console scripts, on the def; on
   const [f] = await findingsOf({ 'pyproject.toml': last, 'src/churn/__init__.py': '', 'src/churn/cli.py': 'def main(): ...\n' }, 'MLH416');
   assert.equal(applyFix(f!, last), last + '\n\n[project.scripts]\nchurn = "churn.cli:main"\n');
 });
+
+test('MLH416: an invalid project name does not become a command name (the fix stays valid TOML)', async () => {
+  const pyproject = '[project]\nname = "churn model!"\nversion = "1.0"\n';
+  const [f] = await findingsOf({ 'pyproject.toml': pyproject, 'src/churn/__init__.py': '', 'src/churn/train.py': 'def main(): ...\n' }, 'MLH416');
+  assert.equal(applyFix(f!, pyproject), pyproject.replace('"1.0"', '"1.0"\n\n[project.scripts]\nchurn-train = "churn.train:main"'));
+});

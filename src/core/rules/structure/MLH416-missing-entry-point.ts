@@ -32,7 +32,9 @@ async function declaresScripts(ctx: StructureContext): Promise<boolean> {
 
 function scriptName(project: string | undefined, module: EntryModule, all: EntryModule[]): string {
   const stem = basename(module.file).replace(/\.py$/, '');
-  const base = (project ?? module.module.split('.')[0]!).toLowerCase().replace(/[_.]+/g, '-');
+  // A project name that is not a valid distribution name (MLH113's finding) does not make a command name.
+  const named = project && /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(project) ? project : module.module.split('.')[0]!;
+  const base = named.toLowerCase().replace(/[_.]+/g, '-');
   if (stem === 'cli') return all.filter((m) => basename(m.file) === 'cli.py').length > 1 ? `${base}-${module.module.split('.').slice(-2, -1)[0]}` : base;
   return `${base}-${stem.replace(/_/g, '-')}`;
 }

@@ -92,9 +92,11 @@ export const notebooksInImage: RuleDefinition<StructureContext> = {
   },
 };
 
-async function excludeNotebooksFix(ctx: StructureContext, ignorePath: string): Promise<Fix> {
+async function excludeNotebooksFix(ctx: StructureContext, ignorePath: string): Promise<Fix | undefined> {
   const existing = await ctx.readText(ignorePath);
   const title = `Exclude notebooks in ${basename(ignorePath)}`;
+  // A .dockerignore we cannot read as text (binary, huge) is left alone: creating one would overwrite it.
+  if (existing === undefined && (await ctx.fs.stat(ignorePath).catch(() => undefined))) return undefined;
   if (existing === undefined) return { title, isPreferred: true, edit: { operations: [{ kind: 'create', path: ignorePath, content: '**/*.ipynb\n' }] } };
   const li = ctx.lineIndexOf(ignorePath)!;
   const end = li.positionAt(existing.length);
