@@ -15,6 +15,8 @@ let client: LspClient;
 const DOCKERFILE = 'FROM python:latest\nWORKDIR /app\nCOPY . .\nRUN uv sync --no-dev\n';
 const WORKFLOW = 'on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: uv sync\n      - run: uv run pytest\n';
 
+const LIB_PYPROJECT = '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "churn-features"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = []\n';
+
 before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'mlh-lsp-project-files-'));
   writeFileSync(path.join(dir, 'pyproject.toml'), '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "churn"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = ["pandas==2.2.3"]\n');
@@ -26,6 +28,10 @@ before(async () => {
   writeFileSync(path.join(dir, 'Dockerfile'), DOCKERFILE);
   mkdirSync(path.join(dir, '.github', 'workflows'), { recursive: true });
   writeFileSync(path.join(dir, '.github', 'workflows', 'ci.yml'), WORKFLOW);
+  // A nested library whose build requirement admits a setuptools too old for [project].
+  mkdirSync(path.join(dir, 'lib', 'src', 'churn_features'), { recursive: true });
+  writeFileSync(path.join(dir, 'lib', 'pyproject.toml'), LIB_PYPROJECT);
+  writeFileSync(path.join(dir, 'lib', 'src', 'churn_features', '__init__.py'), '');
   client = await LspClient.start(dir);
 });
 
@@ -65,4 +71,14 @@ test('an open workflow gets MLH417 with the quick fix that adds --locked', async
   const edit = add.edit!.documentChanges![0]!.edits![0]!;
   assert.equal(edit.newText, ' --locked');
   assert.deepEqual(edit.range.start, { line: 6, character: 20 });
+});
+
+test('an open pyproject.toml gets the packaging findings next to the dependency ones, with the fix', async () => {
+  const uri = fileUri(path.join(dir, 'lib', 'pyproject.toml'));
+  await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'toml', version: 1, text: LIB_PYPROJECT } });
+  await client.waitFor(() => codesOf(uri).some((c) => c.startsWith('MLH413')) || undefined);
+  assert.ok(codesOf(uri).includes('MLH413 1:13'), codesOf(uri).join(', '));
+  const diagnostic = client.diagnostics.get(uri)!.find((d) => d.code === 'MLH413')!;
+  const actions = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as Array<{ title: string }>;
+  assert.ok(actions.some((a) => a.title === 'Require setuptools>=61'), actions.map((a) => a.title).join(', '));
 });
