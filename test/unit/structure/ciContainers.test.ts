@@ -235,3 +235,16 @@ test('the churn-service fixture: each CI and container gap it has is reported on
   const checks = reports[0]!.pillars.flatMap((p) => p.checks);
   for (const id of ['installs-from-lockfile', 'pinned-base-image', 'MLH416', 'MLH418', 'MLH421']) assert.equal(checks.find((c) => c.id === id)!.passed, false, id);
 });
+
+test('MLH417: docs requirements, include-only files and constrained files are not reported', async () => {
+  const workflow = 'jobs:\n  t:\n    steps:\n      - run: pip install -r docs/requirements.txt\n      - run: pip install -r requirements-docs.txt\n      - run: pip install -r requirements.txt\n      - run: pip install -r requirements-prod.txt\n';
+  const files = {
+    ...UV_PROJECT,
+    'docs/requirements.txt': 'sphinx\n',
+    'requirements-docs.txt': 'mkdocs-material\n',
+    'requirements.txt': '-r requirements/base.txt\n-e .\n',
+    'requirements-prod.txt': '-c constraints.txt\npandas\n',
+    [CI]: workflow,
+  };
+  assert.deepEqual(await findingsOf(files, 'MLH417'), []);
+});

@@ -160,7 +160,13 @@ export async function requirementsFileIsLock(fs: FileSystem, baseDirs: string[],
   for (const baseDir of baseDirs) {
     const path = file.startsWith('/') ? normalizePath(file) : normalizePath(joinPath(baseDir, file));
     const r = await readTextFile(fs, path, 8 * 1024 * 1024);
-    if (r.ok) return isFullyPinned(parseRequirementsFile(r.text));
+    if (!r.ok) continue;
+    const parsed = parseRequirementsFile(r.text);
+    // A file that only includes others (`-r base.txt`) or holds only the project (`-e .`) says nothing on its own.
+    if (!parsed.lines.some((l) => l.kind === 'requirement')) return undefined;
+    // Constraints (`-c constraints.txt`) pin what the requirements leave open.
+    if (parsed.lines.some((l) => l.kind === 'include' && l.constraint)) return true;
+    return isFullyPinned(parsed);
   }
   return undefined;
 }

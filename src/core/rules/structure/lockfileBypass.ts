@@ -38,7 +38,8 @@ export async function lockfileBypasses(ctx: StructureContext, commands: ShellCom
     if (install.tool === 'pip' && !install.constrained) {
       let reported = false;
       for (const file of install.requirementFiles) {
-        if (producedInScript(scriptText, file)) continue;
+        // Documentation builds have their own, separate environment (Read the Docs style): not the project's dependencies.
+        if (producedInScript(scriptText, file) || /(^|\/)docs?\/|(^|[/_-])docs?[._-]/i.test(file)) continue;
         if ((await requirementsFileIsLock(ctx.fs, baseDirs, file)) !== false) continue;
         out.push({ command, message: `\`${command.text}\` installs from \`${file}\`, whose requirements are not all pinned, while \`${lockName}\` holds the resolved versions: install from the lock (${lockCommand(locks)}).` });
         reported = true;
@@ -50,6 +51,7 @@ export async function lockfileBypasses(ctx: StructureContext, commands: ShellCom
         out.push({ command, message: `\`${command.text}\` resolves the project's dependencies afresh from the index, ignoring \`${lockName}\`: install from the lock (${lockCommand(locks)}), then the project with \`--no-deps\`.` });
       }
     } else if (install.tool === 'uv-sync' && !install.locked && !envLocked && locks.uv) {
+      // uv sync always installs from uv.lock; without --locked it may first rewrite a stale lock.
       const m = /\bsync\b/.exec(command.text)!;
       const li = ctx.lineIndexOf(command.path);
       const at = li?.positionAt(command.start + m.index + m[0].length);
