@@ -19,6 +19,9 @@ const NOT_SHELL = new Set(['name', 'shell', 'working-directory', 'working_direct
 /** tox.ini keys that run commands or install packages. */
 const TOX_KEYS = new Set(['commands', 'commands_pre', 'commands_post', 'deps', 'install_command']);
 
+/** Several rules ask for the same files in one project check: read and parse them once per context. */
+const ciScriptsCache = new WeakMap<StructureContext, Promise<CiScript[]>>();
+
 /**
  * Shell commands of the project's CI: YAML workflows parsed with the `yaml` package (ranges on every
  * scalar, as src/core/dvc does), `Jenkinsfile` line by line, and `tox.ini`'s command keys.
@@ -26,7 +29,13 @@ const TOX_KEYS = new Set(['commands', 'commands_pre', 'commands_post', 'deps', '
  * shell lines inside `sh '...'`/`sh """..."""` steps, which are lines of the file; Groovy lines that are
  * not shell match none of the install patterns the rules look for.
  */
-export async function ciScripts(ctx: StructureContext): Promise<CiScript[]> {
+export function ciScripts(ctx: StructureContext): Promise<CiScript[]> {
+  let known = ciScriptsCache.get(ctx);
+  if (!known) ciScriptsCache.set(ctx, (known = ciScriptsUncached(ctx)));
+  return known;
+}
+
+async function ciScriptsUncached(ctx: StructureContext): Promise<CiScript[]> {
   const paths = (await findCiConfigs(ctx)).map((c) => c.path);
   const tox = joinPath(ctx.project.root, 'tox.ini');
   if ((await ctx.readText(tox)) !== undefined) paths.push(tox);

@@ -26,7 +26,16 @@ export function isDockerfile(path: string): boolean {
   return /^(Dockerfile|Containerfile)(\.[\w.-]+)?$/.test(name) || /\.(Dockerfile|dockerfile|Containerfile)$/.test(name);
 }
 
-export async function projectDockerfiles(ctx: StructureContext): Promise<ParsedDockerfile[]> {
+/** Several rules ask for the same files in one project check: read and parse them once per context. */
+const projectDockerfilesCache = new WeakMap<StructureContext, Promise<ParsedDockerfile[]>>();
+
+export function projectDockerfiles(ctx: StructureContext): Promise<ParsedDockerfile[]> {
+  let known = projectDockerfilesCache.get(ctx);
+  if (!known) projectDockerfilesCache.set(ctx, (known = projectDockerfilesUncached(ctx)));
+  return known;
+}
+
+async function projectDockerfilesUncached(ctx: StructureContext): Promise<ParsedDockerfile[]> {
   const out: ParsedDockerfile[] = [];
   for (const path of ctx.files.filter(isDockerfile).sort()) {
     const text = await ctx.readText(path);

@@ -44,11 +44,20 @@ function configDirs(ctx: StructureContext): string[] {
   return dirs;
 }
 
+/** Several rules ask for the same files in one project check: read and parse them once per context. */
+const typeCheckerConfigsCache = new WeakMap<StructureContext, Promise<TypeCheckerConfig[]>>();
+
 /**
  * Every type-checker configuration that applies to the project, with ranges on each global
  * setting. Files are read through the context, so `# ml-hygiene: ignore[...]` in them works.
  */
-export async function typeCheckerConfigs(ctx: StructureContext): Promise<TypeCheckerConfig[]> {
+export function typeCheckerConfigs(ctx: StructureContext): Promise<TypeCheckerConfig[]> {
+  let known = typeCheckerConfigsCache.get(ctx);
+  if (!known) typeCheckerConfigsCache.set(ctx, (known = typeCheckerConfigsUncached(ctx)));
+  return known;
+}
+
+async function typeCheckerConfigsUncached(ctx: StructureContext): Promise<TypeCheckerConfig[]> {
   const out: TypeCheckerConfig[] = [];
   for (const dir of configDirs(ctx)) {
     const pyprojectPath = joinPath(dir, 'pyproject.toml');
