@@ -48,6 +48,7 @@ test('MLH412: a package without [build-system] is reported on [project]; the fix
   // Not packages: scripts only, an explicitly virtual uv project, a setup.py build, a project with [build-system].
   assert.deepEqual(await findingsOf({ 'pyproject.toml': PROJECT, 'train.py': 'print(1)\n' }, 'MLH412'), []);
   assert.deepEqual(await findingsOf({ 'pyproject.toml': PROJECT + '\n[tool.uv]\npackage = false\n', ...PKG }, 'MLH412'), []);
+  assert.deepEqual(await findingsOf({ 'pyproject.toml': PROJECT + '\n[tool.pdm]\ndistribution = false\n', ...PKG }, 'MLH412'), []);
   assert.deepEqual(await findingsOf({ 'pyproject.toml': PROJECT, 'setup.py': 'from setuptools import setup\nsetup()\n', ...PKG }, 'MLH412'), []);
   assert.deepEqual(await findingsOf({ 'pyproject.toml': SETUPTOOLS + PROJECT, ...PKG }, 'MLH412'), []);
 });

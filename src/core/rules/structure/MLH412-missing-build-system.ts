@@ -11,7 +11,7 @@ export const missingBuildSystem: RuleDefinition<StructureContext> = {
   defaultSeverity: 'warning',
   docs: {
     detects:
-      'A `pyproject.toml` with project metadata (`[project]` or `[tool.poetry]`) and an importable package (`src/<pkg>/` or `<pkg>/`), but no `[build-system]` table. Projects that say they are not packages (`[tool.uv] package = false`) and projects still built by a `setup.py` are not reported.',
+      'A `pyproject.toml` with project metadata (`[project]` or `[tool.poetry]`) and an importable package (`src/<pkg>/` or `<pkg>/`), but no `[build-system]` table. Projects that say they are not packages (`[tool.uv] package = false`, Poetry\'s `package-mode = false`, `[tool.pdm] distribution = false`) and projects still built by a `setup.py` are not reported.',
     why: 'Without `[build-system]` (PEP 518) the package is not reliably installable: pip falls back to an old setuptools backend chosen for you, and uv treats the project as a virtual one whose own package it never installs, so `import churn` works only from the source tree. Containers and CI then run code that no wheel contains.',
     example: '[project]\nname = "churn"\nversion = "1.2.0"\ndependencies = ["pandas==2.2.3"]\n# src/churn/__init__.py exists; no [build-system]',
     exampleLanguage: 'toml',
@@ -24,7 +24,8 @@ export const missingBuildSystem: RuleDefinition<StructureContext> = {
     const poetry = table(pyproject, ['tool', 'poetry']);
     const poetryProject = !!poetry && (typeof poetry['name'] === 'string' || isTable(poetry['dependencies']));
     if (!hasProject && !poetryProject) return;
-    if (table(pyproject, ['tool', 'uv'])?.['package'] === false || poetry?.['package-mode'] === false) return;
+    // Projects that declare themselves not to be packages: uv, Poetry and PDM each have a switch.
+    if (table(pyproject, ['tool', 'uv'])?.['package'] === false || poetry?.['package-mode'] === false || table(pyproject, ['tool', 'pdm'])?.['distribution'] === false) return;
     if (!packageDirs(ctx.project.root, ctx.files).length) return;
     if (ctx.files.includes(joinPath(ctx.project.root, 'setup.py'))) return;
     const usePoetry = !hasProject && poetryProject;
