@@ -52,7 +52,6 @@ export function parseInstallCommand(text: string): InstallCommand | undefined {
     if (sub === 'run') return { tool: 'uv-run', installsProject: !rest.some((w) => /^--(no-project|isolated|no-sync)$/.test(w)) && !rest.includes('--with-requirements') };
     if (sub === 'lock' && !rest.some((w) => /^--(check|locked|check-exists|frozen|dry-run)$/.test(w))) return { tool: 'relock', manager: 'uv', command: 'uv lock' };
     if (sub === 'export') return { tool: 'locked-install', manager: 'uv', installsProject: false };
-    if (sub === 'tool' || sub === 'build') return undefined;
     return undefined;
   }
   if (cmd === 'poetry') {
