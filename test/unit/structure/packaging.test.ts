@@ -68,6 +68,9 @@ test('MLH413: setuptools without a lower bound of 61 ([project]) or 77 (PEP 639 
   assert.match(pep639!.message, /older than 77, and a PEP 639 license expression needs setuptools 77/);
   const poetry = '[build-system]\nrequires = ["poetry-core>=1.0.0"]\nbuild-backend = "poetry.core.masonry.api"\n\n';
   assert.equal((await findingsOf({ 'pyproject.toml': poetry + PROJECT }, 'MLH413')).length, 1);
+  const flit = '[build-system]\nrequires = ["flit_core >=3.0,<4"]\nbuild-backend = "flit_core.buildapi"\n\n';
+  assert.match((await findingsOf({ 'pyproject.toml': flit + PROJECT }, 'MLH413'))[0]!.message, /admits flit_core older than 3\.2/);
+  assert.deepEqual(await findingsOf({ 'pyproject.toml': flit.replace('>=3.0', '>=3.2') + PROJECT }, 'MLH413'), []);
   // Metadata in [tool.poetry] builds with poetry-core 1.x: not reported.
   assert.deepEqual(await findingsOf({ 'pyproject.toml': poetry + '[tool.poetry]\nname = "churn"\nversion = "1.2.0"\n' }, 'MLH413'), []);
   // Without [project] metadata old setuptools is fine (setup.cfg era).

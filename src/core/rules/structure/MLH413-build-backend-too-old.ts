@@ -28,6 +28,11 @@ function needOf(name: string, ctx: StructureContext): Need | undefined {
       ? { minimum: '77', lastBefore: '76.1.0', why: 'a PEP 639 license expression needs setuptools 77' }
       : { minimum: '61', lastBefore: '60.10.0', why: 'setuptools reads `[project]` only from 61 on; older releases build a package named UNKNOWN 0.0.0' };
   }
+  if (name === 'flit-core') {
+    // flit_core read only [tool.flit.metadata] before 3.2.
+    if (table(pyproject, ['tool', 'flit', 'metadata'])) return undefined;
+    return { minimum: '3.2', lastBefore: '3.1', why: 'flit_core reads `[project]` only from 3.2 on' };
+  }
   if (name === 'poetry-core') {
     // With `[tool.poetry]` name and version, poetry-core 1.x builds from there; without them it needs 2.0.
     const poetry = table(pyproject, ['tool', 'poetry']);
@@ -44,7 +49,7 @@ export const buildBackendTooOld: RuleDefinition<StructureContext> = {
   defaultSeverity: 'warning',
   docs: {
     detects:
-      'A `[build-system] requires` entry that admits a backend too old for the project\'s own metadata: `setuptools` without a lower bound of 61 while `[project]` holds the metadata (77 with a PEP 639 `license = "MIT"` string or `license-files`), or `poetry-core` below 2.0 when the metadata is only in `[project]`. Reported on the requirement.',
+      'A `[build-system] requires` entry that admits a backend too old for the project\'s own metadata: `setuptools` without a lower bound of 61 while `[project]` holds the metadata (77 with a PEP 639 `license = "MIT"` string or `license-files`), `poetry-core` below 2.0 when the metadata is only in `[project]`, or `flit_core` below 3.2 (the first to read `[project]`). hatchling and pdm-backend have read `[project]` from their first releases. Reported on the requirement.',
     why: 'The build requirement is what a build installs when the environment is constrained (`--no-build-isolation`, an offline mirror, a pinned constraints file, an old base image). setuptools before 61 ignores `[project]` and silently builds `UNKNOWN-0.0.0` with no dependencies; the container then starts without its packages.',
     example: '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "churn"\nversion = "1.2.0"',
     exampleLanguage: 'toml',
