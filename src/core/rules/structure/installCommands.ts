@@ -33,6 +33,8 @@ function stripPrefix(ws: string[]): string[] {
 export function parseInstallCommand(text: string): InstallCommand | undefined {
   let ws = stripPrefix(words(text));
   if (!ws.length) return undefined;
+  // A requirements-file line (tox `deps = -r requirements.txt`): pip installs it. No shell command starts with -r.
+  if (/^(-r|--requirement)/.test(ws[0]!)) return pipInstall(ws);
   const head = basename(ws[0]!);
   // python -m pip / python3.12 -m pip / py -m pip
   if (/^(python[\d.]*|py)$/.test(head) && ws[1] === '-m' && ws[2]) {
