@@ -16,6 +16,10 @@ const DOCUMENT_SELECTOR = [
   { scheme: 'file', pattern: '**/requirements*.txt' },
   { scheme: 'file', pattern: '**/{uv.lock,poetry.lock,pdm.lock,pylock.toml,pylock.*.toml}' },
   { scheme: 'file', pattern: '**/{dvc.yaml,dvc.lock,params.yaml}' },
+  // CI, container and type-checker files the project checks report on (MLH409-MLH421).
+  { scheme: 'file', pattern: '**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,.dockerignore}' },
+  { scheme: 'file', pattern: '**/.{github,gitea,forgejo}/workflows/*.{yml,yaml}' },
+  { scheme: 'file', pattern: '**/{.gitlab-ci.yml,Jenkinsfile,tox.ini,pyrightconfig.json,mypy.ini,.mypy.ini}' },
   { scheme: 'file', language: 'python' },
   { notebook: 'jupyter-notebook', language: 'python' },
 ];

@@ -226,6 +226,12 @@ export class Engine {
     return this.runRules(structureRules, ctx, config, ctx.textOf);
   }
 
+  /** Packaging and type-checker findings that land on the project's pyproject.toml, shown while it is edited next to MLH1xx. */
+  async checkPyprojectStructure(project: PythonProject): Promise<Finding[]> {
+    if (!project.pyprojectPath) return [];
+    return (await this.checkStructure(project)).filter((f) => f.path === project.pyprojectPath && PYPROJECT_STRUCTURE_RULES.has(f.code));
+  }
+
   /** The readiness score of each project (only those under `paths`, when given) from every rule's findings. */
   async readiness(paths?: string[], work: WorkOptions = {}): Promise<ReadinessReport[]> {
     const findings = await this.checkWorkspace(undefined, work);
@@ -297,13 +303,13 @@ export class Engine {
 
   /**
    * A `.py` file's findings as the editor shows them while it is edited: MLH110 for its own imports,
-   * and the project checks that point at code (MLH404, MLH408) where they land on it.
+   * and the project checks that point at code (MLH404, MLH408, MLH411, MLH416) where they land on it.
    */
   async checkPythonFile(path: string): Promise<Finding[]> {
     const project = await this.projectFor(path);
     if (!project) return [];
     const imports = await this.undeclaredImportsOf(await this.notebookFacts(project), path, []);
-    const structure = (await this.checkStructure(project)).filter((f) => f.path === path && (f.code === 'MLH404' || f.code === 'MLH408'));
+    const structure = (await this.checkStructure(project)).filter((f) => f.path === path && CODE_FILE_STRUCTURE_RULES.has(f.code));
     return [...imports, ...structure];
   }
 
@@ -395,6 +401,12 @@ export class Engine {
     return findings;
   }
 }
+
+/** Project checks whose findings land on a `.py` file, shown while that file is edited. */
+const CODE_FILE_STRUCTURE_RULES = new Set(['MLH404', 'MLH408', 'MLH411', 'MLH416']);
+
+/** Project checks about pyproject.toml's own content (type-checker tables, [build-system], version), shown on it in the editor. */
+const PYPROJECT_STRUCTURE_RULES = new Set(['MLH409', 'MLH410', 'MLH412', 'MLH413', 'MLH414', 'MLH415']);
 
 const NOTEBOOKS_IN_FLIGHT = 4;
 const PROJECTS_IN_FLIGHT = 2;

@@ -18,6 +18,7 @@ import { Notifications, Requests, type ExtractPlanParams, type ExtractTarget, ty
 import { uriToPath } from './convert';
 import { codeActions } from './handlers/codeActions';
 import { isDependencyFile, publish, refreshDependencyDiagnostics } from './handlers/diagnostics';
+import { isProjectConfigFile, refreshProjectFileDiagnostics } from './handlers/projectFiles';
 import { pinAll } from './handlers/pinAll';
 import { extractPlan, extractSuggest } from './handlers/extract';
 import { cellUriResolver, clearNotebookDiagnostics, refreshNotebookDiagnostics } from './handlers/notebooks';
@@ -80,6 +81,7 @@ export function startServer(connection: Connection): void {
       schedule(path, () => refreshDependencyDiagnostics(state, path));
     } else if (path.endsWith('.py')) schedule(path, () => refreshPythonDiagnostics(state, path));
     else if (isDvcFile(path)) schedule(path, () => refreshDvcDiagnostics(state, path));
+    else if (isProjectConfigFile(path)) schedule(path, () => refreshProjectFileDiagnostics(state, path));
   }
 
   const openNotebooks = new Set<string>();

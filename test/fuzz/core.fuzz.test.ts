@@ -9,8 +9,8 @@ import { corpusWorkspaces, fixtureWorkspace, type SeedWorkspace } from './seeds'
 const config = fuzzConfig({ runs: 120, seconds: 25 });
 const seeds: SeedWorkspace[] = [fixtureWorkspace(), ...corpusWorkspaces(80 * 1024)];
 
-/** The files a mutation may hit: manifests, lockfiles, requirements, DVC files, notebooks. */
-const MUTABLE = /(^|\/)(pyproject\.toml|uv\.lock|poetry\.lock|pdm\.lock|requirements[^/]*\.txt|dvc\.yaml|dvc\.lock|params\.yaml|[^/]+\.ipynb)$/;
+/** The files a mutation may hit: manifests, lockfiles, requirements, DVC files, notebooks, CI and container files. */
+const MUTABLE = /(^|\/)(pyproject\.toml|uv\.lock|poetry\.lock|pdm\.lock|requirements[^/]*\.txt|dvc\.yaml|dvc\.lock|params\.yaml|[^/]+\.ipynb|Dockerfile|\.dockerignore|ci\.yml|tox\.ini|pyrightconfig\.json)$/;
 
 const inputArb = fc
   .record({

@@ -15,12 +15,15 @@ let client: LspClient;
 
 const TRAIN = 'import pandas as pd\nimport xgboost\n\nmodel = xgboost.XGBClassifier(n_estimators=500, max_depth=6)\n';
 
+const SERVE = 'import pandas as pd\n\n\ndef main() -> None:\n    print(pd.__version__)\n';
+
 before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'mlh-lsp-py-'));
   writeFileSync(path.join(dir, 'pyproject.toml'), '[project]\nname = "churn"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = ["pandas==2.2.3", "xgboost==2.1.1"]\n');
   mkdirSync(path.join(dir, 'src', 'churn'), { recursive: true });
   writeFileSync(path.join(dir, 'src', 'churn', '__init__.py'), '');
   writeFileSync(path.join(dir, 'src', 'churn', 'train.py'), TRAIN);
+  writeFileSync(path.join(dir, 'src', 'churn', 'serve.py'), SERVE);
   client = await LspClient.start(dir);
 });
 
@@ -65,4 +68,17 @@ test('a .py file created after the scan is checked from its buffer', async () =>
   await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text } });
   await client.waitFor(() => codesOf(uri).length || undefined);
   assert.deepEqual(codesOf(uri), ['MLH110 0:7'], 'numpy is not declared; pandas is');
+});
+
+test('a serving module with a main gets MLH416 on the def, with the fix that adds [project.scripts] to pyproject.toml', async () => {
+  const uri = fileUri(path.join(dir, 'src', 'churn', 'serve.py'));
+  await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: SERVE } });
+  await client.waitFor(() => codesOf(uri).length || undefined);
+  assert.deepEqual(codesOf(uri), ['MLH416 3:4']);
+  const diagnostic = client.diagnostics.get(uri)!.find((d) => d.code === 'MLH416')!;
+  const actions = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as Array<{ title: string; edit?: { documentChanges?: Array<{ textDocument?: { uri: string }; edits?: Array<{ newText: string }> }> } }>;
+  const add = actions.find((a) => a.title.startsWith('Add [project.scripts]'));
+  assert.ok(add, `actions: ${actions.map((a) => a.title).join(', ')}`);
+  const change = add.edit!.documentChanges!.find((c) => c.textDocument?.uri === fileUri(path.join(dir, 'pyproject.toml')))!;
+  assert.equal(change.edits![0]!.newText, '\n\n[project.scripts]\nchurn-serve = "churn.serve:main"');
 });

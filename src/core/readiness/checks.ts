@@ -17,6 +17,12 @@ export interface ProjectFacts {
   hasProductionEntryPoints: boolean;
   /** A pyproject.toml (where MLH108 asks for `requires-python`) or a `.python-version` file. */
   declaresPythonVersion: boolean;
+  hasPyproject: boolean;
+  /** A uv.lock, poetry.lock, pdm.lock or pylock.toml at the project root. */
+  hasLockfile: boolean;
+  hasDockerfile: boolean;
+  /** False when MLH401 reported that no type checker is configured (known from the findings, not the layout). */
+  typeCheckerConfigured?: boolean;
 }
 
 export interface Outcome {
@@ -73,6 +79,34 @@ export const CHECKS: CheckDefinition[] = [
     // Without a pyproject.toml neither rule has anything to look at; silence is not a declared version.
     missingEvidence: (facts) => (facts.declaresPythonVersion ? undefined : 'Nothing declares the Python version: add a `.python-version` file (and `requires-python` in pyproject.toml).'),
   },
+  {
+    // A lockfile helps only where the builds install from it: CI and container images.
+    id: 'installs-from-lockfile',
+    pillar: 'dependencies',
+    weight: 2,
+    codes: ['MLH417', 'MLH420'],
+    passMessage: 'CI and container builds install from the lockfile.',
+    notApplicable: (facts) => (facts.hasLockfile ? undefined : 'the project has no uv.lock, poetry.lock, pdm.lock or pylock.toml'),
+  },
+  {
+    id: 'pinned-base-image',
+    pillar: 'dependencies',
+    weight: 1,
+    codes: ['MLH419'],
+    // A tag without a digest is a hint, not a failure.
+    counts: (f) => f.code === 'MLH419' && isBlocking(f),
+    passMessage: 'Container base images name a version.',
+    notApplicable: (facts) => (facts.hasDockerfile ? undefined : 'the project has no Dockerfile'),
+  },
+  {
+    // PEP 517/518 packaging: a declared, recent-enough build backend and a version with a source.
+    id: 'packaging',
+    pillar: 'dependencies',
+    weight: 1,
+    codes: ['MLH412', 'MLH413', 'MLH414', 'MLH415'],
+    passMessage: 'The package declares its build backend and takes its version from one source.',
+    notApplicable: (facts) => (facts.hasPyproject ? undefined : 'the project has no pyproject.toml to build from'),
+  },
   { id: 'runtime-dependencies', pillar: 'dependencies', weight: 1, codes: ['MLH107', 'MLH110'], passMessage: 'Runtime dependencies hold no dev tools and cover every import.' },
   {
     id: 'valid-declarations',
@@ -85,10 +119,20 @@ export const CHECKS: CheckDefinition[] = [
   // ---- types
   { id: 'MLH401', pillar: 'types', weight: 2, codes: ['MLH401'], passMessage: 'A type checker (mypy or pyright) is configured.' },
   {
+    // A config that silences every error, or that CI never runs, is type safety on paper only.
+    id: 'type-checker-enforced',
+    pillar: 'types',
+    weight: 1,
+    codes: ['MLH409', 'MLH410'],
+    passMessage: 'The type checker has real settings and CI runs it.',
+    notApplicable: (facts) => (facts.typeCheckerConfigured === false ? 'no type checker is configured (MLH401)' : undefined),
+  },
+  {
     id: 'typed-package',
     pillar: 'types',
     weight: 1,
-    codes: [],
+    // Decided by the layout for every project; MLH411 reports it as a finding, with the fix, for libraries.
+    codes: ['MLH411'],
     passMessage: 'The package ships a `py.typed` marker.',
     notApplicable: (facts) => (facts.hasPackage ? undefined : 'the project has no package to mark'),
     evaluate: (facts) => {
@@ -110,6 +154,9 @@ export const CHECKS: CheckDefinition[] = [
   },
   { id: 'MLH406', pillar: 'structure', weight: 2, codes: ['MLH406'], passMessage: 'Every `.env` file is gitignored.', notApplicable: (facts) => (facts.hasEnvFiles ? undefined : 'the project has no .env file') },
   { id: 'MLH407', pillar: 'structure', weight: 1, codes: ['MLH407'], passMessage: 'CI runs the tests.' },
+  { id: 'MLH421', pillar: 'structure', weight: 1, codes: ['MLH421'], passMessage: 'No notebook is copied into a container image.', notApplicable: (facts) => (facts.hasDockerfile && facts.hasNotebooks ? undefined : 'the project has no Dockerfile and notebooks') },
+  { id: 'MLH418', pillar: 'structure', weight: 1, codes: ['MLH418'], passMessage: 'CI tests the installed package, not the source tree.', notApplicable: (facts) => (facts.hasPackage ? undefined : 'the project has no package') },
+  { id: 'MLH416', pillar: 'structure', weight: 1, codes: ['MLH416'], passMessage: 'Programs of the package (train, predict, serve) have console-script entry points.', notApplicable: (facts) => (facts.hasPackage ? undefined : 'the project has no package') },
   { id: 'MLH408', pillar: 'structure', weight: 1, codes: ['MLH408'], passMessage: 'Training code reads its hyperparameters from configuration.', notApplicable: (facts) => (facts.hasCode ? undefined : 'the project has no Python scripts') },
   // ---- data
   {

@@ -1,9 +1,10 @@
 import type { Finding, Pillar } from '../diagnostics';
-import { basename, isInside, joinPath } from '../fs/paths';
+import { basename, dirname, isInside, joinPath } from '../fs/paths';
 import { projectForFile, type PythonProject, type WorkspaceScan } from '../project/discovery';
 import { codeFiles, notebookFiles, packageDirs } from '../rules/structure/context';
 import { DATA_DIR_NAMES } from '../rules/structure/MLH405-untracked-data-dir';
 import { isEnvFile } from '../rules/structure/MLH406-committed-env-file';
+import { isDockerfile } from '../rules/structure/dockerfile';
 import type { Range } from '../text/lineIndex';
 import { CHECKS, PILLAR_ORDER, PILLAR_WEIGHTS, type CheckDefinition, type ProjectFacts } from './checks';
 
@@ -64,6 +65,9 @@ export function projectFacts(project: PythonProject, scan: WorkspaceScan): Proje
     hasDataDirs: DATA_DIR_NAMES.some((name) => scan.directories.includes(joinPath(project.root, name))),
     hasEnvFiles: files.some(isEnvFile),
     declaresPythonVersion: project.pyprojectPath !== undefined || project.pythonVersionPath !== undefined,
+    hasPyproject: project.pyprojectPath !== undefined,
+    hasDockerfile: files.some(isDockerfile),
+    hasLockfile: files.some((f) => dirname(f) === project.root && /^(uv|poetry|pdm)\.lock$|^pylock(\.[^.]+)?\.toml$/.test(basename(f))),
     hasProductionEntryPoints: code.length > 0 || files.some((f) => /^(Makefile|makefile|GNUmakefile|Justfile|justfile|.*\.sh)$/.test(basename(f))),
   };
 }
@@ -76,7 +80,7 @@ export function projectFacts(project: PythonProject, scan: WorkspaceScan): Proje
  */
 export function computeReadiness(project: PythonProject, findings: Finding[], scan: WorkspaceScan, isRuleOff: (code: string) => boolean = () => false): ReadinessReport {
   const own = findings.filter((f) => projectForFile(scan, f.path) === project);
-  const facts = projectFacts(project, scan);
+  const facts: ProjectFacts = { ...projectFacts(project, scan), typeCheckerConfigured: !own.some((f) => f.code === 'MLH401') };
   const pillars: PillarReadiness[] = PILLAR_ORDER.map((name) => {
     const checks = CHECKS.filter((c) => c.pillar === name).map((c) => evaluateCheck(c, own, facts, isRuleOff));
     const applicable = checks.filter((c) => c.applicable);

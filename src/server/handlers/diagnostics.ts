@@ -26,7 +26,7 @@ export async function refreshDependencyDiagnostics(state: WorkspaceState, path: 
     publish(state, pathToUri(path), []);
     return;
   }
-  const findings = await engine.checkDependencies(project);
+  const findings = [...(await engine.checkDependencies(project)), ...(await engine.checkPyprojectStructure(project))];
   const openPaths = state.documents
     .all()
     .map((d) => ({ doc: d, path: uriToPath(d.uri) }))

@@ -37,6 +37,8 @@ export interface PythonFacts {
   calls: CallFact[];
   /** Every string literal's value (f-strings included, with their holes as written). */
   strings: Array<Span & { value: string }>;
+  /** Functions defined at module level (`def main():`, decorated or not); the span is the `def` line's name. */
+  topLevelFunctions: Array<Span & { name: string }>;
 }
 
 /**
@@ -46,7 +48,7 @@ export interface PythonFacts {
 export const pythonFacts = memoizeByText(collectPythonFacts, 2000);
 
 function collectPythonFacts(source: string): PythonFacts {
-  const facts: PythonFacts = { imports: [], calls: [], strings: [] };
+  const facts: PythonFacts = { imports: [], calls: [], strings: [], topLevelFunctions: [] };
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) {
       for (const item of node) visit(item);
@@ -91,7 +93,11 @@ function collectPythonFacts(source: string): PythonFacts {
       if (part.formatSpec) visitFields(part.formatSpec);
     }
   };
-  visit(parseModule(source).body);
+  const body = parseModule(source).body;
+  for (const statement of body) {
+    if (statement.type === 'FunctionDef') facts.topLevelFunctions.push({ name: statement.name.name, start: statement.name.start, end: statement.name.end });
+  }
+  visit(body);
   facts.calls.sort((a, b) => a.start - b.start);
   facts.strings.sort((a, b) => a.start - b.start);
   return facts;
