@@ -53,6 +53,15 @@ test('the committed schemas are what scripts/gen-schemas.ts generates from the r
   assert.deepEqual([...renderSchemas().keys()], ['tool-ml-hygiene.schema.json', 'pyproject.schema.json', 'dvc.schema.json']);
 });
 
+test('package.json hands them to Even Better TOML (tomlValidation) and Red Hat YAML (yamlValidation)', () => {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { contributes: Record<string, Array<{ fileMatch: string; url: string }>> };
+  assert.deepEqual(pkg.contributes['tomlValidation'], [{ fileMatch: 'pyproject.toml', url: './schemas/pyproject.schema.json' }]);
+  assert.deepEqual(pkg.contributes['yamlValidation'], [{ fileMatch: 'dvc.yaml', url: './schemas/dvc.schema.json' }]);
+  for (const c of [...pkg.contributes['tomlValidation']!, ...pkg.contributes['yamlValidation']!]) assert.ok(existsSync(path.join(ROOT, c.url)), c.url);
+  // The .vsix ships them.
+  assert.match(readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8'), /^!schemas\/\*\*$/m);
+});
+
 describe('tool-ml-hygiene.schema.json', () => {
   const tool = schema('tool-ml-hygiene.schema.json') as { properties: Record<string, Record<string, unknown>>; additionalProperties: boolean };
 
