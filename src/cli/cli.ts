@@ -64,9 +64,16 @@ function toAbsolute(p: string): string {
   return normalizePath(path.resolve(p));
 }
 
-/** The folder the engine scans: the common ancestor of the given paths (a file's folder for a file). */
+/**
+ * The folder the engine scans: the common ancestor of the given paths. A file stands for the folder
+ * it is run from when it lies inside it, else for its own folder: a notebook's findings depend on
+ * the pyproject.toml and lockfile above it, and pre-commit passes only the staged files
+ * (`notebooks/eda.ipynb` alone) from the repository's root.
+ */
 function workspaceRootOf(paths: string[]): string {
-  const dirs = paths.map((p) => (existsSync(p) && statSync(p).isFile() ? dirname(p) : p));
+  const cwd = normalizePath(process.cwd());
+  const inCwd = (p: string) => p === cwd || p.startsWith(cwd === '/' ? '/' : `${cwd}/`);
+  const dirs = paths.map((p) => (existsSync(p) && statSync(p).isFile() ? (inCwd(p) ? cwd : dirname(p)) : p));
   let root = dirs[0]!;
   for (const d of dirs.slice(1)) while (!(d === root || d.startsWith(root === '/' ? '/' : root + '/'))) root = dirname(root);
   return root;
