@@ -3,12 +3,14 @@
  * with a schema (taplo / Even Better TOML) and never run our parser. It follows the same grammar as
  * src/core/python/pep508.ts (pypa/packaging's tokens), within what one regular expression can say:
  *
- * - written for every engine a schema may meet (ECMA-262 with `u` in ajv, Rust's `regex` in taplo):
- *   no lookaround, no backreferences, no flags, so case-insensitive words are spelled `[aA][lL]...`;
+ * - written for every engine a schema may meet (ECMA-262 with `u` in ajv and VS Code, a Rust regex
+ *   crate in taplo): no lookaround, no backreferences, no flags, so case-insensitive words are
+ *   spelled `[aA][lL]...`;
  * - markers nest parentheses one level deep instead of without bound, and `and`/`or` may touch a
  *   variable without whitespace (see MARKER);
- * - word boundaries (`python_versionin`) are spelled out by which token kinds may touch; packaging's
- *   are Unicode-aware, these only see ASCII identifiers and quotes;
+ * - `in`/`not in` need whitespace on both sides (`'3.6'inpython_version` is an error; the valid but
+ *   unusual `'a'in'abc'` is rejected too); names are ASCII, where packaging's word boundaries are
+ *   Unicode-aware;
  * - quoted strings reject what Python's `ast.literal_eval` rejects for line breaks, NUL and malformed
  *   `\x`/`\u`/`\U` escapes, but not unknown `\N{...}` names or code points past U+10FFFF.
  *
