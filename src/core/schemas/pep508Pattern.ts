@@ -6,8 +6,8 @@
  * - written for every engine a schema may meet (ECMA-262 with `u` in ajv and VS Code, a Rust regex
  *   crate in taplo): no lookaround, no backreferences, no flags, so case-insensitive words are
  *   spelled `[aA][lL]...`;
- * - markers nest parentheses one level deep instead of without bound, and `and`/`or` may touch a
- *   variable without whitespace (see MARKER);
+ * - markers nest parentheses MARKER_DEPTH levels deep instead of without bound, and `and`/`or` may
+ *   touch a variable without whitespace (see marker());
  * - `in`/`not in` need whitespace on both sides (`'3.6'inpython_version` is an error; the valid but
  *   unusual `'a'in'abc'` is rejected too); names are ASCII, where packaging's word boundaries are
  *   Unicode-aware;
@@ -73,13 +73,19 @@ function chain(atom: string): string {
   return `${WS}*${atom}(?:${WS}*(?:and|or)${WS}*${atom})*`;
 }
 
+/** How deep parentheses may nest in a marker: real files reach two (lerobot's torchcodec markers). */
+export const MARKER_DEPTH = 2;
+
 /**
- * A marker: a chain of atoms, an atom being an item or a parenthesized chain of items. One level of
- * parentheses is what real files use; each further level would double the pattern's size, so
- * `(a and (b or c))` is rejected. `and`/`or` next to a variable need whitespace too; the pattern does
- * not require it (that would multiply its size again), so `extra=='a'andos_name=='b'` is accepted.
+ * A marker: a chain of atoms, an atom being an item or a parenthesized marker, nested up to `depth`
+ * levels. A regular expression cannot count, and each level doubles the pattern's size, so a third
+ * level is rejected. `and`/`or` next to a variable need whitespace too; the pattern does not require
+ * it (that would multiply its size again), so `extra=='a'andos_name=='b'` is accepted.
  */
-export const MARKER = chain(`(?:${MARKER_ITEM}|\\(${chain(MARKER_ITEM)}${WS}*\\))`);
+function marker(depth: number): string {
+  return chain(depth > 0 ? `(?:${MARKER_ITEM}|\\(${marker(depth - 1)}${WS}*\\))` : MARKER_ITEM);
+}
+export const MARKER = marker(MARKER_DEPTH);
 
 /**
  * The whole pattern, anchored. packaging's END is Python's `$`, which also matches before one final

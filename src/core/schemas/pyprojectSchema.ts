@@ -1,7 +1,8 @@
 /**
  * A stricter schema for the whole pyproject.toml than SchemaStore's, which types dependencies as
  * "array of strings" (so `pandas>=>2` passes). Here every PEP 508 string of `[project]`,
- * `[build-system]` and `[dependency-groups]` is checked by pep508Pattern(), `[project]` admits only
+ * `[build-system]`, `[dependency-groups]` and uv's and PDM's dependency lists is checked by
+ * pep508Pattern(), `[project]` admits only
  * PEP 621's keys, and `[tool.ml-hygiene]` is the generated tool schema, embedded so that a client
  * resolving no `$ref` across files still validates it. Other `[tool.*]` tables are left open.
  */
@@ -81,7 +82,22 @@ export function buildPyprojectSchema(toolSchema: JsonSchema): JsonSchema {
       },
       tool: {
         type: 'object',
-        properties: { 'ml-hygiene': { $ref: '#/definitions/tool-ml-hygiene' } },
+        properties: {
+          'ml-hygiene': { $ref: '#/definitions/tool-ml-hygiene' },
+          // The other tool tables that hold PEP 508 strings (pyprojectFile.ts reads the dev ones too).
+          uv: {
+            type: 'object',
+            properties: {
+              'dev-dependencies': dependencyList('uv development dependencies (PEP 508 strings; uv now prefers [dependency-groups]).'),
+              'constraint-dependencies': dependencyList('uv constraints: PEP 508 strings.'),
+              'override-dependencies': dependencyList('uv overrides: PEP 508 strings.'),
+            },
+          },
+          pdm: {
+            type: 'object',
+            properties: { 'dev-dependencies': { type: 'object', additionalProperties: dependencyList('A PDM development group: PEP 508 strings.') } },
+          },
+        },
       },
     },
   };

@@ -117,6 +117,14 @@ describe('pyproject.schema.json over the fixtures', () => {
   }
 });
 
+const PROJECTS = path.join(CORPUS_ROOT, 'python-projects');
+test('the pyproject.toml of every maintained project in the corpus validates', { skip: existsSync(PROJECTS) ? false : `not found: ${PROJECTS}` }, () => {
+  const validate = compile('pyproject.schema.json');
+  const files = readdirSync(PROJECTS).map((d) => path.join(PROJECTS, d, 'pyproject.toml')).filter((f) => existsSync(f));
+  assert.ok(files.length >= 9, `${files.length} files`);
+  for (const file of files) assert.ok(validate(parseToml(readFileSync(file, 'utf8'))), `${path.relative(PROJECTS, file)}: ${JSON.stringify(validate.errors?.slice(0, 3))}`);
+});
+
 describe('dvc.schema.json', () => {
   const validate = compile('dvc.schema.json');
   const dvc = schema('dvc.schema.json') as { properties: Record<string, unknown>; definitions: { stage: { properties: Record<string, unknown> } } };
