@@ -54,10 +54,15 @@ test('the committed schemas are what scripts/gen-schemas.ts generates from the r
 });
 
 test('package.json hands them to Even Better TOML (tomlValidation) and Red Hat YAML (yamlValidation)', () => {
-  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { contributes: Record<string, Array<{ fileMatch: string; url: string }>> };
-  assert.deepEqual(pkg.contributes['tomlValidation'], [{ fileMatch: 'pyproject.toml', url: './schemas/pyproject.schema.json' }]);
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string; contributes: Record<string, Array<{ fileMatch: string; url: string }>> };
+  // Red Hat YAML resolves a path relative to the extension. Even Better TOML passes the url to taplo
+  // as is and taplo needs an absolute URL (tamasfe/taplo#322, open), so it gets the file of this
+  // release tag, the same bytes as ./schemas/pyproject.schema.json in the installed extension.
+  const toml = pkg.contributes['tomlValidation']!;
+  assert.deepEqual(toml, [{ fileMatch: 'pyproject.toml', url: `https://raw.githubusercontent.com/ml-hygiene/ml-hygiene/v${pkg.version}/schemas/pyproject.schema.json` }]);
   assert.deepEqual(pkg.contributes['yamlValidation'], [{ fileMatch: 'dvc.yaml', url: './schemas/dvc.schema.json' }]);
-  for (const c of [...pkg.contributes['tomlValidation']!, ...pkg.contributes['yamlValidation']!]) assert.ok(existsSync(path.join(ROOT, c.url)), c.url);
+  assert.ok(existsSync(path.join(ROOT, new URL(toml[0]!.url).pathname.replace(/^\/ml-hygiene\/ml-hygiene\/v[^/]+\//, ''))));
+  assert.ok(existsSync(path.join(ROOT, pkg.contributes['yamlValidation']![0]!.url)));
   // The .vsix ships them.
   assert.match(readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8'), /^!schemas\/\*\*$/m);
 });
