@@ -36,7 +36,8 @@ const EPOCH_RELEASE = `[vV]?(?:${DIGITS}!)?${DIGITS}(?:\\.${DIGITS})*`;
  * also take `.*` or a local label, `~=` needs two release segments.
  */
 const CLAUSE =
-  `(?:===\\s*[^\\s;),]*` +
+  // `===` may have an empty version; its trailing whitespace is left to the separator that follows.
+  `(?:===(?:\\s*[^\\s;),]+)?` +
   `|(?:==|!=)\\s*${EPOCH_RELEASE}(?:\\.\\*|${PRE}${POST}${DEV}${LOCAL})` +
   `|(?:~=\\s*[vV]?(?:${DIGITS}!)?${DIGITS}(?:\\.${DIGITS})+|(?:<=|>=|<|>)\\s*${EPOCH_RELEASE})${PRE}${POST}${DEV})`;
 
@@ -48,7 +49,7 @@ const CLAUSE =
 export const VERSION_MANY = `${CLAUSE}(?:${WS}*,${WS}*${CLAUSE})*(?:${WS}*,)?`;
 
 const IDENTIFIER = '[a-zA-Z0-9](?:[a-zA-Z0-9._-]*[a-zA-Z0-9_])?';
-const EXTRAS = `\\[${WS}*(?:${IDENTIFIER}(?:${WS}*,${WS}*${IDENTIFIER})*)?${WS}*\\]`;
+const EXTRAS = `\\[${WS}*(?:${IDENTIFIER}(?:${WS}*,${WS}*${IDENTIFIER})*${WS}*)?\\]`;
 
 const VARIABLE =
   '(?:python_(?:full_)?version|os[._]name|sys[._]platform|platform_(?:release|system)|platform[._](?:version|machine|python_implementation)' +
@@ -91,17 +92,21 @@ export const MARKER = marker(MARKER_DEPTH);
  * The whole pattern, anchored. packaging's END is Python's `$`, which also matches before one final
  * line break, hence the `\n?`. The marker is written once: a URL needs whitespace after it before
  * `;`, so the URL form is either alone or ends in whitespace.
+ *
+ * No two optional whitespace runs are adjacent (`[ \t]*[ \t]*` makes a backtracking engine try every
+ * split of a long run of spaces: `a` + 2,000 spaces + `!` took minutes before). Each run follows
+ * something that was matched, so the time stays polynomial of low degree on any input.
  */
 export function pep508Pattern(): string {
-  const nameAndExtras = `${WS}*${IDENTIFIER}${WS}*(?:${EXTRAS})?${WS}*`;
+  const nameAndExtras = `${WS}*${IDENTIFIER}${WS}*(?:${EXTRAS}${WS}*)?`;
   const url = `@${WS}*[^ \\t\\n]+`;
-  const specifier = `(?:\\(${WS}*(?:${VERSION_MANY})?${WS}*\\)|${VERSION_MANY})?${WS}*`;
-  return `^${nameAndExtras}(?:${url}|(?:${url}${WS}+|${specifier})(?:;${MARKER}${WS}*)?)\\n?$`;
+  const specifier = `(?:\\(${WS}*(?:${VERSION_MANY}${WS}*)?\\)|${VERSION_MANY})${WS}*`;
+  return `^${nameAndExtras}(?:${url}|(?:${url}${WS}+|${specifier})?(?:;${MARKER}${WS}*)?)\\n?$`;
 }
 
 /** A version specifier set such as `requires-python = ">=3.10, <4"` (packaging's SpecifierSet). */
 export function specifierSetPattern(): string {
-  return `^\\s*(?:${CLAUSE}(?:\\s*,\\s*${CLAUSE})*(?:\\s*,)?)?\\s*$`;
+  return `^\\s*(?:${CLAUSE}(?:\\s*,\\s*${CLAUSE})*\\s*(?:,\\s*)?)?$`;
 }
 
 /** A PEP 508 / PEP 503 project name. */

@@ -38,6 +38,20 @@ test('the pattern is portable: no lookaround or backreference (taplo compiles it
   assert.ok(source.length < 20_000, `${source.length} characters`);
 });
 
+test('no catastrophic backtracking: long runs of whitespace before a mistake are rejected at once', () => {
+  // An editor validates on every keystroke with a backtracking engine (ajv, VS Code); adjacent
+  // optional whitespace runs once made `a` + 2,000 spaces + `!` take minutes.
+  const sp = ' '.repeat(20_000);
+  const inputs = [`a===${sp}!${sp}x`, `a${sp}!`, `a[${sp}!`, `a[b${sp},${sp}!`, `a (${sp}!`, `a (>=1${sp}!`, `a >=1${sp},${sp}!`, `a >=${sp}!`, `a @ http://x${sp}!`, `a; extra == "x"${sp}!`, `a; extra == "x"${sp}and${sp}!`, `a; ((extra == "x"${sp})${sp}!`, `a; extra${sp}not${sp}!`, `a==${'1.'.repeat(10_000)}x`, `a; ${Array(2_000).fill('extra == "x"').join(' and ')} and`];
+  pattern.test('warm==1');
+  for (const input of inputs) {
+    const started = performance.now();
+    assert.equal(pattern.test(input), false, input.slice(0, 40));
+    const ms = performance.now() - started;
+    assert.ok(ms < 1_000, `${ms.toFixed(0)} ms for ${JSON.stringify(input.slice(0, 30))}…`);
+  }
+});
+
 test('the mistakes SchemaStore lets through are rejected; what real pyproject files write is accepted', () => {
   for (const bad of ['pandas>=>2', 'pandas=2.2', 'numpy >= 1.26 <2', 'torch==2.3.1; sys_platfrom == "linux"', 'scikit-learn[all', 'requests ==', 'black (>=20.*)', 'mlflow @ https://e.com/m.whl; extra == "x"']) {
     assert.equal(pattern.test(bad), false, bad);
@@ -53,6 +67,9 @@ test('requires-python: the specifier-set pattern agrees with our specifier parse
   const sets = new RegExp(specifierSetPattern(), 'u');
   for (const s of ['>=3.10', '>=3.10,<3.13', ' >=3.9 , !=3.9.1 ', '~=3.11', '==3.11.*', '']) assert.equal(sets.test(s), isValidSpecifier(s), s);
   for (const s of ['3.10+', '>=3.10;', '>=3.*', '=>3.10', '>=3.10 <4']) assert.equal(sets.test(s), false, s);
+  const started = performance.now();
+  for (const s of [`${' '.repeat(20_000)}x`, `>=3.10${' '.repeat(20_000)},${' '.repeat(20_000)}x`, `===${' '.repeat(20_000)}x y`]) assert.equal(sets.test(s), false);
+  assert.ok(performance.now() - started < 1_000, 'no catastrophic backtracking');
 });
 
 test('known limits of a regular expression: each disagrees with the parser the documented way', () => {
