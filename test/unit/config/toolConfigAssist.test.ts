@@ -102,3 +102,30 @@ test('broken input never throws', () => {
     hover(s);
   }
 });
+
+test('any text and any cursor: no exception, edits stay inside the text around the cursor (property test)', async () => {
+  const fc = await import('fast-check');
+  const fragment = fc.constantFrom(
+    '[tool.ml-hygiene]\n', '[tool.ml-hygiene.severity]\n', '[project]\n', '[[tool.uv.index]]\n', 'select = [', 'ignore = ["MLH1', 'severity = { ',
+    'MLH101 = "', 'kind = "', '"', "'", ',', ']', '}', '{', '=', ' ', '\n', '\r\n', '#', '# ml-hygiene: ignore[', 'long-cell-lines = 4', 'MLH2', 'é', '😀', '\\',
+  );
+  fc.assert(
+    fc.property(fc.array(fragment, { maxLength: 40 }), fc.nat(), (parts, n) => {
+      const text = parts.join('');
+      const offset = text.length ? n % (text.length + 1) : 0;
+      for (const e of completeToolConfig(text, offset, rules) ?? []) {
+        assert.ok(e.replaceStart >= 0 && e.replaceStart <= offset && offset <= e.replaceEnd && e.replaceEnd <= text.length, JSON.stringify({ text, offset, e }));
+      }
+      const h = hoverToolConfig(text, offset, rules);
+      if (h) assert.ok(h.start <= offset && offset <= h.end && h.end <= text.length);
+    }),
+    { numRuns: 3000, seed: 14 },
+  );
+});
+
+test('a 20,000-line pyproject.toml answers in milliseconds', () => {
+  const big = `${HEAD}${Array.from({ length: 20_000 }, (_, i) => `# filler ${i}`).join('\n')}\n[tool.ml-hygiene]\nignore = ["MLH2|`;
+  const started = performance.now();
+  assert.ok(complete(big)!.length > 10);
+  assert.ok(performance.now() - started < 500, `${(performance.now() - started).toFixed(0)} ms`);
+});
