@@ -177,7 +177,7 @@ describe('running the action', { timeout: 600_000 }, () => {
     assert.ok(results.some((r) => r.level === 'error'));
     // Code scanning gets the log the check wrote.
     assert.deepEqual(run.used, [
-      { uses: 'actions/setup-node@v4', with: { 'node-version': '20' } },
+      { uses: 'actions/setup-node@v4', with: { 'node-version': '20', cache: 'npm', 'cache-dependency-path': `${actionPath}/package-lock.json` } },
       { uses: 'github/codeql-action/upload-sarif@v3', with: { sarif_file: 'ml-hygiene.sarif', category: 'ml-hygiene' } },
     ]);
     assert.match(run.summary, new RegExp(`ML Hygiene: ${results.length} finding\\(s\\), SARIF log in ml-hygiene.sarif`));
