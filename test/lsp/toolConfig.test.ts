@@ -101,6 +101,14 @@ test('severity inline table: rule codes as keys after the comma, severities afte
   assert.deepEqual(values.map((i) => i.label), ['error', 'warning', 'information', 'hint', 'off']);
 });
 
+test('rule codes in a `# ml-hygiene: ignore[` comment', async () => {
+  const text = PYPROJECT.replace('dependencies = ["pandas==2.2.2"]', 'dependencies = ["pandas==2.2.2"]  # ml-hygiene: ignore[MLH1');
+  const line = text.split('\n').findIndex((l) => l.includes('ignore[MLH1'));
+  const items = await complete({ line, character: text.split('\n')[line]!.length }, text);
+  assert.ok(items.some((i) => i.label === 'MLH101'));
+  assert.equal((items.find((i) => i.label === 'MLH101')!.textEdit as { newText: string }).newText, 'MLH101');
+});
+
 test('no completion outside [tool.ml-hygiene]', async () => {
   assert.deepEqual(await complete(positionAfter('name = "ch')), []);
 });

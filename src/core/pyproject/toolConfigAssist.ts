@@ -41,7 +41,8 @@ type Place =
   | { in: 'severity-key'; word: [number, number]; present: Set<string> }
   | { in: 'selector'; word: [number, number]; quoted: boolean; key: string; present: Set<string> }
   | { in: 'severity-value'; word: [number, number]; quoted: boolean }
-  | { in: 'kind-value'; word: [number, number]; quoted: boolean };
+  | { in: 'kind-value'; word: [number, number]; quoted: boolean }
+  | { in: 'suppression'; word: [number, number]; present: Set<string> };
 
 const TOOL_TABLE = 'tool.ml-hygiene';
 const SEVERITY_TABLE = 'tool.ml-hygiene.severity';
@@ -154,9 +155,6 @@ function scan(text: string): { stack: string[]; openQuote: string | undefined; q
 function placeAt(text: string, offset: number): Place | undefined {
   const lines = linesOf(text);
   const line = lineAt(lines, offset);
-  const { table, headerLine } = tableOf(lines, line);
-  if (table !== TOOL_TABLE && table !== SEVERITY_TABLE) return undefined;
-  if (line === headerLine) return undefined;
   const lineStart = lines.starts[line]!;
   const before = text.slice(lineStart, offset);
   const wordAt = (from: number): [number, number] => {
@@ -164,6 +162,15 @@ function placeAt(text: string, offset: number): Place | undefined {
     while (end < text.length && /[A-Za-z0-9_-]/.test(text[end]!)) end++;
     return [from, end];
   };
+  // `# ml-hygiene: ignore[MLH1` anywhere in the file: the codes a suppression comment takes.
+  const suppression = /#\s*ml-hygiene:\s*ignore(?:-file)?\[([A-Za-z0-9_,\s-]*)$/.exec(before);
+  if (suppression) {
+    const partial = /[A-Za-z0-9_-]*$/.exec(suppression[1]!)![0];
+    return { in: 'suppression', word: wordAt(offset - partial.length), present: new Set(suppression[1]!.split(',').map((c) => c.trim())) };
+  }
+  const { table, headerLine } = tableOf(lines, line);
+  if (table !== TOOL_TABLE && table !== SEVERITY_TABLE) return undefined;
+  if (line === headerLine) return undefined;
 
   // The entry the cursor may be in: the nearest `key =` line above it within the table.
   let entryLine = -1;
@@ -269,7 +276,7 @@ function prefixDocs(prefix: string, rules: RuleMeta[]): string {
   return [`**${prefix}**: ${selected.length} rule${selected.length === 1 ? '' : 's'}${area && prefix.length === 4 ? ` (${area})` : ''}`, '', ...selected.map((r) => `- \`${r.code}\` ${r.name}`)].join('\n');
 }
 
-/** Completion items at `offset`, or undefined outside `[tool.ml-hygiene]`. */
+/** Completion items at `offset`, or undefined outside `[tool.ml-hygiene]` and suppression comments. */
 export function completeToolConfig(text: string, offset: number, rules: RuleMeta[]): CompletionEntry[] | undefined {
   const place = placeAt(text, offset);
   if (!place) return undefined;
@@ -299,6 +306,10 @@ export function completeToolConfig(text: string, offset: number, rules: RuleMeta
           .map((p) => entry({ label: p, kind: 'selector' as const, detail: `${selectedBy(p, sorted).length} rules`, documentation: prefixDocs(p, sorted), insertText: wrap(p), snippet: false, sortText: `${p}~` })),
       ];
     }
+    case 'suppression':
+      return sorted
+        .filter((r) => !place.present.has(r.code))
+        .map((r) => entry({ label: r.code, kind: 'rule', detail: r.name, documentation: ruleDocs(r), insertText: r.code, snippet: false, sortText: r.code }));
     case 'severity-value':
       return SEVERITY_SETTINGS.map((s, i) =>
         entry({ label: s, kind: 'value', detail: 'severity', documentation: s === 'off' ? 'The rule is not reported.' : `Reported as ${s === 'information' ? 'an' : 'a'} ${s}.`, insertText: place.quoted ? s : `"${s}"`, snippet: false, sortText: String(i) }),

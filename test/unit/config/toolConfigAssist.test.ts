@@ -73,6 +73,13 @@ test('severity: rule codes as keys, then the five severities as values, inline o
   assert.deepEqual(complete(`${HEAD}[tool.ml-hygiene.severity]\nMLH101 = |\n`)!.map((i) => i.insertText), ['"error"', '"warning"', '"information"', '"hint"', '"off"']);
 });
 
+test('rule codes inside a suppression comment, anywhere in the file', () => {
+  const items = complete(`[project]\ndependencies = [\n  "pandas",  # ml-hygiene: ignore[MLH102, MLH1|\n]\n`)!;
+  assert.ok(items.some((i) => i.label === 'MLH101' && i.insertText === 'MLH101'));
+  assert.ok(!items.some((i) => i.label === 'MLH102'), 'already listed');
+  assert.equal(complete(`[project]\nname = "x"  # a plain comment MLH1|\n`), undefined);
+});
+
 test('kind: application or library', () => {
   assert.deepEqual(complete(`${HEAD}[tool.ml-hygiene]\nkind = "|`)!.map((i) => i.label), ['application', 'library']);
   assert.equal(complete(`${HEAD}[tool.ml-hygiene]\nlong-cell-lines = |`), undefined, 'no guesses for a number');
