@@ -2,7 +2,6 @@ import type { Severity } from './diagnostics';
 import type { PyprojectFile } from './pyproject/pyprojectFile';
 
 export type SeveritySetting = Severity | 'off';
-const SEVERITY_VALUES = new Set(['error', 'warning', 'information', 'hint', 'off']);
 
 /** VS Code settings (`mlHygiene.*`) or CLI flags: merged *under* the project file. */
 export interface EditorSettings {
@@ -42,6 +41,72 @@ export const DEFAULT_PROJECT_CONFIG: ProjectConfig = {
   problems: [],
 };
 
+/** The JSON type of a `[tool.ml-hygiene]` key, as the reader below checks it. */
+export type ProjectConfigKeyType = 'rule-selectors' | 'severity-table' | 'kind' | 'globs' | 'positive-number';
+
+export interface ProjectConfigKey {
+  key: string;
+  type: ProjectConfigKeyType;
+  /** The value used when the key is absent; undefined when absence means something else (said in the description). */
+  default?: unknown;
+  /** Markdown, one or two sentences: shown by hover, completion and the JSON schema. */
+  description: string;
+}
+
+/**
+ * Every key `readProjectConfig` accepts. The reader rejects any other key, and
+ * scripts/gen-schemas.ts, hover and completion are generated from this list, so the three
+ * cannot disagree.
+ */
+export const PROJECT_CONFIG_KEYS: readonly ProjectConfigKey[] = [
+  {
+    key: 'select',
+    type: 'rule-selectors',
+    description:
+      'Only report these rules. Entries are rule codes (`MLH101`) or prefixes naming an area (`MLH1`) or a decade (`MLH20`). Absent: every rule is reported.',
+  },
+  {
+    key: 'ignore',
+    type: 'rule-selectors',
+    default: DEFAULT_PROJECT_CONFIG.ignore,
+    description: 'Never report these rules: rule codes (`MLH203`) or prefixes (`MLH2`, `MLH20`). Wins over `select`.',
+  },
+  {
+    key: 'severity',
+    type: 'severity-table',
+    default: DEFAULT_PROJECT_CONFIG.severity,
+    description:
+      'Severity per rule code, e.g. `{ MLH101 = "error" }`: `error`, `warning`, `information`, `hint` or `off`. Wins over the editor setting `mlHygiene.severity`.',
+  },
+  {
+    key: 'kind',
+    type: 'kind',
+    description:
+      'Whether the project is an `application` (deployed: dependencies should be pinned) or a `library` (installed by others: ranges are expected, so MLH101 is information). Absent: a library when there is a `[build-system]` and no lockfile, else an application.',
+  },
+  {
+    key: 'exclude',
+    type: 'globs',
+    default: DEFAULT_PROJECT_CONFIG.exclude,
+    description: 'Glob patterns, relative to the project folder, of files ML Hygiene does not report on, e.g. `["vendor/**", "notebooks/scratch/*.ipynb"]`.',
+  },
+  {
+    key: 'long-cell-lines',
+    type: 'positive-number',
+    default: DEFAULT_PROJECT_CONFIG.longCellLines,
+    description: 'A notebook code cell longer than this many lines is reported by MLH210 (long cell).',
+  },
+  {
+    key: 'large-output-kb',
+    type: 'positive-number',
+    default: DEFAULT_PROJECT_CONFIG.largeOutputKb,
+    description: "A notebook cell whose outputs are larger than this many kilobytes is reported by MLH208 (large output).",
+  },
+];
+
+/** The severities `[tool.ml-hygiene] severity` and `mlHygiene.severity` accept. */
+export const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['error', 'warning', 'information', 'hint', 'off'];
+
 /**
  * Reads `[tool.ml-hygiene]`. `isKnownCode` lets the caller report unknown rule codes (a typo in
  * `ignore` would otherwise silently do nothing).
@@ -78,7 +143,7 @@ export function readProjectConfig(pyproject: PyprojectFile | undefined, isKnownC
     else
       for (const [code, value] of Object.entries(sev as Record<string, unknown>)) {
         if (!isKnownCode(code)) problem(['severity', code], `Unknown rule code \`${code}\` in \`severity\`.`);
-        else if (typeof value !== 'string' || !SEVERITY_VALUES.has(value)) problem(['severity', code], `Severity must be one of error, warning, information, hint, off.`);
+        else if (typeof value !== 'string' || !(SEVERITY_SETTINGS as readonly string[]).includes(value)) problem(['severity', code], `Severity must be one of error, warning, information, hint, off.`);
         else cfg.severity[code] = value as SeveritySetting;
       }
   }
@@ -101,7 +166,7 @@ export function readProjectConfig(pyproject: PyprojectFile | undefined, isKnownC
   };
   num('long-cell-lines', 'longCellLines');
   num('large-output-kb', 'largeOutputKb');
-  const known = new Set(['select', 'ignore', 'severity', 'kind', 'exclude', 'long-cell-lines', 'large-output-kb']);
+  const known = new Set(PROJECT_CONFIG_KEYS.map((k) => k.key));
   for (const key of Object.keys(s)) if (!known.has(key)) problem([key], `Unknown key \`${key}\` in [tool.ml-hygiene].`);
   return cfg;
 }

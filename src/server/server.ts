@@ -25,6 +25,7 @@ import { cellUriResolver, clearNotebookDiagnostics, refreshNotebookDiagnostics }
 import { refreshPythonDiagnostics } from './handlers/python';
 import { isDvcFile, pipelineTree, refreshDvcDiagnostics } from './handlers/dvc';
 import { registerReadiness } from './handlers/readiness';
+import { TOOL_CONFIG_TRIGGERS, toolConfigCompletion, toolConfigHover } from './handlers/toolConfig';
 import { WorkspaceState } from './workspaceState';
 
 /**
@@ -115,6 +116,9 @@ export function startServer(connection: Connection): void {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }, { language: 'markdown' }] }], save: true },
         codeActionProvider: { codeActionKinds: ['quickfix', 'refactor.extract'] },
+        // [tool.ml-hygiene] keys and rule codes in pyproject.toml (handlers/toolConfig.ts).
+        completionProvider: { triggerCharacters: TOOL_CONFIG_TRIGGERS },
+        hoverProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'ml-hygiene', version: '0.1.0' },
@@ -201,6 +205,23 @@ export function startServer(connection: Connection): void {
     } catch (e) {
       connection.console.error(`ml-hygiene: code actions failed: ${(e as Error)?.stack ?? e}`);
       return [];
+    }
+  });
+
+  connection.onCompletion((params) => {
+    try {
+      return toolConfigCompletion(documents, params);
+    } catch (e) {
+      connection.console.error(`ml-hygiene: completion failed: ${(e as Error)?.stack ?? e}`);
+      return null;
+    }
+  });
+  connection.onHover((params) => {
+    try {
+      return toolConfigHover(documents, params);
+    } catch (e) {
+      connection.console.error(`ml-hygiene: hover failed: ${(e as Error)?.stack ?? e}`);
+      return null;
     }
   });
 

@@ -99,6 +99,15 @@ const RUNS = [
     screenshot: 'docs/images/pipeline-graph.png',
     screenshotShows: ['iframe.webview.ready'],
   },
+  {
+    // Issue 14: pyproject.toml highlighted by the extension's own TOML grammar (no TOML extension is
+    // installed), and completion/hover on [tool.ml-hygiene]. The picture waits for colored tokens
+    // (Plain Text paints every span mtk1) and for our hover on a rule code.
+    workspace: 'toml-project',
+    trusted: true,
+    screenshot: 'docs/images/pyproject-toml-highlighting.png',
+    screenshotShows: ['.monaco-editor .view-lines span[class*="mtk"]:not(.mtk1)', '.monaco-hover .hover-contents'],
+  },
 ];
 
 // VS Code settings for every run. Tests rely on edits staying unsaved (undo, revert), and the

@@ -155,12 +155,13 @@ export async function parseDvcYaml(path: string, text: string, loader: ParamsLoa
   return file;
 }
 
-const TOP_LEVEL_KEYS = new Set(['vars', 'stages', 'plots', 'params', 'metrics', 'artifacts', 'datasets']);
-const STAGE_KEYS = new Set(['cmd', 'wdir', 'deps', 'params', 'outs', 'metrics', 'plots', 'frozen', 'always_changed', 'desc', 'meta', 'vars']);
-const OUT_OPTION_KEYS = new Set(['cache', 'persist', 'checkpoint', 'remote', 'push', 'desc', 'type', 'labels', 'meta']);
-const PLOT_PROP_KEYS = new Set(['template', 'x', 'y', 'x_label', 'y_label', 'title', 'header']);
-const TOP_PLOT_KEYS = new Set(['template', 'x', 'y', 'x_label', 'y_label', 'title']);
-const ARTIFACT_KEYS = new Set(['path', 'type', 'desc', 'labels', 'meta']);
+// Exported for scripts/gen-schemas.ts: schemas/dvc.schema.json lists exactly these keys.
+export const TOP_LEVEL_KEYS = new Set(['vars', 'stages', 'plots', 'params', 'metrics', 'artifacts', 'datasets']);
+export const STAGE_KEYS = new Set(['cmd', 'wdir', 'deps', 'params', 'outs', 'metrics', 'plots', 'frozen', 'always_changed', 'desc', 'meta', 'vars']);
+export const OUT_OPTION_KEYS = new Set(['cache', 'persist', 'checkpoint', 'remote', 'push', 'desc', 'type', 'labels', 'meta']);
+export const PLOT_PROP_KEYS = new Set(['template', 'x', 'y', 'x_label', 'y_label', 'title', 'header']);
+export const TOP_PLOT_KEYS = new Set(['template', 'x', 'y', 'x_label', 'y_label', 'title']);
+export const ARTIFACT_KEYS = new Set(['path', 'type', 'desc', 'labels', 'meta']);
 /** DVC 3 stage names: letters, digits, `_` and `-` (no `@`, `:`, `/` which address stages). */
 export const STAGE_NAME_RE = /^[\p{L}\p{N}_-]+$/u;
 

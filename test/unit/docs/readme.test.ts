@@ -18,7 +18,7 @@ test('the README starts with the two commands: install and run the main job on e
 
 test('every screenshot the README shows was produced by the real-VS-Code harness and is committed', () => {
   const images = [...README.matchAll(/!\[[^\]]*\]\((docs\/images\/[^)]+\.png)\)/g)].map((m) => m[1]!);
-  for (const expected of ['docs/images/pyproject-diagnostics.png', 'docs/images/readiness-report.png', 'docs/images/pipeline-tree.png']) {
+  for (const expected of ['docs/images/pyproject-diagnostics.png', 'docs/images/readiness-report.png', 'docs/images/pipeline-tree.png', 'docs/images/pyproject-toml-highlighting.png']) {
     assert.ok(images.includes(expected), `README shows ${expected}`);
   }
   for (const image of images) {
