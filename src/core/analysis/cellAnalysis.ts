@@ -393,7 +393,6 @@ class CellWalker {
   }
 
   private readName(name: string, start: number, end: number, ctx: Ctx): void {
-    this.observer?.reference(ctx.scope, name);
     if (!this.resolvesGlobal(name, ctx.scope)) return;
     if (ctx.late) {
       if (isBuiltinName(name)) return;
@@ -1553,12 +1552,10 @@ export function analyzeModule(module: Module, masked: MaskedCell, observer?: Sco
 
 /**
  * Sees the scopes the analysis resolves names in, for the symtable oracle (test/oracle/symtable_scopes.py):
- * each function, lambda and comprehension scope as it is entered, with how it classifies a name, and
- * each name read in a scope. `id` identifies the scope across calls.
+ * each function, lambda and comprehension scope as it is entered, with how it classifies a name.
  */
 export interface ScopeObserver {
   scope(id: object, kind: 'function' | 'lambda' | 'comprehension', name: string, start: number, classify: (name: string) => 'local' | 'global' | 'free'): void;
-  reference(id: object, name: string): void;
 }
 
 /** How CPython's compiler classifies `name` in a function or comprehension scope. */

@@ -63,7 +63,6 @@ function ourScopes(source: string): OurScope[] {
   const scopes: OurScope[] = [];
   const observer: ScopeObserver = {
     scope: (_id, kind, name, start, classify) => scopes.push({ kind, name: kind === 'comprehension' ? COMPREHENSION_NAMES[name]! : kind === 'lambda' ? 'lambda' : name, line: lineOf(start), classify }),
-    reference: () => undefined,
   };
   // A .py module is analysed as written: no IPython magics to mask.
   const unmasked: MaskedCell = { masked: source, magics: [], opaque: false, discardWrites: false, statementWrappers: new Map(), magicWrites: [] };
