@@ -6,15 +6,17 @@
  *   that ships pyright-internal's parser as importable JS; its last release is pyright 1.1.255, June
  *   2022, so it predates PEP 695/701). It is not a dependency of this project: install it anywhere
  *   and point MLH_PYRIGHT_INTERNAL at its folder, or the row is skipped;
- * - ours, src/core/python/parser.ts (its tree is plain objects: nothing more to read), and ours plus the
- *   cell analysis (src/core/analysis/cellAnalysis.ts, which parses and walks).
+ * - ours, src/core/python/parser.ts (its tree is plain objects: nothing more to read), timed from its
+ *   esbuild bundle as it ships, and ours plus the cell analysis (src/core/analysis/cellAnalysis.ts,
+ *   which parses and walks; run from source through tsx).
  *
  * Inputs: the bench's generated 1,000-cell notebook (bench/lib/generate.ts, the notebook-1000 row) and
  * every code cell of the shared corpus (../shared/corpus/notebooks; skipped when absent), IPython syntax
- * masked as the engine masks it. Times are the median of 7 runs after 2 warm-up runs, in one process.
- * Bundle: esbuild (minified, node platform) of an entry that imports the parser alone, plus wasm files.
- * Cold start: wall time of a fresh `node` process that loads that bundle and parses one cell, minus the
- * wall time of `node -e 0` (median of 7).
+ * masked as the engine masks it. Times are CPU time (user + system) of the process, the best of 7 runs
+ * after 2 warm-up runs: the development machine is shared by several builds at once, and wall times
+ * there swing threefold while CPU time holds. Bundle: esbuild (minified, node platform) of an entry
+ * that imports the parser alone, plus wasm files. Cold start: CPU time of a fresh `node` process that
+ * loads that bundle and parses one cell, minus that of `node -e 0` (best of 7).
  *
  *   npx tsx bench/parsers.ts
  */
@@ -22,7 +24,6 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
 // A require-style import: web-tree-sitter's ESM build needs import.meta.url, which tsx's CommonJS lacks.
 import TreeSitter = require('web-tree-sitter');
@@ -31,7 +32,6 @@ import { analyzeCell } from '../src/core/analysis/cellAnalysis';
 import { parseModule } from '../src/core/python/parser';
 import { codeCells } from '../test/unit/analysis/oracleHarness';
 import { bigNotebook, repoRoot } from './lib/generate';
-import { median } from './lib/measure';
 
 const RUNS = 7;
 const WARMUP = 2;
@@ -45,17 +45,24 @@ interface Candidate {
   coldEntry: string;
   /** Files the cold entry needs next to its bundle. */
   extraFiles?: string[];
+  /** Parse with the esbuild bundle instead (what ships: tsx adds keepNames wrappers the bundles do not have). */
+  parseFromBundle?: (bundle: Record<string, unknown>) => (source: string) => void;
+}
+
+function cpuMs(since?: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1000;
 }
 
 function timeAll(fn: (s: string) => void, cells: string[]): number {
   for (let w = 0; w < WARMUP; w++) for (const c of cells) fn(c);
   const times: number[] = [];
   for (let r = 0; r < RUNS; r++) {
-    const start = performance.now();
+    const start = process.cpuUsage();
     for (const c of cells) fn(c);
-    times.push(performance.now() - start);
+    times.push(cpuMs(start));
   }
-  return median(times);
+  return Math.min(...times);
 }
 
 function corpusCells(): string[] | null {
@@ -125,6 +132,7 @@ function ours(): Candidate {
   return {
     name: 'ours (src/core/python/parser.ts)',
     parse: (source) => parseModule(source),
+    parseFromBundle: (bundle) => bundle.parseModule as (source: string) => void,
     parseAndAnalyse: (source) => analyzeCell(source),
     coldEntry: `require('./bundle.js').parseModule(process.argv[2]);`,
   };
@@ -151,20 +159,22 @@ async function bundle(name: string, entrySource: string, resolveDir: string, out
 }
 
 function coldStart(dir: string, entry: string, sample: string): number {
-  writeFileSync(path.join(dir, 'entry.js'), entry);
-  const wall = (args: string[]): number => {
-    const start = performance.now();
-    const r = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8' });
+  // the child reports its own CPU time when it exits (after any pending async work)
+  const report = "process.on('exit', () => { const u = process.cpuUsage(); process.stdout.write(String((u.user + u.system) / 1000)); });\n";
+  writeFileSync(path.join(dir, 'entry.js'), report + entry);
+  writeFileSync(path.join(dir, 'empty.js'), report);
+  const cpu = (file: string): number => {
+    const r = spawnSync(process.execPath, [path.join(dir, file), sample], { cwd: dir, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`cold start failed: ${r.stderr}`);
-    return performance.now() - start;
+    return Number(r.stdout);
   };
   const base: number[] = [];
   const run: number[] = [];
   for (let k = 0; k < RUNS; k++) {
-    base.push(wall(['-e', '0']));
-    run.push(wall([path.join(dir, 'entry.js'), sample]));
+    base.push(cpu('empty.js'));
+    run.push(cpu('entry.js'));
   }
-  return median(run) - median(base);
+  return Math.min(...run) - Math.min(...base);
 }
 
 (async () => {
@@ -187,15 +197,17 @@ function coldStart(dir: string, entry: string, sample: string): number {
   }
   candidates.push({ c: ours(), entry: `export { parseModule } from './src/core/python/parser';`, resolveDir: repoRoot() });
 
-  console.log(`inputs: notebook-1000 (${notebook.length} cells, ${notebookMB.toFixed(2)} MB)${corpus ? `, corpus (${corpus.length} cells, ${(corpus.reduce((a, c) => a + c.length, 0) / 1e6).toFixed(2)} MB)` : ''}; median of ${RUNS} runs`);
+  console.log(`inputs: notebook-1000 (${notebook.length} cells, ${notebookMB.toFixed(2)} MB)${corpus ? `, corpus (${corpus.length} cells, ${(corpus.reduce((a, c) => a + c.length, 0) / 1e6).toFixed(2)} MB)` : ''}; CPU ms, best of ${RUNS} runs`);
   console.log('| parser | notebook-1000 parse | + reading the tree / our analysis | corpus parse | bundle (minified) | cold start (first parse in a fresh node) |');
   console.log('|---|---|---|---|---|---|');
   for (const { c, entry, resolveDir } of candidates) {
-    const nb = timeAll(c.parse, notebook);
-    const nbAnalysed = c.parseAndAnalyse ? timeAll(c.parseAndAnalyse, notebook) : NaN;
-    const cp = corpus ? timeAll(c.parse, corpus) : NaN;
     const dir = path.join(work, c.name.replace(/[^a-z0-9]+/gi, '-'));
     const size = await bundle(c.name, entry, resolveDir, dir);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const parse = c.parseFromBundle ? c.parseFromBundle(require(path.join(dir, 'bundle.js'))) : c.parse;
+    const nb = timeAll(parse, notebook);
+    const nbAnalysed = c.parseAndAnalyse ? timeAll(c.parseAndAnalyse, notebook) : NaN;
+    const cp = corpus ? timeAll(parse, corpus) : NaN;
     let extra = 0;
     for (const f of c.extraFiles ?? []) {
       copyFileSync(f, path.join(dir, path.basename(f)));

@@ -393,7 +393,6 @@ class CellWalker {
   }
 
   private readName(name: string, start: number, end: number, ctx: Ctx): void {
-    this.observer?.reference(ctx.scope, name);
     if (!this.resolvesGlobal(name, ctx.scope)) return;
     if (ctx.late) {
       if (isBuiltinName(name)) return;
@@ -622,19 +621,24 @@ class CellWalker {
     if (!ctx.late) this.unbind(name, this.moduleFlow);
   }
 
+  /** `if`/`elif`/`else`: the join of every branch (an `elif` chain is walked as a loop, not nested). */
   private visitIf(node: If, ctx: Ctx, flow: Flow): void {
-    this.visitExpr(node.test, ctx);
-    const afterTest = flow.copy();
-    this.visitBlock(node.body, ctx);
-    if (node.orelse.length === 0) {
-      flow.adopt(Flow.join([flow, afterTest]));
-      return;
+    const outcomes: Flow[] = [];
+    let current = node;
+    for (;;) {
+      this.visitExpr(current.test, ctx);
+      const afterTest = flow.copy();
+      this.visitBlock(current.body, ctx);
+      outcomes.push(flow.copy());
+      flow.adopt(afterTest);
+      const next = elifOf(current, this.masked);
+      if (!next) break;
+      current = next;
     }
-    const outcome = flow.copy();
-    flow.adopt(afterTest);
-    // An `elif` is the one If of this `else`: its own join covers its branches.
-    this.visitBlock(node.orelse, ctx);
-    flow.adopt(Flow.join([outcome, flow]));
+    // The final `else`; without one, the path on which every test failed.
+    this.visitBlock(current.orelse, ctx);
+    outcomes.push(flow.copy());
+    flow.adopt(Flow.join(outcomes));
   }
 
   private visitLoop(node: For | While, ctx: Ctx, flow: Flow): void {
@@ -1100,7 +1104,16 @@ function firstComponent(dotted: Identifier, text: string): Identifier {
   return { name, start: dotted.start, end };
 }
 
-/** Calls `visit` on each statement list directly inside a compound statement. */
+/**
+ * The If of an `elif` (an `else` holding one If, which is the same thing to the analysis), or null.
+ * A `%time` wrapper masked as `if 1:` is a statement of its own, not an `elif`.
+ */
+function elifOf(node: If, masked?: MaskedCell): If | null {
+  const [only] = node.orelse;
+  return node.orelse.length === 1 && only!.type === 'If' && !masked?.statementWrappers.has(only!.start) ? only! : null;
+}
+
+/** Calls `visit` on each statement list directly inside a compound statement (an elif chain's flattened). */
 function forEachChildBlock(statement: Stmt, visit: (body: Stmt[]) => void): void {
   switch (statement.type) {
     case 'FunctionDef':
@@ -1110,10 +1123,19 @@ function forEachChildBlock(statement: Stmt, visit: (body: Stmt[]) => void): void
       return;
     case 'For':
     case 'While':
-    case 'If':
       visit(statement.body);
       visit(statement.orelse);
       return;
+    case 'If': {
+      let current = statement;
+      for (let next = elifOf(current); next; next = elifOf(current)) {
+        visit(current.body);
+        current = next;
+      }
+      visit(current.body);
+      visit(current.orelse);
+      return;
+    }
     case 'Try':
       visit(statement.body);
       for (const handler of statement.handlers) visit(handler.body);
@@ -1139,9 +1161,14 @@ function containsBreak(body: Stmt[]): boolean {
       case 'FunctionDef':
       case 'ClassDef':
         continue;
-      case 'If':
-        if (containsBreak(statement.body) || containsBreak(statement.orelse)) return true;
+      case 'If': {
+        let found = false;
+        forEachChildBlock(statement, (block) => {
+          found ||= containsBreak(block);
+        });
+        if (found) return true;
         continue;
+      }
       case 'With':
         if (containsBreak(statement.body)) return true;
         continue;
@@ -1293,11 +1320,22 @@ class ScopeBindings {
         this.statements(node.orelse);
         return;
       case 'While':
-      case 'If':
         this.expr(node.test);
         this.statements(node.body);
         this.statements(node.orelse);
         return;
+      case 'If': {
+        let current = node;
+        for (let next = elifOf(current); next; next = elifOf(current)) {
+          this.expr(current.test);
+          this.statements(current.body);
+          current = next;
+        }
+        this.expr(current.test);
+        this.statements(current.body);
+        this.statements(current.orelse);
+        return;
+      }
       case 'With':
         for (const item of node.items) {
           this.expr(item.contextExpr);
@@ -1514,12 +1552,10 @@ export function analyzeModule(module: Module, masked: MaskedCell, observer?: Sco
 
 /**
  * Sees the scopes the analysis resolves names in, for the symtable oracle (test/oracle/symtable_scopes.py):
- * each function, lambda and comprehension scope as it is entered, with how it classifies a name, and
- * each name read in a scope. `id` identifies the scope across calls.
+ * each function, lambda and comprehension scope as it is entered, with how it classifies a name.
  */
 export interface ScopeObserver {
   scope(id: object, kind: 'function' | 'lambda' | 'comprehension', name: string, start: number, classify: (name: string) => 'local' | 'global' | 'free'): void;
-  reference(id: object, name: string): void;
 }
 
 /** How CPython's compiler classifies `name` in a function or comprehension scope. */

@@ -122,25 +122,26 @@ function statementStart(source: string, node: Stmt): number {
 }
 
 /** Each string literal's lines after its first: their text is part of the value. */
-function collectMultilineStrings(node: unknown, source: string, lines: Lines, out: Set<number>): void {
-  if (Array.isArray(node)) {
-    for (const item of node) collectMultilineStrings(item, source, lines, out);
-    return;
-  }
-  if (typeof node !== 'object' || node === null) return;
-  const typed = node as { type?: string; kind?: string; start: number; end: number };
-  if (typed.type === 'JoinedStr' || (typed.type === 'Constant' && (typed.kind === 'str' || typed.kind === 'bytes'))) {
-    // Implicitly concatenated literals are one node; only the lines inside each literal are string text.
-    // Nested f-string replacement fields are part of the literal's lines too.
-    for (const piece of stringPieces(source, typed.start, typed.end)) {
-      const last = lines.line(piece.end);
-      for (let row = lines.line(piece.start) + 1; row <= last; row++) out.add(row);
+function collectMultilineStrings(root: unknown, source: string, lines: Lines, out: Set<number>): void {
+  // An explicit stack: an `elif` chain or a long operator chain nests deeper than the call stack allows.
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const node = stack.pop();
+    if (typeof node !== 'object' || node === null) continue;
+    const typed = node as { type?: string; kind?: string; start: number; end: number };
+    if (typed.type === 'JoinedStr' || (typed.type === 'Constant' && (typed.kind === 'str' || typed.kind === 'bytes'))) {
+      // Implicitly concatenated literals are one node; only the lines inside each literal are string text.
+      // Nested f-string replacement fields are part of the literal's lines too.
+      for (const piece of stringPieces(source, typed.start, typed.end)) {
+        const last = lines.line(piece.end);
+        for (let row = lines.line(piece.start) + 1; row <= last; row++) out.add(row);
+      }
+      continue;
     }
-    return;
-  }
-  for (const key in node) {
-    const value = (node as Record<string, unknown>)[key];
-    if (typeof value === 'object' && value !== null) collectMultilineStrings(value, source, lines, out);
+    for (const key in node) {
+      const value = (node as Record<string, unknown>)[key];
+      if (typeof value === 'object' && value !== null) stack.push(value);
+    }
   }
 }
 
@@ -249,8 +250,14 @@ function boundAfterStatement(node: Stmt, bound: Set<string>): Set<string> | null
     case 'Return':
       return null;
     case 'If': {
-      // An `elif` is the one If of the `else` branch: its own branches are intersected there.
-      const branches = [definitelyBoundAfter(node.body, bound), node.orelse.length ? definitelyBoundAfter(node.orelse, bound) : new Set(bound)];
+      // An `elif` chain is one If per `else`: its branches are gathered in a loop, not by recursion.
+      const branches: (Set<string> | null)[] = [];
+      let current = node;
+      while (current.orelse.length === 1 && current.orelse[0]!.type === 'If') {
+        branches.push(definitelyBoundAfter(current.body, bound));
+        current = current.orelse[0]!;
+      }
+      branches.push(definitelyBoundAfter(current.body, bound), current.orelse.length ? definitelyBoundAfter(current.orelse, bound) : new Set(bound));
       return intersect(branches, bound);
     }
     case 'With': {

@@ -180,17 +180,30 @@ function isIdentifierContinueCode(cp: number): boolean {
   return ID_CONTINUE.test(String.fromCodePoint(cp)) || ID_START.test(String.fromCodePoint(cp));
 }
 
-/** Line number (1-based) of an offset, for messages. */
+let lineStartsOf: { source: string; starts: number[] } | null = null;
+
+/**
+ * Line number (1-based) of an offset, for messages. The line starts of the last source asked about are
+ * kept, so a source with an error on every line costs a binary search per error, not a rescan.
+ */
 export function lineOf(source: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < source.length; i++) {
-    const c = source.charCodeAt(i);
-    if (c === 10) line++;
-    else if (c === 13) {
-      if (source.charCodeAt(i + 1) !== 10) line++;
+  if (lineStartsOf === null || lineStartsOf.source !== source) {
+    const starts = [0];
+    for (let i = 0; i < source.length; i++) {
+      const c = source.charCodeAt(i);
+      if (c === 10 || (c === 13 && source.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
     }
+    lineStartsOf = { source, starts };
   }
-  return line;
+  const starts = lineStartsOf.starts;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
 }
 
 const enum Mode {
@@ -648,8 +661,13 @@ function tokenizeOnce(source: string, forced: readonly number[]): Tokens & { unc
 
   function startFString(s: number, quotePos: number, raw: boolean): void {
     let nested = 0;
-    for (const m of modeKind) if (m === Mode.FString) nested++;
-    if (nested + 1 >= MAX_FSTRING_NESTING) error(s, quotePos + 1, 'too many nested f-strings');
+    for (let m = modeKind.length - 1; m >= 0 && nested < MAX_FSTRING_NESTING; m--) if (modeKind[m] === Mode.FString) nested++;
+    if (nested + 1 >= MAX_FSTRING_NESTING) {
+      // give up on the whole nest: report it and read on as ordinary code (no unbounded mode stack)
+      error(s, quotePos + 1, 'too many nested f-strings');
+      modeKind.length = 0; modeQuote.length = 0; modeTriple.length = 0; modeRaw.length = 0; modeStart.length = 0;
+      parenChar.length = 0; parenPos.length = 0;
+    }
     const q = source.charCodeAt(quotePos);
     const triple = source.charCodeAt(quotePos + 1) === q && source.charCodeAt(quotePos + 2) === q;
     const e = quotePos + (triple ? 3 : 1);

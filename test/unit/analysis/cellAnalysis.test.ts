@@ -282,3 +282,14 @@ describe('a statement broken while typing still binds its targets', () => {
     assert.deepEqual(names(analyzeCell('y = x == f(\n').writes), ['y']);
   });
 });
+
+describe('deep nesting CPython accepts', () => {
+  it('an elif chain of 5,000 branches is analysed (the chain is walked as a loop, not by recursion)', () => {
+    const src = 'if a:\n    v = 1\n' + 'elif b:\n    v = 2\n'.repeat(5000) + 'else:\n    v = 3\nprint(v, w)\n';
+    const a = analyzeCell(src);
+    assert.equal(a.parsed, true);
+    assert.deepEqual(a.syntaxErrors, []);
+    assert.deepEqual(names(a.reads), ['a', 'b', 'w']);
+    assert.deepEqual(names(a.writes), ['v']);
+  });
+});

@@ -9,11 +9,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { analyzeModule, type ScopeObserver } from '../../../src/core/analysis/cellAnalysis';
 import type { MaskedCell } from '../../../src/core/analysis/magics';
 import { parseModule } from '../../../src/core/python/parser';
+import { stdlibFiles } from '../../helpers/stdlib';
 
 const SCRIPT = path.join(__dirname, '..', '..', 'oracle', 'symtable_scopes.py');
 
@@ -32,23 +33,6 @@ interface OurScope {
 }
 
 const COMPREHENSION_NAMES: Record<string, string> = { ListComp: 'listcomp', SetComp: 'setcomp', DictComp: 'dictcomp', GeneratorExp: 'genexpr' };
-
-function stdlibFiles(): string[] {
-  const run = spawnSync('python3', ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' });
-  if (run.status !== 0) return [];
-  const root = run.stdout.trim();
-  const files: string[] = [];
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      const p = path.join(dir, name);
-      if (statSync(p).isDirectory()) {
-        if (name !== 'site-packages' && name !== '__pycache__') walk(p);
-      } else if (name.endsWith('.py')) files.push(p);
-    }
-  };
-  walk(root);
-  return files;
-}
 
 function theirScopes(sources: string[]): Array<{ scopes?: TheirScope[]; error?: string }> {
   const input = sources.map((source, id) => JSON.stringify({ id, source })).join('\n') + '\n';
@@ -79,7 +63,6 @@ function ourScopes(source: string): OurScope[] {
   const scopes: OurScope[] = [];
   const observer: ScopeObserver = {
     scope: (_id, kind, name, start, classify) => scopes.push({ kind, name: kind === 'comprehension' ? COMPREHENSION_NAMES[name]! : kind === 'lambda' ? 'lambda' : name, line: lineOf(start), classify }),
-    reference: () => undefined,
   };
   // A .py module is analysed as written: no IPython magics to mask.
   const unmasked: MaskedCell = { masked: source, magics: [], opaque: false, discardWrites: false, statementWrappers: new Map(), magicWrites: [] };

@@ -1,5 +1,5 @@
 // `npx ml-hygiene check .` from the npm tarball: what `npm pack` ships is enough to run the CLI
-// (bundles, workers and wasm in dist/, no runtime dependencies), installed offline into a project.
+// (bundles and workers in dist/, no runtime dependencies), installed offline into a project.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -33,8 +33,8 @@ describe('the packed tarball', { timeout: 300_000 }, () => {
     assert.equal(install.status, 0, install.stderr);
   });
 
-  test('ships the built CLI with its workers and wasm, the schemas and grammars, and no sources', () => {
-    for (const f of ['dist/cli.js', 'dist/server.js', 'dist/extension.js', 'dist/dvcHashWorker.js', 'dist/cellAnalysisWorker.js', 'dist/tree-sitter-python.wasm', 'dist/web-tree-sitter.wasm', 'schemas/pyproject.schema.json', 'syntaxes/toml.tmLanguage.json', 'README.md', 'LICENSE', 'package.json'])
+  test('ships the built CLI with its workers, the schemas and grammars, and no sources', () => {
+    for (const f of ['dist/cli.js', 'dist/server.js', 'dist/extension.js', 'dist/dvcHashWorker.js', 'dist/cellAnalysisWorker.js', 'dist/pipelineGraph.js', 'schemas/pyproject.schema.json', 'syntaxes/toml.tmLanguage.json', 'README.md', 'LICENSE', 'package.json'])
       assert.ok(files.includes(f), `${f} in ${files.join(', ')}`);
     assert.deepEqual(files.filter((f) => /^(src|test|scripts|bench|examples|node_modules)\/|\.map$|\.ts$/.test(f)), []);
     const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies?: object };

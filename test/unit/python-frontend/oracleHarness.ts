@@ -4,6 +4,8 @@
  * as a path into the tree.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { AST_TO_JSON_SCRIPT, cpythonParse, cpythonInterpreter, type CPythonParse } from '../../helpers/cpythonAst';
 import { parseModule } from '../../../src/core/python/parser';
 import type { Module } from '../../../src/core/python/ast';
@@ -51,17 +53,69 @@ export function firstDifference(ours: unknown, theirs: unknown, path = ''): stri
   return null;
 }
 
+/**
+ * Which CPython answers: a native interpreter of 3.13 or later (test/helpers/cpythonAst.ts finds it),
+ * else CPython 3.13 compiled to wasm from the `pyodide` devDependency, which runs offline from its
+ * package files (ast.ts mirrors the 3.13 grammar: an older CPython rejects PEP 695/701 code and
+ * positions f-string parts differently). MLH_ORACLE=pyodide forces the wasm one.
+ */
+function oracleKind(): 'native' | 'pyodide' {
+  if (process.env.MLH_ORACLE === 'pyodide') return 'pyodide';
+  const native = cpythonInterpreter();
+  if (native && (native.version[0] > 3 || (native.version[0] === 3 && native.version[1] >= 13))) return 'native';
+  return 'pyodide';
+}
+
 export function oracleAvailable(): boolean {
-  return cpythonInterpreter() !== null;
+  return true;
 }
 
 export function oracleVersion(): string {
+  if (oracleKind() === 'pyodide') return '3.13 (pyodide, wasm)';
   const v = cpythonInterpreter()!.version;
   return `${v[0]}.${v[1]}`;
 }
 
+let pyodideConvert: Promise<(source: string) => string> | undefined;
+
+function loadPyodideOracle(): Promise<(source: string) => string> {
+  pyodideConvert ??= (async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { loadPyodide } = require('pyodide') as typeof import('pyodide');
+    const py = await loadPyodide({ indexURL: path.dirname(require.resolve('pyodide/package.json')) + path.sep });
+    const scope = py.toPy({ __name__: 'ast_to_json' });
+    py.runPython(readFileSync(AST_TO_JSON_SCRIPT, 'utf8'), { globals: scope });
+    py.runPython(
+      [
+        'import json, sys',
+        'sys.setrecursionlimit(4000)',
+        'def _convert_json(source):',
+        '    try:',
+        '        result = convert(source)',
+        '    except Exception as e:',
+        "        result = {'oracleFailure': f'{type(e).__name__}: {e}'}",
+        "    return json.dumps(result, ensure_ascii=True, separators=(',', ':'))",
+      ].join('\n'),
+      { globals: scope },
+    );
+    const fn = scope.get('_convert_json') as (source: string) => string;
+    return (source: string) => fn(source);
+  })();
+  return pyodideConvert;
+}
+
+async function runPyodideOracle(sources: string[]): Promise<CPythonParse[]> {
+  const convert = await loadPyodideOracle();
+  return sources.map((source, i) => {
+    const r = JSON.parse(convert(source)) as { module?: Module; error?: { message: string; kind: string; start: number; end: number }; oracleFailure?: string };
+    if (r.oracleFailure) throw new Error(`ast_to_json.py (pyodide) could not convert source ${i}: ${r.oracleFailure}`);
+    return r.module ? { module: r.module } : { error: r.error! };
+  });
+}
+
 /** Parses every source with ours and CPython; batches keep each python answer to a few MB. */
 export function compareWithCPython(items: ReadonlyArray<{ id: string; source: string }>, batchBytes = 8_000_000): Agreement {
+  if (oracleKind() === 'pyodide') throw new Error('compareWithCPython needs a native CPython 3.13; use compareWithCPythonParallel');
   const result: Agreement = { total: items.length, agreedAccepted: 0, agreedRejected: 0, disagreements: [] };
   let batch: Array<{ id: string; source: string }> = [];
   let bytes = 0;
@@ -110,8 +164,13 @@ function judge(item: { id: string; source: string }, theirs: CPythonParse, resul
  * (the stdlib is ~1,800 files; one interpreter alone takes most of a minute).
  */
 export async function compareWithCPythonParallel(items: ReadonlyArray<{ id: string; source: string }>, processes = 2): Promise<Agreement> {
-  const interpreter = cpythonInterpreter();
-  if (!interpreter) throw new Error('no python3 on this machine');
+  if (oracleKind() === 'pyodide') {
+    const answers = await runPyodideOracle(items.map((i) => i.source));
+    const result: Agreement = { total: items.length, agreedAccepted: 0, agreedRejected: 0, disagreements: [] };
+    items.forEach((item, k) => judge(item, answers[k]!, result));
+    return result;
+  }
+  const interpreter = cpythonInterpreter()!;
   const shares: Array<Array<{ id: string; source: string }>> = Array.from({ length: processes }, () => []);
   items.forEach((item, k) => shares[k % processes]!.push(item));
   const answers = await Promise.all(shares.map((share) => runOracle(interpreter.command, share.map((s) => s.source))));

@@ -49,23 +49,34 @@ export const pythonFacts = memoizeByText(collectPythonFacts, 2000);
 
 function collectPythonFacts(source: string): PythonFacts {
   const facts: PythonFacts = { imports: [], calls: [], strings: [], topLevelFunctions: [] };
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (const item of node) visit(item);
-      return;
+  const body = parseModule(source).body;
+  for (const statement of body) {
+    if (statement.type === 'FunctionDef') facts.topLevelFunctions.push({ name: statement.name.name, start: statement.name.start, end: statement.name.end });
+  }
+  // An explicit stack: an `elif` chain or a long operator chain nests deeper than the call stack allows.
+  const stack: unknown[] = [body];
+  const pushFields = (joined: JoinedStr): void => {
+    // The replacement fields hold calls and strings of their own; the literal parts are in the pieces.
+    for (const part of joined.values) {
+      if (part.type !== 'FormattedValue') continue;
+      stack.push(part.value);
+      if (part.formatSpec) pushFields(part.formatSpec);
     }
-    if (typeof node !== 'object' || node === null) return;
+  };
+  while (stack.length) {
+    const node = stack.pop();
+    if (typeof node !== 'object' || node === null) continue;
     const typed = node as { type?: string } & Span;
     switch (typed.type) {
       case 'Import':
         for (const alias of (node as { names: Array<{ name: { name: string } }> }).names) facts.imports.push({ module: alias.name.name, start: typed.start, end: typed.end });
-        return;
+        continue;
       case 'ImportFrom': {
         const from = node as { level: number; module: { name: string } | null };
         // `from __future__ import x` is a compiler directive, not an import of a module.
-        if (from.level === 0 && from.module?.name === '__future__') return;
+        if (from.level === 0 && from.module?.name === '__future__') continue;
         facts.imports.push({ module: '.'.repeat(from.level) + (from.module?.name ?? ''), start: typed.start, end: typed.end });
-        return;
+        continue;
       }
       case 'Call':
         facts.calls.push(callFact(source, node as Call));
@@ -73,31 +84,19 @@ function collectPythonFacts(source: string): PythonFacts {
       case 'Constant': {
         const kind = (node as { kind: string }).kind;
         if (kind === 'str' || kind === 'bytes') for (const piece of stringPieces(source, typed.start, typed.end)) facts.strings.push(stringFact(source, piece));
-        return;
+        continue;
       }
       case 'JoinedStr':
         for (const piece of stringPieces(source, typed.start, typed.end)) facts.strings.push(stringFact(source, piece));
-        // The replacement fields hold calls and strings of their own; the literal parts are in the pieces.
-        visitFields(node as JoinedStr);
-        return;
+        pushFields(node as JoinedStr);
+        continue;
     }
     for (const key in node) {
       const value = (node as Record<string, unknown>)[key];
-      if (typeof value === 'object' && value !== null) visit(value);
+      if (typeof value === 'object' && value !== null) stack.push(value);
     }
-  };
-  const visitFields = (joined: JoinedStr): void => {
-    for (const part of joined.values) {
-      if (part.type !== 'FormattedValue') continue;
-      visit(part.value);
-      if (part.formatSpec) visitFields(part.formatSpec);
-    }
-  };
-  const body = parseModule(source).body;
-  for (const statement of body) {
-    if (statement.type === 'FunctionDef') facts.topLevelFunctions.push({ name: statement.name.name, start: statement.name.start, end: statement.name.end });
   }
-  visit(body);
+  facts.imports.sort((a, b) => a.start - b.start);
   facts.calls.sort((a, b) => a.start - b.start);
   facts.strings.sort((a, b) => a.start - b.start);
   return facts;

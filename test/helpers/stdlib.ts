@@ -1,0 +1,23 @@
+/**
+ * Every .py file of the standard library of the machine's `python3` (site-packages excluded): thousands
+ * of real files for the oracle tests. Empty when there is no python3.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+export function stdlibFiles(): string[] {
+  const run = spawnSync('python3', ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' });
+  if (run.status !== 0 || !run.stdout.trim()) return [];
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = path.join(dir, name);
+      if (statSync(p).isDirectory()) {
+        if (name !== 'site-packages' && name !== '__pycache__') walk(p);
+      } else if (name.endsWith('.py')) files.push(p);
+    }
+  };
+  walk(run.stdout.trim());
+  return files;
+}
