@@ -26,7 +26,7 @@ Usage:
   ml-hygiene readiness [PATH] [--format text|json]
   ml-hygiene pin [PATH] (--all | --package NAME) [--dry-run]
   ml-hygiene status [PATH] [--format text|json]
-  ml-hygiene extract NOTEBOOK --cell N --module PATH --function NAME  (N: 0-based code-cell index)
+  ml-hygiene extract NOTEBOOK (--cell N | --cells A-B) --module PATH [--function NAME]  (0-based code-cell indices)
   ml-hygiene --help | --version
 
 Exit status: 0 when nothing is at error severity, 1 when something is, 2 on usage or internal error.`;
@@ -39,7 +39,7 @@ interface ParsedArgs {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['--format', '--fail-on', '--package', '--cell', '--module', '--function']);
+const VALUE_FLAGS = new Set(['--format', '--fail-on', '--package', '--cell', '--module', '--function', '--cells']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const [command = '', ...rest] = argv;
