@@ -32,6 +32,8 @@ export interface ExtractTarget {
   notebookUri: string;
   /** 0-based index among code cells. */
   codeCellIndex: number;
+  /** The last code cell of a selected range (inclusive); absent for one cell. */
+  lastCodeCellIndex?: number;
 }
 
 export interface ExtractSuggestResult {
@@ -51,7 +53,7 @@ export interface ExtractPlanParams extends ExtractTarget {
 }
 
 export type ExtractPlanResult =
-  | { ok: true; edit: unknown; parameters: string[]; returns: string[]; callLine: string; importLine: string; importPathNote: string }
+  | { ok: true; edit: unknown; parameters: string[]; returns: string[]; callLine: string; importLine: string; importPathNote: string; hoisted?: string[]; functionName?: string; keptBack?: Array<{ name: string; reason: string }> }
   | { ok: false; reason: string };
 
 export const Notifications = {
