@@ -12,6 +12,7 @@ import { allRules } from '../core/rules/registry';
 import { formatReadinessText, toReadinessJson } from '../core/readiness';
 import { collectPins } from '../core/fixes/pinPlan';
 import { runExtract } from './extract';
+import { runProductionize } from './productionize';
 import { notebookRangeMapper } from '../core/notebook/fileRanges';
 import { formatStatusJson, formatStatusText } from '../core/dvc/status';
 import { hashCacheFile, loadHashCache, saveHashCache, userCacheDir } from '../adapters/hashCacheStore';
@@ -27,6 +28,7 @@ Usage:
   ml-hygiene pin [PATH] (--all | --package NAME) [--dry-run]
   ml-hygiene status [PATH] [--format text|json]
   ml-hygiene extract NOTEBOOK (--cell N | --cells A-B) --module PATH [--function NAME]  (0-based code-cell indices)
+  ml-hygiene productionize NOTEBOOK [--python PATH] [--dry-run]  (turn the notebook into a package, tests, params.yaml, dvc.yaml)
   ml-hygiene --help | --version
 
 Exit status: 0 when nothing is at error severity, 1 when something is, 2 on usage or internal error.`;
@@ -39,7 +41,7 @@ interface ParsedArgs {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['--format', '--fail-on', '--package', '--cell', '--module', '--function', '--cells']);
+const VALUE_FLAGS = new Set(['--format', '--fail-on', '--package', '--cell', '--module', '--function', '--cells', '--python']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const [command = '', ...rest] = argv;
@@ -199,6 +201,8 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
         return await runStatus(args, out);
       case 'extract':
         return await runExtract(args, out, err);
+      case 'productionize':
+        return await runProductionize(args, out, err);
       case 'readiness':
         return await runReadiness(args, out);
       case '--version':

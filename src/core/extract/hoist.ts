@@ -274,6 +274,15 @@ export function planHoisting(syntax: CellSyntax, others: HoistCell[], selectionI
       if (binding && !imports.some((b) => sameImport(b, binding))) imports.push(binding);
     }
   }
+  // A variable that merely looks like a constant (`total = 0`, then `total += x`) is not news: only
+  // functions and classes that stayed back are worth a reason.
+  for (const s of syntax.statements) {
+    const node = s.node;
+    if (node.type !== 'FunctionDef' && node.type !== 'ClassDef') {
+      const constant = constantTarget(node);
+      if (constant) keptBack.delete(constant.name);
+    }
+  }
   return {
     hoisted: current.map(({ statement, names, kind, firstLine, lastLine }) => ({
       statement,
