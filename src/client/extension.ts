@@ -7,6 +7,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { Notifications, Requests, SERVER_ID, type InitializationOptions, type PinAllParams, type PinAllResult, type PipelineTreeNode } from '../protocol/protocol';
 import { openEntryFile, PipelineTreeProvider, revealInDvcYaml, runStage } from './pipelineTree';
 import { extractCell, type ExtractCommandArgs } from './extract';
+import { productionizeNotebook, type ProductionizeArgs } from './productionize';
 import { createReadiness, type ReadinessApi } from './readiness';
 
 /** The files the server speaks about, selected by pattern: VS Code has no TOML language of its own. */
@@ -62,6 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
     pipelineView,
     vscode.commands.registerCommand('mlHygiene.pipeline.refresh', () => pipeline.refresh()),
     vscode.commands.registerCommand('mlHygiene.extractCell', (arg?: ExtractCommandArgs | vscode.NotebookCell) => extractCell(client!, arg)),
+    vscode.commands.registerCommand('mlHygiene.productionize', (arg?: ProductionizeArgs) => productionizeNotebook(client!, arg)),
     vscode.commands.registerCommand('mlHygiene.clearCellOutputs', (arg?: { path: string; cell: number }) => clearCellOutputs(arg)),
     vscode.commands.registerCommand('mlHygiene.revealInDvcYaml', (node?: PipelineTreeNode) => revealInDvcYaml(node)),
     vscode.commands.registerCommand('mlHygiene.openEntryFile', (node?: PipelineTreeNode) => openEntryFile(node)),

@@ -26,7 +26,26 @@ export const Requests = {
   extractSuggest: 'mlHygiene/extractSuggest',
   /** The workspace edit of "Extract cell to module", or why it is refused. */
   extractPlan: 'mlHygiene/extractPlan',
+  /** "Turn notebook into project": one workspace edit with a preview annotation per file, or why not. */
+  productionize: 'mlHygiene/productionize',
 } as const;
+
+export interface ProductionizeParams {
+  notebookUri: string;
+}
+
+export type ProductionizeResult =
+  | {
+      ok: true;
+      edit: unknown;
+      files: Array<{ path: string; action: 'create' | 'edit'; description: string }>;
+      modules: Array<{ importName: string; names: string[] }>;
+      keptBack: Array<{ name: string; reason: string }>;
+      tests: number;
+      params: string[];
+      skipped: string[];
+    }
+  | { ok: false; reason: string };
 
 export interface ExtractTarget {
   notebookUri: string;
