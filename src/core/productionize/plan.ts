@@ -410,7 +410,7 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
 
   // --- pyproject.toml: dependencies from the imports, pinned to the environment when there is one.
   const requirements = requirementsOf(codeInfos.map((c) => c.analysis), packageName, req.environment);
-  if (params.length && !requirements.some((r) => r.distribution === 'pyyaml')) requirements.push(requirement('pyyaml', req.environment));
+  if (params.length && !requirements.some((r) => normalizeName(r.distribution) === 'pyyaml')) requirements.push(requirement('pyyaml', req.environment));
   requirements.sort((a, b) => a.distribution.localeCompare(b.distribution));
   const pythonVersion = await pythonVersionOf(fs, req.projectRoot, req.environment);
   if (!pyprojectRead.ok) {
