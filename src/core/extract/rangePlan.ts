@@ -116,7 +116,7 @@ export async function planCellsExtraction(fs: FileSystem, req: ExtractRequest): 
       return result.ok ? { ...result, hoisted: [], functionName: req.functionName, keptBack } : withKeptBack(result, keptBack);
     }
     const result = await planExtraction(fs, { ...req, notebookText, cells: emptied, lastCodeCellIndex: undefined });
-    if (!result.ok) return withKeptBack(result, keptBack);
+    if (!result.ok) return withKeptBack(refuse(inSelectedCells(result.reason, sources, first, last)), keptBack);
     const cells = fileCellEdits(result.cellText);
     if ('error' in cells) return refuse(cells.error);
     return {
@@ -226,4 +226,19 @@ export async function planCellsExtraction(fs: FileSystem, req: ExtractRequest): 
 function withKeptBack(result: { ok: false; reason: string }, keptBack: Array<{ name: string; reason: string }>): { ok: false; reason: string } {
   if (!keptBack.length) return result;
   return refuse(`${result.reason} (Not moved to module level: ${keptBack.map((k) => `\`${k.name}\`, because ${k.reason}`).join('; ')}.)`);
+}
+
+/** "Line 7" of the selection read as one source → "line 2 of cell 4": where the user can find it. */
+function inSelectedCells(reason: string, sources: string[], first: number, last: number): string {
+  const starts: Array<{ cell: number; line: number }> = [];
+  let line = 1;
+  for (let j = first; j <= last; j++) {
+    starts.push({ cell: j, line });
+    line += sources[j]!.split('\n').length;
+  }
+  return reason.replace(/\b([Ll])ine (\d+)/g, (_, l: string, n: string) => {
+    const at = Number(n);
+    const owner = [...starts].reverse().find((st) => st.line <= at)!;
+    return `${l}ine ${at - owner.line + 1} of cell ${owner.cell}`;
+  });
 }

@@ -121,6 +121,12 @@ describe('extracting a range of cells', () => {
     assert.match((p as { reason: string }).reason, /Cell 1 shows `x \+ 1` as its output/);
   });
 
+  test('a refusal inside a range names the cell and its own line', async () => {
+    const p = await plan(['x = 1', 'y = x + 1\nz = y * 2', 'def f():\n    global y\n    y = 3'], 1, 2);
+    assert.equal(p.ok, false);
+    assert.match((p as { reason: string }).reason, /`global y` on line 2 of cell 2/);
+  });
+
   test('a bad range is refused with the notebook size', async () => {
     const p = await plan(['x = 1'], 0, 3);
     assert.equal(p.ok, false);
