@@ -299,16 +299,21 @@ export function planHoisting(syntax: CellSyntax, others: HoistCell[], selectionI
 
 /** The source with the hoisted definitions' lines removed (and runs of blank lines they leave squeezed). */
 export function withoutHoisted(source: string, hoisted: HoistedDefinition[], linesInsideStrings: Set<number>): string {
+  return withoutHoistedRows(source, hoisted, linesInsideStrings).text;
+}
+
+/** As `withoutHoisted`, with the source row each remaining line came from (for messages that cite lines). */
+export function withoutHoistedRows(source: string, hoisted: HoistedDefinition[], linesInsideStrings: Set<number>): { text: string; rows: number[] } {
   const lines = source.split('\n');
   const drop = new Set<number>();
   for (const h of hoisted) for (let row = h.firstLine; row <= h.lastLine; row++) drop.add(row);
-  const kept: string[] = [];
+  const kept: Array<{ line: string; row: number }> = [];
   lines.forEach((line, row) => {
     if (drop.has(row)) return;
-    if (!line.trim() && !linesInsideStrings.has(row) && kept.length && !kept[kept.length - 1]!.trim()) return;
-    kept.push(line);
+    if (!line.trim() && !linesInsideStrings.has(row) && kept.length && !kept[kept.length - 1]!.line.trim()) return;
+    kept.push({ line, row });
   });
-  while (kept.length && !kept[0]!.trim()) kept.shift();
-  while (kept.length && !kept[kept.length - 1]!.trim()) kept.pop();
-  return kept.join('\n');
+  while (kept.length && !kept[0]!.line.trim()) kept.shift();
+  while (kept.length && !kept[kept.length - 1]!.line.trim()) kept.pop();
+  return { text: kept.map((k) => k.line).join('\n'), rows: kept.map((k) => k.row) };
 }

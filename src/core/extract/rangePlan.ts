@@ -17,7 +17,7 @@ import type { EditOperation, TextEdit } from '../diagnostics';
 import { readTextFile, type FileSystem } from '../fs/fileSystem';
 import { basename, relativePath } from '../fs/paths';
 import { LineIndex } from '../text/lineIndex';
-import { planHoisting, withoutHoisted, type HoistCell, type HoistedDefinition } from './hoist';
+import { planHoisting, withoutHoistedRows, type HoistCell, type HoistedDefinition } from './hoist';
 import { cellSourceEdit, locateCells } from './ipynbText';
 import { locateModule } from './naming';
 import { appendToModule, dedupeImports, importResolution, planExtraction, renderImports, wrap, type ExtractPlan, type ExtractRequest } from './plan';
@@ -137,7 +137,7 @@ export async function planCellsExtraction(fs: FileSystem, req: ExtractRequest): 
   const location = locatedModule.location;
   const names = hoist.hoisted.flatMap((h) => h.names);
   const selfImport = `from ${location.importName} import ${names.join(', ')}`;
-  const remainder = withoutHoisted(merged, hoist.hoisted, syntax.linesInsideStrings);
+  const { text: remainder, rows: remainderRows } = withoutHoistedRows(merged, hoist.hoisted, syntax.linesInsideStrings);
   const stays = withCellSyntax(remainder, (s) => !s.hasError && s.statements.every((st) => st.type === 'Import' || st.type === 'ImportFrom' || st.type === 'ExprStmt'));
 
   let imports: ImportBinding[] = [...hoist.imports];
@@ -157,7 +157,16 @@ export async function planCellsExtraction(fs: FileSystem, req: ExtractRequest): 
     const withSelfImport = [...remainderLines.slice(0, comments), selfImport, ...remainderLines.slice(comments)].join('\n');
     const cells = emptied.map((s, j) => (j === first ? withSelfImport : s));
     const result = await planExtraction(fs, { ...req, notebookText, cells, lastCodeCellIndex: undefined });
-    if (!result.ok) return withKeptBack(refuse(`${names.join(', ')} could move to the module, but the rest of the code cannot: ${result.reason}`), keptBack);
+    if (!result.ok) {
+      // Lines of the planned source (the remainder with the import inserted) → lines of the selected cells.
+      const reason = result.reason.replace(/\b([Ll])ine (\d+)/g, (whole, l: string, n: string) => {
+        const index = Number(n) - 1;
+        if (index === comments) return whole;
+        const row = remainderRows[index > comments ? index - 1 : index];
+        return row === undefined ? whole : `${l}ine ${row + 1}`;
+      });
+      return withKeptBack(refuse(`${names.join(', ')} could move to the module, but the rest of the code cannot: ${single ? reason : inSelectedCells(reason, sources, first, last)}`), keptBack);
+    }
     const generated = withCellSyntax(result.moduleText, (s) => ({
       fn: s.statements.find((st) => st.node.type === 'FunctionDef' && st.node.name.name === req.functionName)?.text,
       imports: s.statements.flatMap((st) => st.imports ?? []),

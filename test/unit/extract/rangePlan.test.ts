@@ -127,6 +127,12 @@ describe('extracting a range of cells', () => {
     assert.match((p as { reason: string }).reason, /`global y` on line 2 of cell 2/);
   });
 
+  test('when definitions moved, a refusal of the rest still cites the line as the cells have it', async () => {
+    const p = await plan(['x = 1', 'LIMIT = 3\ny = x + LIMIT', 'def f():\n    global y\n    y = 3'], 1, 2);
+    assert.equal(p.ok, false);
+    assert.match((p as { reason: string }).reason, /^LIMIT could move to the module, but the rest of the code cannot: `global y` on line 2 of cell 2/);
+  });
+
   test('a bad range is refused with the notebook size', async () => {
     const p = await plan(['x = 1'], 0, 3);
     assert.equal(p.ok, false);
