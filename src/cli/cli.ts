@@ -18,6 +18,7 @@ import { runExtract } from './extract';
 import { terminalProgress } from './progress';
 import { hashingProgress } from '../core/progress';
 import type { HashProgress } from '../core/dvc/hashing';
+import { runProductionize } from './productionize';
 import { notebookRangeMapper } from '../core/notebook/fileRanges';
 import { formatStatusJson, formatStatusText } from '../core/dvc/status';
 import { buildPipelineGraph, formatGraphDot, formatGraphMermaid } from '../core/dvc/pipelineGraph';
@@ -33,7 +34,8 @@ Usage:
   ml-hygiene readiness [PATH] [--format text|json]
   ml-hygiene pin [PATH] (--all | --package NAME) [--python PATH] [--dry-run]
   ml-hygiene status [PATH] [--format text|json|dot|mermaid]
-  ml-hygiene extract NOTEBOOK --cell N --module PATH --function NAME  (N: 0-based code-cell index)
+  ml-hygiene extract NOTEBOOK (--cell N | --cells A-B) --module PATH [--function NAME]  (0-based code-cell indices)
+  ml-hygiene productionize NOTEBOOK [--python PATH] [--dry-run]  (turn the notebook into a package, tests, params.yaml, dvc.yaml)
   ml-hygiene --help | --version
 
 pin takes versions from the lockfile, else from the installed environment, looked for in this
@@ -50,7 +52,7 @@ interface ParsedArgs {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(['--format', '--fail-on', '--package', '--cell', '--module', '--function', '--python']);
+const VALUE_FLAGS = new Set(['--format', '--fail-on', '--package', '--cell', '--module', '--function', '--cells', '--python']);
 
 export function parseArgs(argv: string[]): ParsedArgs {
   const [command = '', ...rest] = argv;
@@ -306,6 +308,8 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
         return await runStatus(args, out);
       case 'extract':
         return await runExtract(args, out, err);
+      case 'productionize':
+        return await runProductionize(args, out, err);
       case 'readiness':
         return await runReadiness(args, out);
       case '--version':

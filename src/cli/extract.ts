@@ -8,7 +8,9 @@ import path from 'node:path';
 import { DiskFileSystem } from '../core/fs/diskFileSystem';
 import { dirname, normalizePath, relativePath } from '../core/fs/paths';
 import { applyTextEdits } from '../core/fixes/applyEdits';
-import { planExtraction } from '../core/extract/plan';
+import { locateCells } from '../core/extract/ipynbText';
+import { planCellsExtraction } from '../core/extract/rangePlan';
+import { suggestFunctionName } from '../core/extract/naming';
 
 /** What cli.ts's `parseArgs` produces; only the fields extract reads. */
 export interface ExtractArgs {
@@ -16,7 +18,7 @@ export interface ExtractArgs {
   flags: Map<string, string | true>;
 }
 
-export const EXTRACT_USAGE = 'ml-hygiene extract NOTEBOOK --cell N --module PATH --function NAME  (N: 0-based code-cell index)';
+export const EXTRACT_USAGE = 'ml-hygiene extract NOTEBOOK (--cell N | --cells A-B) --module PATH [--function NAME]  (0-based code-cell indices, range inclusive)';
 
 const PROJECT_MARKERS = ['pyproject.toml', 'setup.py', 'setup.cfg'];
 
@@ -40,12 +42,23 @@ export async function runExtract(args: ExtractArgs, out: (s: string) => void, er
   };
   const notebookArg = args.positionals[0];
   const cellArg = args.flags.get('--cell');
+  const cellsArg = args.flags.get('--cells');
   const moduleArg = args.flags.get('--module');
   const functionArg = args.flags.get('--function');
   if (!notebookArg || args.positionals.length > 1) return usage('give exactly one notebook');
-  if (typeof cellArg !== 'string' || !/^\d+$/.test(cellArg)) return usage('--cell needs a 0-based code-cell index');
+  let first: number;
+  let last: number;
+  if (typeof cellsArg === 'string' && cellArg === undefined) {
+    const range = /^(\d+)(?:-(\d+))?$/.exec(cellsArg);
+    if (!range) return usage('--cells needs a range of 0-based code-cell indices like 2-5');
+    first = Number(range[1]);
+    last = Number(range[2] ?? range[1]);
+    if (last < first) return usage('--cells needs the first cell before the last, like 2-5');
+  } else if (typeof cellArg === 'string' && /^\d+$/.test(cellArg) && cellsArg === undefined) {
+    first = last = Number(cellArg);
+  } else return usage('give --cell N (a 0-based code-cell index) or --cells A-B');
   if (typeof moduleArg !== 'string' || !moduleArg.endsWith('.py')) return usage('--module needs the path of a .py file');
-  if (typeof functionArg !== 'string' || !functionArg) return usage('--function needs a name');
+  if (functionArg !== undefined && (typeof functionArg !== 'string' || !functionArg)) return usage('--function needs a name');
   const notebookPath = normalizePath(path.resolve(notebookArg));
   if (!existsSync(notebookPath) || !statSync(notebookPath).isFile()) return usage(`no such notebook: ${notebookArg}`);
   const modulePath = normalizePath(path.resolve(moduleArg));
@@ -59,12 +72,14 @@ export async function runExtract(args: ExtractArgs, out: (s: string) => void, er
   const moduleExisted = existsSync(modulePath) && statSync(modulePath).isFile();
   const moduleBefore = moduleExisted ? readFileSync(modulePath, 'utf8') : undefined;
 
-  const plan = await planExtraction(new DiskFileSystem(), {
+  const functionName = typeof functionArg === 'string' ? functionArg : defaultFunctionName(notebookText, first, last);
+  const plan = await planCellsExtraction(new DiskFileSystem(), {
     notebookPath,
     notebookText,
-    codeCellIndex: Number(cellArg),
+    codeCellIndex: first,
+    lastCodeCellIndex: last,
     modulePath,
-    functionName: functionArg,
+    functionName,
     projectRoot,
   });
   const cwd = normalizePath(process.cwd());
@@ -96,9 +111,23 @@ export async function runExtract(args: ExtractArgs, out: (s: string) => void, er
   }
   writeFileSync(notebookPath, bom + applyTextEdits(notebookText, plan.ipynbEdit));
 
-  const signature = `${functionArg}(${plan.parameters.join(', ')})` + (plan.returns.length ? ` -> ${plan.returns.join(', ')}` : '');
-  out(`${relativePath(cwd, notebookPath)}: code cell ${cellArg} extracted to ${relativePath(cwd, modulePath)} as ${signature}`);
-  out(`The cell is now:\n${plan.cellText.replace(/^/gm, '    ')}`);
+  const what: string[] = [];
+  if (plan.hoisted.length) what.push(`${plan.hoisted.join(', ')} (moved unchanged)`);
+  if (plan.functionName) what.push(`${plan.functionName}(${plan.parameters.join(', ')})` + (plan.returns.length ? ` -> ${plan.returns.join(', ')}` : ''));
+  const cellsLabel = first === last ? `code cell ${first}` : `code cells ${first}-${last}`;
+  out(`${relativePath(cwd, notebookPath)}: ${cellsLabel} extracted to ${relativePath(cwd, modulePath)} as ${what.join(' and ')}`);
+  for (const k of plan.keptBack) out(`  ${k.name} stays with the rest of the code: ${k.reason}.`);
+  out(`The ${first === last ? 'cell' : 'first cell (the others are emptied)'} is now:\n${plan.cellText.replace(/^/gm, '    ')}`);
   out(plan.importPathNote);
   return 0;
+}
+
+/** The name the editor would suggest, from the selected code and the markdown cell above it. */
+function defaultFunctionName(notebookText: string, first: number, last: number): string {
+  const located = locateCells(notebookText);
+  if (!located.ok) return 'extracted_step';
+  const codeCells = located.cells.filter((c) => c.kind === 'code');
+  const before = located.cells[(codeCells[first]?.cellIndex ?? 0) - 1];
+  const source = codeCells.slice(first, last + 1).map((c) => c.source).join('\n');
+  return suggestFunctionName(source, before?.kind === 'markdown' ? before.source : undefined, first);
 }

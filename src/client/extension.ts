@@ -8,6 +8,7 @@ import { Notifications, Requests, SERVER_ID, type InitializationOptions, type Pi
 import { openEntryFile, PipelineTreeProvider, revealInDvcYaml, runStage } from './pipelineTree';
 import { PipelineGraphPanel } from './pipelineGraph';
 import { extractCell, type ExtractCommandArgs } from './extract';
+import { productionizeNotebook, type ProductionizeArgs } from './productionize';
 import { createReadiness, type ReadinessApi } from './readiness';
 
 /** The files the server speaks about, selected by pattern: VS Code has no TOML language of its own. */
@@ -72,6 +73,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
     pipelineGraph,
     vscode.commands.registerCommand('mlHygiene.showPipelineGraph', () => void pipelineGraph.show()),
     vscode.commands.registerCommand('mlHygiene.extractCell', (arg?: ExtractCommandArgs | vscode.NotebookCell) => extractCell(client!, arg)),
+    vscode.commands.registerCommand('mlHygiene.productionize', (arg?: ProductionizeArgs) => productionizeNotebook(client!, arg)),
     vscode.commands.registerCommand('mlHygiene.clearCellOutputs', (arg?: { path: string; cell: number }) => clearCellOutputs(arg)),
     vscode.commands.registerCommand('mlHygiene.revealInDvcYaml', (node?: PipelineTreeNode) => revealInDvcYaml(node)),
     vscode.commands.registerCommand('mlHygiene.openEntryFile', (node?: PipelineTreeNode) => openEntryFile(node)),

@@ -9,6 +9,8 @@ export interface ExtractCommandArgs {
   notebookUri?: string;
   notebookPath?: string;
   codeCellIndex?: number;
+  /** The last code cell of a range (inclusive), for scripts and tests. */
+  lastCodeCellIndex?: number;
   /** Given by scripts and tests: skip the prompts. */
   modulePath?: string;
   functionName?: string;
@@ -33,11 +35,16 @@ function resolveTarget(arg: ExtractCommandArgs | vscode.NotebookCell | undefined
   notebookUri ??= editor?.notebook.uri.toString();
   if (!notebookUri) return undefined;
   let codeCellIndex = args.codeCellIndex;
+  let lastCodeCellIndex = args.lastCodeCellIndex;
   if (codeCellIndex === undefined && editor && editor.notebook.uri.toString() === notebookUri) {
-    const cell = editor.notebook.cellAt(editor.selection.start);
-    codeCellIndex = cell.kind === vscode.NotebookCellKind.Code ? codeCellIndexOf(editor.notebook, cell) : -1;
+    // Every selected cell (shift-click or shift-arrow selects a run): the code cells from the first to the last.
+    const selected = (editor.selections.length ? editor.selections : [editor.selection]).flatMap((range) => editor.notebook.getCells(range));
+    const codeIndices = selected.filter((c) => c.kind === vscode.NotebookCellKind.Code).map((c) => codeCellIndexOf(editor.notebook, c));
+    codeCellIndex = codeIndices.length ? Math.min(...codeIndices) : -1;
+    if (codeIndices.length > 1) lastCodeCellIndex = Math.max(...codeIndices);
   }
-  return codeCellIndex !== undefined && codeCellIndex >= 0 ? { notebookUri, codeCellIndex } : undefined;
+  if (codeCellIndex === undefined || codeCellIndex < 0) return undefined;
+  return lastCodeCellIndex !== undefined && lastCodeCellIndex > codeCellIndex ? { notebookUri, codeCellIndex, lastCodeCellIndex } : { notebookUri, codeCellIndex };
 }
 
 async function pickModule(s: ExtractSuggestResult): Promise<string | undefined> {
@@ -101,7 +108,10 @@ export async function extractCell(client: LanguageClient, arg?: ExtractCommandAr
     void vscode.window.showErrorMessage('ML Hygiene: the extraction could not be applied (the notebook or module changed meanwhile?).');
     return plan;
   }
-  const summary = `Extracted into ${functionName}(${plan.parameters.join(', ')})${plan.returns.length ? ` → ${plan.returns.join(', ')}` : ''}.`;
+  const moved = plan.hoisted?.length ? `Moved ${plan.hoisted.join(', ')} to the module unchanged. ` : '';
+  const fn = plan.functionName ? `Extracted into ${plan.functionName}(${plan.parameters.join(', ')})${plan.returns.length ? ` → ${plan.returns.join(', ')}` : ''}.` : '';
+  const keptBack = plan.keptBack?.length ? ` Kept with the rest: ${plan.keptBack.map((k) => `${k.name} (${k.reason})`).join('; ')}.` : '';
+  const summary = `${moved}${fn}${keptBack}`.trim();
   void vscode.window.showInformationMessage(`${summary} ${note || plan.importPathNote} A running kernel keeps old modules: restart it (or use %autoreload) before re-running the cell.`);
   return plan;
 }

@@ -26,12 +26,33 @@ export const Requests = {
   extractSuggest: 'mlHygiene/extractSuggest',
   /** The workspace edit of "Extract cell to module", or why it is refused. */
   extractPlan: 'mlHygiene/extractPlan',
+  /** "Turn notebook into project": one workspace edit with a preview annotation per file, or why not. */
+  productionize: 'mlHygiene/productionize',
 } as const;
+
+export interface ProductionizeParams {
+  notebookUri: string;
+}
+
+export type ProductionizeResult =
+  | {
+      ok: true;
+      edit: unknown;
+      files: Array<{ path: string; action: 'create' | 'edit'; description: string }>;
+      modules: Array<{ importName: string; names: string[] }>;
+      keptBack: Array<{ name: string; reason: string }>;
+      tests: number;
+      params: string[];
+      skipped: string[];
+    }
+  | { ok: false; reason: string };
 
 export interface ExtractTarget {
   notebookUri: string;
   /** 0-based index among code cells. */
   codeCellIndex: number;
+  /** The last code cell of a selected range (inclusive); absent for one cell. */
+  lastCodeCellIndex?: number;
 }
 
 export interface ExtractSuggestResult {
@@ -51,7 +72,7 @@ export interface ExtractPlanParams extends ExtractTarget {
 }
 
 export type ExtractPlanResult =
-  | { ok: true; edit: unknown; parameters: string[]; returns: string[]; callLine: string; importLine: string; importPathNote: string }
+  | { ok: true; edit: unknown; parameters: string[]; returns: string[]; callLine: string; importLine: string; importPathNote: string; hoisted?: string[]; functionName?: string; keptBack?: Array<{ name: string; reason: string }> }
   | { ok: false; reason: string };
 
 export const Notifications = {

@@ -14,13 +14,14 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { basename } from '../core/fs/paths';
-import { Notifications, Requests, type ExtractPlanParams, type ExtractTarget, type InitializationOptions, type PinAllParams } from '../protocol/protocol';
+import { Notifications, Requests, type ExtractPlanParams, type ExtractTarget, type InitializationOptions, type PinAllParams, type ProductionizeParams } from '../protocol/protocol';
 import { uriToPath } from './convert';
 import { codeActions } from './handlers/codeActions';
 import { isDependencyFile, publish, refreshDependencyDiagnostics } from './handlers/diagnostics';
 import { isProjectConfigFile, refreshProjectFileDiagnostics } from './handlers/projectFiles';
 import { pinAll } from './handlers/pinAll';
 import { extractPlan, extractSuggest } from './handlers/extract';
+import { productionize } from './handlers/productionize';
 import { cellUriResolver, clearNotebookDiagnostics, refreshNotebookDiagnostics } from './handlers/notebooks';
 import { refreshPythonDiagnostics } from './handlers/python';
 import { isDvcFile, pipelineTree, refreshDvcDiagnostics } from './handlers/dvc';
@@ -229,6 +230,7 @@ export function startServer(connection: Connection): void {
   connection.onRequest(Requests.pipelineTree, () => pipelineTree(state));
   connection.onRequest(Requests.extractSuggest, (p: ExtractTarget) => extractSuggest(state, notebooks, p));
   connection.onRequest(Requests.extractPlan, (p: ExtractPlanParams) => extractPlan(state, notebooks, p, cellUri));
+  connection.onRequest(Requests.productionize, (p: ProductionizeParams) => productionize(state, notebooks, p, cellUri));
   const readiness = registerReadiness(connection, documents, notebooks, () => state);
 
   notebooks.onDidOpen((nb) => {

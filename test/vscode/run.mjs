@@ -3,7 +3,7 @@
 // code-server (VS Code's server + web workbench) driven by Debian's Chromium through playwright-core.
 // The tests run with mocha in the extension host and use the real `vscode` API.
 //
-//   node test/vscode/run.mjs [--grep TEXT] [--suite NAME]
+//   node test/vscode/run.mjs [--grep TEXT] [--suite NAME] [--workspace NAME]   (--workspace: only that fixture's run)
 //
 // Needs what scripts/setup-vscode-test.sh installs. Environment:
 //   MLH_VSIX                   test this .vsix instead of building dist/ml-hygiene.vsix
@@ -11,6 +11,8 @@
 //   MLH_VSCODE_TIMEOUT_S       overall time limit (default 480)
 //   CHROMIUM                   browser binary (default /usr/bin/chromium)
 //   MLH_UPDATE_SCREENSHOTS=1   copy each run's screenshot over its file in docs/images/
+//   MLH_NO_PREVIEW=1           prototype-project: apply "Turn notebook into project" without the refactor
+//                              preview (tells a preview problem from an edit problem)
 //
 // Output: the extension host's log as it happens, one line per test (✔/✖), and finally exactly one
 // line `N passed, N failed`. Exit status 0 only when tests ran and none failed. Server logs, VS Code's
@@ -36,6 +38,7 @@ const overallTimeoutMs = Number(process.env.MLH_VSCODE_TIMEOUT_S ?? 480) * 1000;
 const grep = argValue('--grep');
 /** Only the runs whose suite folder (or workspace) is this name: `--suite pipeline-graph`. */
 const onlySuite = argValue('--suite');
+const onlyWorkspace = argValue('--workspace');
 
 /** Rows of the ML Hygiene view container's tree (the Pipeline view). */
 const PIPELINE_VIEW_ROWS = '[id="workbench.view.extension.mlHygiene"] .monaco-list-row';
@@ -108,7 +111,12 @@ const RUNS = [
     screenshot: 'docs/images/pyproject-toml-highlighting.png',
     screenshotShows: ['.monaco-editor .view-lines span[class*="mtk"]:not(.mtk1)', '.monaco-hover .hover-contents'],
   },
-];
+  {
+    // Issue 12: "Turn notebook into project" on a bare prototype folder, its refactor preview and undo.
+    workspace: 'prototype-project',
+    trusted: true,
+  },
+].filter((run) => !onlyWorkspace || run.workspace === onlyWorkspace);
 
 // VS Code settings for every run. Tests rely on edits staying unsaved (undo, revert), and the
 // screenshot should show the workbench a user sees without first-run clutter.
@@ -478,6 +486,7 @@ async function runWorkspace(run, { vsix, scratch, chromium }) {
       MLH_VSCODE_RESULTS: resultsFile,
       MLH_VSCODE_EXTENSIONS_DIR: extensionsDir,
       ...(grep ? { MLH_VSCODE_GREP: grep } : {}),
+      ...(process.env.MLH_NO_PREVIEW ? { MLH_NO_PREVIEW: '1' } : {}),
       ...(run.screenshot ? { MLH_VSCODE_SCREENSHOT_DONE: screenshotDone } : {}),
       MLH_VSCODE_FINAL_SCREENSHOT_DONE: finalScreenshotDone,
     },

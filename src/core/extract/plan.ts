@@ -48,6 +48,8 @@ export interface ExtractRequest {
   modulePath: string;
   functionName: string;
   projectRoot: string;
+  /** The last code cell of a range (inclusive, 0-based); see rangePlan.ts. Default: `codeCellIndex`. */
+  lastCodeCellIndex?: number;
 }
 
 export type ExtractPlan =
@@ -516,7 +518,7 @@ function annotate(cells: CodeCell[], k: number, syntax: CellSyntax, parameters: 
   return result;
 }
 
-function dedupeImports(bindings: ImportBinding[]): { ok: true; imports: ImportBinding[] } | { ok: false; reason: string } {
+export function dedupeImports(bindings: ImportBinding[]): { ok: true; imports: ImportBinding[] } | { ok: false; reason: string } {
   const byName = new Map<string, ImportBinding>();
   for (const b of bindings) {
     const seen = byName.get(b.name);
@@ -527,7 +529,7 @@ function dedupeImports(bindings: ImportBinding[]): { ok: true; imports: ImportBi
 }
 
 /** `import a`, `import b as c` lines first, then `from m import x, y` grouped per module, as isort would. */
-function renderImports(imports: ImportBinding[]): string[] {
+export function renderImports(imports: ImportBinding[]): string[] {
   const plain = imports.filter((b) => b.form === 'import').map((b) => b.statement);
   const fromModules = new Map<string, string[]>();
   for (const b of imports.filter((b) => b.form === 'from')) {
@@ -608,7 +610,7 @@ function renderFunction(input: RenderFunctionInput): string {
 }
 
 /** How the notebook's `from <package>.<module> import ...` resolves, said plainly in the docstring. */
-async function importResolution(fs: FileSystem, projectRoot: string, location: ModuleLocation): Promise<string> {
+export async function importResolution(fs: FileSystem, projectRoot: string, location: ModuleLocation): Promise<string> {
   const editable = await editableInstallEvidence(fs, projectRoot, location);
   const root = location.srcLayout ? '`src/`' : 'the project root';
   if (editable) return `The project is installed in editable mode (${editable}), so the notebook imports \`${location.importName}\` from ${root} directly.`;
@@ -657,7 +659,7 @@ function newModuleText(imports: ImportBinding[], fn: string, notebookName: strin
   return [...doc, ...(importLines.length ? ['', ...importLines] : []), '', '', fn].join('\n');
 }
 
-function wrap(text: string, width: number): string[] {
+export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {
@@ -676,7 +678,7 @@ function wrap(text: string, width: number): string[] {
  * name the new code binds, or shadows a builtin the function uses: either would change the module or
  * the function.
  */
-function appendToModule(
+export function appendToModule(
   existing: string,
   imports: ImportBinding[],
   fn: string,

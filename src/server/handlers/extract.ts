@@ -1,6 +1,6 @@
 import type { NotebookDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { planExtraction, suggestFunctionName, suggestModulePath } from '../../core/extract';
+import { planCellsExtraction, suggestFunctionName, suggestModulePath } from '../../core/extract';
 import { dirname, joinPath } from '../../core/fs/paths';
 import type { ExtractPlanParams, ExtractPlanResult, ExtractSuggestResult, ExtractTarget } from '../../protocol/protocol';
 import { toLspWorkspaceEdit, uriToPath, type CellUriResolver } from '../convert';
@@ -36,7 +36,8 @@ export async function extractSuggest(state: WorkspaceState, notebooks: NotebookD
   const cells = liveCells(notebooks, target.notebookUri);
   if (!path || !cells || cells.code[target.codeCellIndex] === undefined) return null;
   const projectRoot = await projectRootOf(state, path);
-  const functionName = suggestFunctionName(cells.code[target.codeCellIndex]!, cells.markdownBefore[target.codeCellIndex], target.codeCellIndex);
+  const selected = cells.code.slice(target.codeCellIndex, (target.lastCodeCellIndex ?? target.codeCellIndex) + 1).join('\n');
+  const functionName = suggestFunctionName(selected, cells.markdownBefore[target.codeCellIndex], target.codeCellIndex);
   const module = await suggestModulePath(state.fs, projectRoot, path, functionName);
   const existingModules: string[] = [];
   const packageDir = dirname(module.path);
@@ -63,10 +64,11 @@ export async function extractPlan(state: WorkspaceState, notebooks: NotebookDocu
   const path = uriToPath(params.notebookUri);
   const cells = liveCells(notebooks, params.notebookUri);
   if (!path || !cells) return { ok: false, reason: 'Open the notebook in the editor to extract one of its cells.' };
-  const plan = await planExtraction(state.fs, {
+  const plan = await planCellsExtraction(state.fs, {
     notebookPath: path,
     cells: cells.code,
     codeCellIndex: params.codeCellIndex,
+    ...(params.lastCodeCellIndex !== undefined ? { lastCodeCellIndex: params.lastCodeCellIndex } : {}),
     modulePath: params.modulePath,
     functionName: params.functionName,
     projectRoot: await projectRootOf(state, path),
@@ -81,5 +83,8 @@ export async function extractPlan(state: WorkspaceState, notebooks: NotebookDocu
     callLine: plan.callLine,
     importLine: plan.importLine,
     importPathNote: plan.importPathNote,
+    hoisted: plan.hoisted,
+    ...(plan.functionName ? { functionName: plan.functionName } : {}),
+    keptBack: plan.keptBack,
   };
 }

@@ -34,12 +34,12 @@ describe('ml-hygiene extract', () => {
 
   test('a refusal exits 1, says why, and touches nothing', async () => {
     const dir = copy();
-    const nb = path.join(dir, 'notebooks', '03_text_stats.ipynb');
+    const nb = path.join(dir, 'notebooks', '04_config_grid.ipynb');
     const before = readFileSync(nb);
-    const module = path.join(dir, 'src', 'mlproj', 'text.py');
-    const r = await run([nb], { '--cell': '4', '--module': module, '--function': 'vocab_class' });
+    const module = path.join(dir, 'src', 'mlproj', 'grid.py');
+    const r = await run([nb], { '--cell': '2', '--module': module, '--function': 'bump' });
     assert.equal(r.code, 1);
-    assert.match(r.err, /not extracted: Line 1 defines class `Vocab`/);
+    assert.match(r.err, /not extracted: `global counter` on line 2/);
     assert.deepEqual(readFileSync(nb), before);
     assert.ok(!existsSync(module));
   });
@@ -50,7 +50,7 @@ describe('ml-hygiene extract', () => {
     const module = path.join(dir, 'src', 'mlproj', 'clean.py');
     const first = await run([nb], { '--cell': '1', '--module': module, '--function': 'settings' });
     assert.equal(first.code, 0, first.err);
-    assert.match(first.out, /code cell 1 extracted to .*clean\.py as settings\(\) -> DATA, MIN_QTY, regions/);
+    assert.match(first.out, /code cell 1 extracted to .*clean\.py as MIN_QTY \(moved unchanged\) and settings\(\) -> DATA, regions/);
     const created = readFileSync(module, 'utf8');
     const second = await run([nb], { '--cell': '2', '--module': module, '--function': 'load_rows' });
     assert.equal(second.code, 0, second.err);
@@ -59,6 +59,20 @@ describe('ml-hygiene extract', () => {
     assert.match(appended, /^from pathlib import Path\nimport csv\n/m);
     assert.ok(appended.replace(/^import csv\n/m, '').startsWith(created), 'the first function and docstring are kept byte for byte');
     assert.match(appended, /def load_rows\(DATA\):/);
+  });
+
+  test('--cells A-B extracts a range into one module and empties the other cells', async () => {
+    const dir = copy();
+    const nb = path.join(dir, 'notebooks', '01_clean_sales.ipynb');
+    const module = path.join(dir, 'src', 'mlproj', 'load.py');
+    const r = await run([nb], { '--cells': '2-3', '--module': module, '--function': 'load_and_parse' });
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /code cells 2-3 extracted to .*load\.py as load_and_parse\(DATA\) -> parsed/);
+    const cells = (JSON.parse(readFileSync(nb, 'utf8')) as { cells: { cell_type: string; source: string[] }[] }).cells.filter((c) => c.cell_type === 'code');
+    assert.equal(cells[2]!.source.join(''), 'from mlproj.load import load_and_parse\nparsed = load_and_parse(DATA)');
+    assert.deepEqual(cells[3]!.source, []);
+    assert.equal((await run([nb], { '--cells': '3-2', '--module': module })).code, 2);
+    assert.equal((await run([nb], { '--cells': '2-3', '--cell': '2', '--module': module })).code, 2);
   });
 
   test('keeps a UTF-8 byte-order mark', async () => {

@@ -83,6 +83,23 @@ async function extract(projectDir: string, notebookFile: string, cell: number, f
   return { code, message: messages.join('\n') };
 }
 
+async function extractRange(projectDir: string, notebookFile: string, first: number, last: number, functionName: string): Promise<{ code: number; message: string }> {
+  const messages: string[] = [];
+  const code = await runExtract(
+    {
+      positionals: [path.join(projectDir, 'notebooks', notebookFile)],
+      flags: new Map<string, string | true>([
+        ['--cells', `${first}-${last}`],
+        ['--module', path.join(projectDir, 'src', 'mlproj', `${notebookFile.replace(/^\d+_|\.ipynb$/g, '')}_steps.py`)],
+        ['--function', functionName],
+      ]),
+    },
+    () => {},
+    (s) => messages.push(s),
+  );
+  return { code, message: messages.join('\n') };
+}
+
 /** The transformed run must agree with the original on output, errors and every surviving name. */
 function assertSameBehaviour(original: RunResult, transformed: RunResult, label: string): void {
   assert.equal(transformed.stdout, original.stdout, `${label}: printed output differs`);
@@ -110,7 +127,7 @@ function reasonKind(message: string): string {
   return message
     .replace(/^ml-hygiene extract: not extracted: /, '')
     .replace(/`[^`]*`/g, '`…`')
-    .replace(/\b(line|Line|cell) \d+/g, '$1 N')
+    .replace(/\b(line|Line|cell|Cell) \d+/g, '$1 N')
     .split(/[;:.](\s|$)/)[0]!;
 }
 
@@ -123,7 +140,7 @@ const NOTEBOOKS = existsSync(FIXTURE_PROJECT) ? readdirSync(path.join(FIXTURE_PR
 const MUST_EXTRACT: Record<string, Record<number, string>> = {
   '01_clean_sales.ipynb': { 2: 'with statement', 3: 'try/except and augmented assignment', 4: 'comprehension and walrus', 5: 'dict comprehension rebinding a local', 6: 'del of a local', 7: 'in-place mutation of a parameter', 8: 'displayed expression' },
   '02_train_loop.ipynb': { 3: 'augmented assignment of parameters that are returned; in-place append to a parameter', 4: 'default evaluated at definition time', 5: 'rebinding a name a default already captured', 7: 'lambda closing over a parameter' },
-  '03_text_stats.ipynb': { 1: 'multi-line string literal', 7: 'in-place mutation of a Counter parameter, del of a subscript', 8: 'lambda as a sort key', 9: 'multi-line f-string' },
+  '03_text_stats.ipynb': { 1: 'multi-line string literal', 4: 'class hoisted to module level unchanged', 7: 'in-place mutation of a Counter parameter, del of a subscript', 8: 'lambda as a sort key', 9: 'multi-line f-string' },
   '04_config_grid.ipynb': { 3: 'comprehension over itertools.product', 5: 'del of a local', 6: 'function closing over a parameter (the cell reads results too)' },
   '05_scores_report.ipynb': { 2: 'function reading imports when called', 3: 'displayed expression with a dict comprehension', 4: 'loop appending to a new list, calling an earlier function', 5: 'in-place mutation of two parameters, displayed result', 6: 'rebinding a parameter through a comprehension', 8: 'chain of augmented assignments', 9: 'name bound only under an if', 10: 'loop variable bound only if the loop runs' },
   '06_pipeline_funcs.ipynb': { 2: 'lambdas passed to an earlier function', 3: 'nested function closing over a cell-bound dict', 4: 'decorated recursive function', 6: 'augmented assignment on a list', 7: 'default evaluated at definition time from a parameter', 8: 'walrus inside a comprehension' },
@@ -131,7 +148,6 @@ const MUST_EXTRACT: Record<string, Record<number, string>> = {
 /** Cells the extraction must refuse, because moving them would change behaviour, and why. */
 const MUST_REFUSE: Record<string, Record<number, RegExp>> = {
   '02_train_loop.ipynb': { 6: /`<lambda>` \(line 2\) reads the notebook global `w` \(from cell 3\) when it is called/ },
-  '03_text_stats.ipynb': { 4: /defines class `Vocab`/ },
   '04_config_grid.ipynb': {
     2: /`global counter` on line 2/,
     4: /A function from cell 2 rebinds the notebook global `counter`/,
@@ -143,7 +159,7 @@ const MUST_REFUSE: Record<string, Record<number, RegExp>> = {
 
 describe('extract cell to module: execution equivalence', { skip: !python && 'python3 is not available' }, () => {
   let scratch: string;
-  const counts = { extracted: 0, refused: 0 };
+  const counts = { extracted: 0, refused: 0, rangesExtracted: 0, rangesRefused: 0 };
   const refusedByKind = new Map<string, number>();
   const perNotebook: string[] = [];
 
@@ -153,7 +169,8 @@ describe('extract cell to module: execution equivalence', { skip: !python && 'py
   after(() => {
     if (!process.env.MLH_KEEP) rmSync(scratch, { recursive: true, force: true });
     const lines = [
-      `extract execution test: ${counts.extracted} cells extracted and equivalent, ${counts.refused} refused`,
+      `extract execution test: ${counts.extracted} cells extracted and equivalent, ${counts.refused} refused, 0 wrong (a wrong one fails the test)`,
+      `  ranges of 2 and 3 cells: ${counts.rangesExtracted} extracted and equivalent, ${counts.rangesRefused} refused`,
       ...perNotebook.map((l) => `  ${l}`),
       '  refusals by reason:',
       ...[...refusedByKind].sort((a, b) => b[1] - a[1]).map(([kind, n]) => `    ${n} × ${kind}`),
@@ -200,6 +217,40 @@ describe('extract cell to module: execution equivalence', { skip: !python && 'py
         if (!process.env.MLH_KEEP) rmSync(dir, { recursive: true, force: true });
       }
       perNotebook.push(`${notebookFile}: ${extracted}/${cells.length} extracted${refusedCells.length ? `, refused cells ${refusedCells.join(', ')}` : ''}`);
+    });
+
+    test(`${notebookFile}: each run of 2 and 3 cells extracted as one module behaves like the original`, async () => {
+      const notebook = readNotebook(path.join(FIXTURE_PROJECT, 'notebooks', notebookFile));
+      const cells = codeCellsOf(notebook);
+      const original = runNotebook(copyProject(scratch), notebookFile, []);
+      for (const size of [2, 3]) {
+        for (let first = 0; first + size - 1 < cells.length; first++) {
+          const last = first + size - 1;
+          const dir = copyProject(scratch);
+          const functionName = `cells_${first}_to_${last}`;
+          const result = await extractRange(dir, notebookFile, first, last, functionName);
+          const label = `${notebookFile} cells ${first}-${last}`;
+          if (result.code === 1) {
+            assert.ok(result.message.length > 0, `${label}: a refusal must say why`);
+            counts.rangesRefused++;
+            const kind = `range: ${reasonKind(result.message)}`;
+            refusedByKind.set(kind, (refusedByKind.get(kind) ?? 0) + 1);
+            continue;
+          }
+          assert.equal(result.code, 0, `${label}: unexpected exit ${result.code}: ${result.message}`);
+          // The first selected cell holds the new code, the others are emptied; nothing else changes.
+          const afterwards = readNotebook(path.join(dir, 'notebooks', notebookFile));
+          assert.equal(afterwards.cells.length, notebook.cells.length, `${label}: cell count changed`);
+          const codeAfter = codeCellsOf(afterwards);
+          for (let j = 0; j < cells.length; j++) {
+            if (j > first && j <= last) assert.equal(codeAfter[j]!.source, '', `${label}: cell ${j} is emptied`);
+            else if (j !== first) assert.equal(codeAfter[j]!.source, cells[j]!.source, `${label}: cell ${j} changed`);
+          }
+          assertSameBehaviour(original, runNotebook(dir, notebookFile, [functionName, `${functionName}_output`]), label);
+          counts.rangesExtracted++;
+          if (!process.env.MLH_KEEP) rmSync(dir, { recursive: true, force: true });
+        }
+      }
     });
 
     test(`${notebookFile}: extracting every cell in turn into one module behaves like the original`, async () => {

@@ -130,4 +130,26 @@ suite('notebooks-project: extract cell to module', () => {
     const moduleDocument = vscode.workspace.textDocuments.find((d) => d.uri.toString() === moduleUri.toString());
     assert.ok(!moduleDocument?.isDirty, 'no unsaved module text is left behind');
   });
+
+  test('with two cells selected, the command extracts both as one function; one undo restores both', async () => {
+    const { notebook, editor } = await showNotebook();
+    assert.deepEqual(codeCells(notebook).map((c) => c.document.getText()), sources, 'the test starts from the saved notebook');
+    // Shift-click from code cell 1 to code cell 2: the notebook editor's selection spans both.
+    const first = codeCell(notebook, 1);
+    const second = codeCell(notebook, 2);
+    editor.selections = [new vscode.NotebookRange(first.index, second.index + 1)];
+    const plan = await vscode.commands.executeCommand<ExtractPlanResult | undefined>('mlHygiene.extractCell', { modulePath: moduleUri.fsPath, functionName: 'load_and_summarize' });
+    assert.ok(plan?.ok, `the range should be extracted, got ${JSON.stringify(plan)}`);
+    assert.deepEqual(plan.parameters, [], '`scores` now flows inside the function');
+    assert.deepEqual(plan.returns, ['scores', 'mean', 'spread'], 'only names read after the selection come back');
+    assert.equal(first.document.getText(), 'from exam_insights.summary import load_and_summarize\nscores, mean, spread = load_and_summarize()');
+    assert.equal(second.document.getText(), '', 'the second selected cell is emptied');
+
+    editor.selections = [new vscode.NotebookRange(first.index, first.index + 1)];
+    await vscode.commands.executeCommand('notebook.cell.edit');
+    await waitFor('the cell editor to have focus', () => vscode.window.activeTextEditor?.document === first.document, 5_000);
+    await vscode.commands.executeCommand('undo');
+    await waitFor('one undo to restore both cells and remove the module', async () => first.document.getText() === sources[1] && second.document.getText() === sources[2] && !(await exists(moduleUri)), 10_000);
+    assert.deepEqual(codeCells(notebook).map((c) => c.document.getText()), sources, 'every cell is back as saved');
+  });
 });

@@ -1,0 +1,141 @@
+/**
+ * Hoisting and cell ranges (rangePlan.ts, hoist.ts): which definitions move to module level unchanged,
+ * which stay back and why, and how a run of cells becomes one module with one edit.
+ * The execution test (execution.test.ts) proves the behaviour with python3; these pin the shapes.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { planCellsExtraction, type CellsExtractPlan } from '../../../src/core/extract/rangePlan';
+import type { ExtractRequest } from '../../../src/core/extract/plan';
+import { MemoryFileSystem } from '../../../src/core/fs/memoryFileSystem';
+
+const ROOT = '/proj';
+const NOTEBOOK = `${ROOT}/notebooks/analysis.ipynb`;
+const MODULE = `${ROOT}/src/churn/steps.py`;
+
+function ipynb(sources: string[]): string {
+  const lines = (text: string) => text.split(/(?<=\n)/).filter((l) => l !== '');
+  return JSON.stringify({ cells: sources.map((s) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: lines(s) })), metadata: {}, nbformat: 4, nbformat_minor: 5 }, null, 1) + '\n';
+}
+
+async function plan(sources: string[], first: number, last = first, extra: Record<string, string> = {}, overrides: Partial<ExtractRequest> = {}): Promise<CellsExtractPlan> {
+  const fs = new MemoryFileSystem({
+    [NOTEBOOK]: ipynb(sources),
+    [`${ROOT}/pyproject.toml`]: '[project]\nname = "churn"\n',
+    [`${ROOT}/src/churn/__init__.py`]: '',
+    ...extra,
+  });
+  return planCellsExtraction(fs, { notebookPath: NOTEBOOK, codeCellIndex: first, lastCodeCellIndex: last, modulePath: MODULE, functionName: 'step', projectRoot: ROOT, ...overrides });
+}
+
+function ok(p: CellsExtractPlan): Extract<CellsExtractPlan, { ok: true }> {
+  if (!p.ok) assert.fail(p.reason);
+  return p;
+}
+
+describe('hoisting definitions to module level', () => {
+  test('a class and a function move unchanged; the cell imports them back and keeps its call', async () => {
+    const p = ok(await plan(['import re', '# A vocabulary\nclass Vocab:\n    """Token ids."""\n    def __init__(self, tokens):\n        self.index = {t: i for i, t in enumerate(sorted(set(tokens)))}\n\ndef tokens(text):\n    return re.findall(r"\\w+", text)\nprint(len(Vocab(tokens("a b"))))'], 1));
+    assert.deepEqual(p.hoisted, ['Vocab', 'tokens']);
+    assert.equal(p.functionName, undefined);
+    assert.equal(p.cellText, 'from churn.steps import Vocab, tokens\nprint(len(Vocab(tokens("a b"))))');
+    assert.match(p.moduleText, /\nimport re\n\n\n# A vocabulary\nclass Vocab:\n    """Token ids."""\n/);
+    assert.match(p.moduleText, /\n\n\ndef tokens\(text\):\n    return re\.findall\(r"\\w\+", text\)\n$/);
+  });
+
+  test('literal constants move; what else the cell computes becomes a function', async () => {
+    const p = ok(await plan(['SEED = 7\nLABELS = ["a", "b"]\nrate = 0.5\nstate = [SEED]\n', 'print(SEED, LABELS, rate, state)'], 0));
+    assert.deepEqual(p.hoisted, ['SEED', 'LABELS', 'rate']);
+    assert.equal(p.functionName, 'step');
+    assert.deepEqual(p.returns, ['state']);
+    assert.match(p.cellText, /^from churn\.steps import SEED, LABELS, rate, step\nstate = step\(\)$/);
+    assert.match(p.moduleText, /SEED = 7\nLABELS = \["a", "b"\]\nrate = 0\.5\n\n\ndef step\(\)/);
+  });
+
+  test('a lower-case mutable value stays in the notebook: mutating the module object would leak', async () => {
+    const p = ok(await plan(['regions = {"north"}\nMAX = 3', 'regions.add("x")'], 0));
+    assert.deepEqual(p.hoisted, ['MAX']);
+  });
+
+  test('a function reading a notebook global when called stays back, and the refusal says why', async () => {
+    const p = await plan(['w = 2', 'def f(x):\n    return w * x'], 1);
+    assert.equal(p.ok, false);
+    assert.match((p as { reason: string }).reason, /reads the notebook global `w`.*Not moved to module level: `f`, because its body reads the notebook global `w` when called/s);
+  });
+
+  test('a default read from a notebook value keeps the def back; an import the module can repeat does not', async () => {
+    const p = ok(await plan(['import math\nbase = 2.0', 'def grow(x, b=base):\n    return math.exp(x) * b\ndef root(x, f=math.sqrt):\n    return f(x)'], 1));
+    assert.deepEqual(p.hoisted, ['root']);
+    assert.deepEqual(p.keptBack.map((k) => k.name), ['grow']);
+    assert.match(p.keptBack[0]!.reason, /reads `base` when it is defined/);
+    assert.match(p.moduleText, /^import math$/m);
+  });
+
+  test('a name bound twice in the notebook, or through `global`, is not hoisted', async () => {
+    const twice = ok(await plan(['def f():\n    return 1\nprint(f())', 'def f():\n    return 2'], 0));
+    assert.deepEqual(twice.hoisted, []);
+    const p = await plan(['def g():\n    global n\n    n = 1'], 0);
+    assert.equal(p.ok, false);
+    assert.match((p as { reason: string }).reason, /`global n`/);
+  });
+
+  test('a class whose body runs code is kept back (it would run at import time)', async () => {
+    const p = await plan(['class A:\n    print("hi")\n    x = 1'], 0);
+    assert.equal(p.ok, false);
+    assert.match((p as { reason: string }).reason, /its class body runs statements other than definitions/);
+  });
+
+  test('an imports-only cell says why nothing moves', async () => {
+    const p = await plan(['import os\nfrom pathlib import Path'], 0);
+    assert.equal(p.ok, false);
+    assert.match((p as { reason: string }).reason, /only imports modules, so nothing moves: the imports stay in the notebook/);
+  });
+
+  test('an existing module is appended to, never overwritten, and a clash is refused', async () => {
+    const existing = '"""Steps."""\nimport os\n\n\ndef other():\n    return os.sep\n';
+    const p = ok(await plan(['def helper():\n    return 1'], 0, 0, { [MODULE]: existing }));
+    assert.equal(p.edit.operations.filter((o) => o.kind === 'create').length, 0);
+    assert.ok(p.moduleText.startsWith(existing));
+    assert.match(p.moduleText, /\n\n\ndef helper\(\):\n    return 1\n$/);
+    const clash = await plan(['def other():\n    return 1'], 0, 0, { [MODULE]: existing });
+    assert.equal(clash.ok, false);
+  });
+});
+
+describe('extracting a range of cells', () => {
+  test('names flow between the selected cells; only names read later are returned; the other cells are emptied', async () => {
+    const p = ok(await plan(['data = [3, 1, 2]', 'tmp = sorted(data)', 'top = tmp[-1]\nprint(top)', 'print(top * 2)'], 1, 2));
+    assert.deepEqual(p.parameters, ['data']);
+    assert.deepEqual(p.returns, ['top']);
+    const cellEdits = p.edit.operations.filter((o) => o.kind === 'cellEdit');
+    assert.deepEqual(cellEdits.map((o) => (o.kind === 'cellEdit' ? [o.cell, o.edits[0]!.newText] : [])), [
+      [1, 'from churn.steps import step\ntop = step(data)'],
+      [2, ''],
+    ]);
+    assert.equal(p.ipynbEdit.length, 2);
+  });
+
+  test('a cell in the middle of the range that displays a value is refused (its output would be lost)', async () => {
+    const p = await plan(['x = 1', 'x + 1', 'y = x'], 0, 2);
+    assert.equal(p.ok, false);
+    assert.match((p as { reason: string }).reason, /Cell 1 shows `x \+ 1` as its output/);
+  });
+
+  test('a refusal inside a range names the cell and its own line', async () => {
+    const p = await plan(['x = 1', 'y = x + 1\nz = y * 2', 'def f():\n    global y\n    y = 3'], 1, 2);
+    assert.equal(p.ok, false);
+    assert.match((p as { reason: string }).reason, /`global y` on line 2 of cell 2/);
+  });
+
+  test('when definitions moved, a refusal of the rest still cites the line as the cells have it', async () => {
+    const p = await plan(['x = 1', 'LIMIT = 3\ny = x + LIMIT', 'def f():\n    global y\n    y = 3'], 1, 2);
+    assert.equal(p.ok, false);
+    assert.match((p as { reason: string }).reason, /^LIMIT could move to the module, but the rest of the code cannot: `global y` on line 2 of cell 2/);
+  });
+
+  test('a bad range is refused with the notebook size', async () => {
+    const p = await plan(['x = 1'], 0, 3);
+    assert.equal(p.ok, false);
+    assert.match((p as { reason: string }).reason, /has 1 code cells/);
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * The "Turn notebook into project" planner on in-memory projects: what it creates, what it never
+ * overwrites, how an existing pyproject.toml gets only the missing dependencies, and how versions are
+ * pinned only when an environment is given (trusted workspaces). The execution test proves behaviour.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { PythonEnvironment } from '../../../src/core/environment/installedDistributions';
+import { MemoryFileSystem } from '../../../src/core/fs/memoryFileSystem';
+import { planProductionize, type ProductionizePlan } from '../../../src/core/productionize/plan';
+
+const ROOT = '/work/churn-lab';
+const NOTEBOOK = `${ROOT}/explore.ipynb`;
+
+function ipynb(cells: Array<{ md?: string; code?: string; shows?: string }>): string {
+  return JSON.stringify({
+    cells: cells.map((c) =>
+      c.md !== undefined
+        ? { cell_type: 'markdown', metadata: {}, source: c.md }
+        : { cell_type: 'code', execution_count: 1, metadata: {}, outputs: c.shows ? [{ output_type: 'execute_result', execution_count: 1, metadata: {}, data: { 'text/plain': [c.shows] } }] : [], source: c.code },
+    ),
+    metadata: {},
+    nbformat: 4,
+    nbformat_minor: 5,
+  });
+}
+
+const CELLS = [
+  { code: 'import yaml\nimport math' },
+  { md: '## Helpers' },
+  { code: 'def area(r):\n    """Area of a disc."""\n    return math.pi * r ** 2' },
+  { code: 'area(1.0)', shows: '3.141592653589793' },
+  { md: '## Training' },
+  { code: 'EPOCHS = 5\nhistory = [area(e) for e in range(EPOCHS)]\nprint(history[-1])' },
+];
+
+function ok(p: ProductionizePlan): Extract<ProductionizePlan, { ok: true }> {
+  if (!p.ok) assert.fail(p.reason);
+  return p;
+}
+
+const created = (p: Extract<ProductionizePlan, { ok: true }>) =>
+  new Map(p.edit.operations.flatMap((o) => (o.kind === 'create' ? [[o.path.slice(ROOT.length + 1), o.content] as const] : [])));
+
+const environment: PythonEnvironment = {
+  sitePackages: ['/env/lib/python3.12/site-packages'],
+  distributions: new Map([['pyyaml', { name: 'PyYAML', normalizedName: 'pyyaml', version: '6.0.2', importNames: ['yaml'] }]]),
+};
+
+describe('turn notebook into project: the plan', () => {
+  test('a bare folder gets the package per heading, params, tests, dvc.yaml and a pinned pyproject', async () => {
+    const fs = new MemoryFileSystem({ [NOTEBOOK]: ipynb(CELLS), [`${ROOT}/README.md`]: '# Churn lab\n' });
+    const p = ok(await planProductionize(fs, { notebookPath: NOTEBOOK, projectRoot: ROOT, environment }));
+    const files = created(p);
+    assert.deepEqual(p.modules, [
+      { importName: 'churn_lab.params', names: ['EPOCHS'] },
+      { importName: 'churn_lab.helpers', names: ['area'] },
+    ]);
+    assert.match(files.get('src/churn_lab/helpers.py')!, /^import math\n\n\ndef area\(r\):\n    """Area of a disc\."""\n/m);
+    assert.match(files.get('src/churn_lab/params.py')!, /^EPOCHS: int = PARAMS\["epochs"\]$/m);
+    assert.equal(files.get('params.yaml'), 'epochs: 5\n');
+    assert.match(files.get('tests/test_helpers.py')!, /self\.assertEqual\(area\(1\.0\), 3\.141592653589793\)/);
+    assert.match(files.get('dvc.yaml')!, /cmd: python -m churn_lab\.pipeline\n    deps:\n      - src\/churn_lab\n    params:\n      - epochs\n/);
+    const pyproject = files.get('pyproject.toml')!;
+    assert.match(pyproject, /dependencies = \[\n    "PyYAML==6\.0\.2",\n\]/);
+    assert.match(pyproject, /requires-python = ">=3\.12"/);
+    assert.match(pyproject, /\[tool\.pytest\.ini_options\]\ntestpaths = \["tests"\]\npythonpath = \["src"\]/);
+    assert.match(pyproject, /\[tool\.mypy\]/);
+    assert.equal(files.get('.python-version'), '3.12\n');
+    const cellEdits = p.edit.operations.filter((o) => o.kind === 'cellEdit');
+    assert.deepEqual(cellEdits.map((o) => (o.kind === 'cellEdit' ? o.edits[0]!.newText : '')), [
+      'from churn_lab.helpers import area',
+      'from churn_lab.params import EPOCHS\nhistory = [area(e) for e in range(EPOCHS)]\nprint(history[-1])',
+    ]);
+  });
+
+  test('without an environment (untrusted workspace) nothing is pinned or guessed', async () => {
+    const fs = new MemoryFileSystem({ [NOTEBOOK]: ipynb(CELLS) });
+    const files = created(ok(await planProductionize(fs, { notebookPath: NOTEBOOK, projectRoot: ROOT })));
+    assert.match(files.get('pyproject.toml')!, /dependencies = \[\n    "pyyaml",\n\]/);
+    assert.doesNotMatch(files.get('pyproject.toml')!, /requires-python/);
+    assert.ok(!files.has('.python-version'));
+  });
+
+  test('an existing pyproject.toml only gains the missing dependency; existing files are never overwritten', async () => {
+    const pyproject = '[project]\nname = "churn-lab"\ndependencies = [\n    "numpy==2.1.0",\n]\n';
+    const fs = new MemoryFileSystem({ [NOTEBOOK]: ipynb(CELLS), [`${ROOT}/pyproject.toml`]: pyproject, [`${ROOT}/dvc.yaml`]: 'stages: {}\n' });
+    const p = ok(await planProductionize(fs, { notebookPath: NOTEBOOK, projectRoot: ROOT, environment }));
+    assert.ok(!created(p).has('pyproject.toml') && !created(p).has('dvc.yaml'));
+    assert.deepEqual(p.skipped, ['dvc.yaml']);
+    const edit = p.edit.operations.find((o) => o.kind === 'edit' && o.path.endsWith('pyproject.toml'));
+    assert.ok(edit && edit.kind === 'edit');
+    assert.equal(edit.edits[0]!.newText, '[project]\nname = "churn-lab"\ndependencies = [\n    "numpy==2.1.0",\n    "PyYAML==6.0.2",\n]\n');
+  });
+
+  test('a module file that already exists is refused: the notebook would import what it does not hold', async () => {
+    const fs = new MemoryFileSystem({ [NOTEBOOK]: ipynb(CELLS), [`${ROOT}/src/churn_lab/helpers.py`]: 'X = 1\n' });
+    const p = await planProductionize(fs, { notebookPath: NOTEBOOK, projectRoot: ROOT });
+    assert.equal(p.ok, false);
+    assert.match((p as { reason: string }).reason, /src\/churn_lab\/helpers\.py already exists/);
+  });
+
+  test('a notebook that is not JSON is refused, not crashed on', async () => {
+    const fs = new MemoryFileSystem({ [NOTEBOOK]: '{"cells": [' });
+    const p = await planProductionize(fs, { notebookPath: NOTEBOOK, projectRoot: ROOT });
+    assert.equal(p.ok, false);
+  });
+});
