@@ -21,6 +21,7 @@ import fc from 'fast-check';
 import { runExtract } from '../../../src/cli/extract';
 import type { EditOperation, TextEdit } from '../../../src/core/diagnostics';
 import { planExtraction, type ExtractPlan, type ExtractRequest } from '../../../src/core/extract/plan';
+import { planCellsExtraction } from '../../../src/core/extract/rangePlan';
 import { applyTextEdits } from '../../../src/core/fixes/applyEdits';
 import { DiskFileSystem } from '../../../src/core/fs/diskFileSystem';
 import { MemoryFileSystem } from '../../../src/core/fs/memoryFileSystem';
@@ -472,7 +473,8 @@ async function cliProperty(knownBugs: boolean, seed: number, numRuns: number): P
         const k = pick % codeCells.length;
         const modulePath = normalizePath(path.join(root, p.module));
         const req: ExtractRequest = { notebookPath, notebookText: rawText, codeCellIndex: k, modulePath, functionName, projectRoot: root };
-        const plan = await planExtraction(new DiskFileSystem(), req);
+        // What `ml-hygiene extract` plans: definitions it can hoist move to module level unchanged.
+        const plan = await planCellsExtraction(new DiskFileSystem(), req);
         const before = snapshot(path.dirname(root));
 
         const err: string[] = [];
