@@ -45,9 +45,29 @@ export interface HoistResult {
 }
 
 const NOTEBOOK_ONLY = new Set(['display', 'get_ipython', '__IPYTHON__', 'In', 'Out', '_', '__', '___', '_i', '_ii', '_iii', '_ih', '_oh', '_dh']);
-const MODULE_DUNDERS = /\b(__name__|__file__|__doc__|__spec__|__loader__|__package__|__builtins__|__annotations__|__dict__)\b/;
-/** Calls that look at the global namespace they run in: in a module that is the module's. */
-const GLOBAL_NAMESPACE_CALLS = /\b(globals|eval|exec|breakpoint)\s*\(/;
+const MODULE_DUNDERS = new Set(['__name__', '__file__', '__doc__', '__spec__', '__loader__', '__package__', '__builtins__', '__annotations__', '__dict__']);
+/** Builtins that look at the global namespace they run in: in a module that is the module's. */
+const GLOBAL_NAMESPACE_BUILTINS = new Set(['globals', 'eval', 'exec', 'breakpoint']);
+
+/**
+ * Every name a statement's code mentions (Name nodes anywhere in its tree, nested scopes included),
+ * read from the syntax tree so strings and comments never count. An explicit stack: trees can nest
+ * deeper than the call stack allows.
+ */
+function namesIn(statement: Stmt): Set<string> {
+  const names = new Set<string>();
+  const stack: unknown[] = [statement];
+  while (stack.length) {
+    const node = stack.pop();
+    if (typeof node !== 'object' || node === null) continue;
+    if ((node as { type?: string }).type === 'Name') names.add((node as { id: string }).id);
+    for (const key in node) {
+      const value = (node as Record<string, unknown>)[key];
+      if (typeof value === 'object' && value !== null) stack.push(value);
+    }
+  }
+  return names;
+}
 
 /** Every expression of a constant is a literal, a container of literals, arithmetic on them, or an earlier hoisted constant. */
 function isLiteralValue(expr: Expr, constants: Set<string>): boolean {
@@ -207,10 +227,10 @@ export function planHoisting(syntax: CellSyntax, others: HoistCell[], selectionI
       if (runs) return void keptBack.set(label, 'its class body runs statements other than definitions');
     }
     if (a.globalDecls.length) return void keptBack.set(label, `it rebinds the notebook global \`${a.globalDecls[0]!.name}\``);
-    if (MODULE_DUNDERS.test(s.text)) return void keptBack.set(label, 'it reads a module attribute (`__name__`, ...) whose value differs in a module');
-    if (GLOBAL_NAMESPACE_CALLS.test(s.text)) return void keptBack.set(label, 'it inspects the global namespace (`globals()`, `eval`, `exec`), which would be the module\'s');
-    const words = new Set(s.text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
-    const shadowed = [...shadowedBuiltins].find((b) => words.has(b));
+    const mentioned = namesIn(node);
+    if ([...mentioned].some((n) => MODULE_DUNDERS.has(n))) return void keptBack.set(label, 'it reads a module attribute (`__name__`, ...) whose value differs in a module');
+    if ([...mentioned].some((n) => GLOBAL_NAMESPACE_BUILTINS.has(n))) return void keptBack.set(label, 'it inspects the global namespace (`globals()`, `eval`, `exec`), which would be the module\'s');
+    const shadowed = [...shadowedBuiltins].find((b) => mentioned.has(b));
     if (shadowed) return void keptBack.set(label, `it uses \`${shadowed}\`, which a cell rebinds`);
     const firstLine = leadingCommentStart(lines, s.line, 0);
     if (kind === 'constant') constants.add(names[0]!);
