@@ -7,6 +7,8 @@
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import type { TextEdit } from '../diagnostics';
 import { LineIndex } from '../text/lineIndex';
+import { readTextFile, type FileSystem } from '../fs/fileSystem';
+import { basename } from '../fs/paths';
 
 export interface LocatedCell {
   /** Index among all cells. */
@@ -113,4 +115,20 @@ export function cellSourceEdit(notebookText: string, cell: LocatedCell, newSourc
     range: lines.rangeOf(cell.sourceNode.offset, cell.sourceNode.offset + cell.sourceNode.length),
     newText: renderSource(notebookText, cell.sourceNode, newSource),
   };
+}
+
+/**
+ * The notebook an edit is planned on: the editor's text when given, else the file's, with its cells
+ * located in that text. The reason says what a user can act on.
+ */
+export async function readNotebookForEdit(fs: FileSystem, notebookPath: string, notebookText?: string): Promise<{ ok: true; text: string; cells: LocatedCell[] } | { ok: false; reason: string }> {
+  let text = notebookText;
+  if (text === undefined) {
+    const read = await readTextFile(fs, notebookPath);
+    if (!read.ok) return { ok: false, reason: `Cannot read ${notebookPath} (${read.reason}).` };
+    text = read.text;
+  }
+  const located = locateCells(text);
+  if (!located.ok) return { ok: false, reason: `Cannot edit ${basename(notebookPath)}: ${located.reason}.` };
+  return { ok: true, text, cells: located.cells };
 }

@@ -18,7 +18,7 @@ import { readTextFile, type FileSystem } from '../fs/fileSystem';
 import { basename, relativePath } from '../fs/paths';
 import { LineIndex } from '../text/lineIndex';
 import { planHoisting, withoutHoistedRows, type HoistCell, type HoistedDefinition } from './hoist';
-import { cellSourceEdit, locateCells } from './ipynbText';
+import { cellSourceEdit, readNotebookForEdit } from './ipynbText';
 import { locateModule } from './naming';
 import { appendToModule, dedupeImports, importResolution, planExtraction, renderImports, wrap, type ExtractPlan, type ExtractRequest } from './plan';
 import { displayedExpression, withCellSyntax, type ImportBinding } from './pySyntax';
@@ -53,15 +53,10 @@ function joinDefinitions(hoisted: HoistedDefinition[]): string {
 export async function planCellsExtraction(fs: FileSystem, req: ExtractRequest): Promise<CellsExtractPlan> {
   const first = req.codeCellIndex;
   const last = req.lastCodeCellIndex ?? first;
-  let notebookText = req.notebookText;
-  if (notebookText === undefined) {
-    const read = await readTextFile(fs, req.notebookPath);
-    if (!read.ok) return refuse(`Cannot read ${req.notebookPath} (${read.reason}).`);
-    notebookText = read.text;
-  }
-  const located = locateCells(notebookText);
-  if (!located.ok) return refuse(`Cannot edit ${basename(req.notebookPath)}: ${located.reason}.`);
-  const fileCodeCells = located.cells.filter((c) => c.kind === 'code');
+  const notebook = await readNotebookForEdit(fs, req.notebookPath, req.notebookText);
+  if (!notebook.ok) return refuse(notebook.reason);
+  const notebookText = notebook.text;
+  const fileCodeCells = notebook.cells.filter((c) => c.kind === 'code');
   const rawSources = req.cells ?? fileCodeCells.map((c) => c.source);
   if (rawSources.length !== fileCodeCells.length) {
     return refuse(`The editor shows ${rawSources.length} code cells but ${basename(req.notebookPath)} has ${fileCodeCells.length}; save the notebook and try again.`);

@@ -16,7 +16,7 @@ import { analyzeCell, type CellAnalysis } from '../analysis/cellAnalysis';
 import type { EditOperation, TextEdit } from '../diagnostics';
 import type { PythonEnvironment } from '../environment/installedDistributions';
 import { planHoisting, withoutHoisted, type HoistCell, type HoistedDefinition } from '../extract/hoist';
-import { cellSourceEdit, locateCells } from '../extract/ipynbText';
+import { cellSourceEdit, readNotebookForEdit } from '../extract/ipynbText';
 import { isValidIdentifier, toSnakeCase } from '../extract/naming';
 import { cellSyntax, displayedExpression, type ImportBinding } from '../extract/pySyntax';
 import { renderImports } from '../extract/plan';
@@ -131,14 +131,9 @@ function indentBody(text: string, insideStrings: Set<number>): string[] {
 }
 
 export async function planProductionize(fs: FileSystem, req: ProductionizeRequest): Promise<ProductionizePlan> {
-  let notebookText = req.notebookText;
-  if (notebookText === undefined) {
-    const read = await readTextFile(fs, req.notebookPath);
-    if (!read.ok) return refuse(`Cannot read ${req.notebookPath} (${read.reason}).`);
-    notebookText = read.text;
-  }
-  const located = locateCells(notebookText);
-  if (!located.ok) return refuse(`Cannot edit ${basename(req.notebookPath)}: ${located.reason}.`);
+  const notebook = await readNotebookForEdit(fs, req.notebookPath, req.notebookText);
+  if (!notebook.ok) return refuse(notebook.reason);
+  const notebookText = notebook.text;
   let outputsByCell: unknown[][] = [];
   try {
     const json = JSON.parse(notebookText) as { cells?: Array<{ outputs?: unknown[] }> };
@@ -146,7 +141,7 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
   } catch {
     return refuse(`${basename(req.notebookPath)} is not valid JSON.`);
   }
-  const cells: NotebookCellInfo[] = located.cells.map((c) => ({ kind: c.kind, source: normalise(c.source), cellIndex: c.cellIndex, outputs: outputsByCell[c.cellIndex] ?? [] }));
+  const cells: NotebookCellInfo[] = notebook.cells.map((c) => ({ kind: c.kind, source: normalise(c.source), cellIndex: c.cellIndex, outputs: outputsByCell[c.cellIndex] ?? [] }));
   const codeCells = cells.filter((c) => c.kind === 'code');
   if (!codeCells.length) return refuse(`${basename(req.notebookPath)} has no code cells.`);
 
@@ -483,8 +478,8 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
   if (missingModule) return refuse(`${missingModule} already exists; it is never overwritten, and the notebook would import definitions it does not hold. Move or rename it first.`);
   const ipynbEdit: TextEdit[] = [];
   for (const [index, text] of newCellText) {
-    const target = located.cells[codeCells[index]!.cellIndex]!;
-    const original = located.cells[codeCells[index]!.cellIndex]!.source;
+    const target = notebook.cells[codeCells[index]!.cellIndex]!;
+    const original = notebook.cells[codeCells[index]!.cellIndex]!.source;
     operations.push({ kind: 'cellEdit', path: req.notebookPath, cell: target.cellIndex, edits: [{ range: new LineIndex(original).rangeOf(0, original.length), newText: text }] });
     const edit = cellSourceEdit(notebookText, target, text);
     if (!edit) return refuse(`Code cell ${index} has no "source" field in ${notebookName}; save the notebook from Jupyter or VS Code first.`);
