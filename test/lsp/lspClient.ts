@@ -101,18 +101,36 @@ export class LspClient {
     }
   }
 
+  /**
+   * Shuts the server down as an editor does, and makes sure it is gone: nothing here waits without
+   * a bound, and a server that ignores `exit` is killed (SIGTERM, then SIGKILL). Its pipes are
+   * destroyed at the end, so no handle of this process outlives the test file and keeps node:test
+   * waiting for it.
+   */
   async stop(): Promise<void> {
-    try {
-      await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
-      await this.connection.sendNotification('exit');
-    } catch {
-      // already gone
+    const exited = this.proc.exitCode !== null || this.proc.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => this.proc.once('exit', () => r()));
+    await within(2000, this.connection.sendRequest('shutdown').catch(() => undefined));
+    await within(1000, this.connection.sendNotification('exit').catch(() => undefined));
+    if (!(await within(2000, exited.then(() => true)))) {
+      this.proc.kill('SIGTERM');
+      if (!(await within(2000, exited.then(() => true)))) {
+        this.proc.kill('SIGKILL');
+        await within(2000, exited);
+      }
     }
-    const exited = new Promise((r) => this.proc.once('exit', r));
-    this.proc.kill();
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
     this.connection.dispose();
+    for (const stream of [this.proc.stdin, this.proc.stdout, this.proc.stderr]) stream?.destroy();
   }
+}
+
+/** `promise`'s value, or undefined once `ms` have passed; the timer never keeps the process alive. */
+export function within<T>(ms: number, promise: Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export function fileUri(p: string): string {

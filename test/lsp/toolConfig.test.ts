@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CompletionItem, CompletionList, Hover, InitializeResult, MarkupContent } from 'vscode-languageserver-protocol';
-import { LspClient, fileUri, SERVER } from './lspClient';
+import { LspClient, fileUri, SERVER, within } from './lspClient';
 
 const PYPROJECT = `[project]
 name = "churn"
@@ -60,12 +60,18 @@ test('the server announces completion (with trigger characters) and hover', asyn
   const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   conn.listen();
-  const init = (await conn.sendRequest('initialize', { processId: process.pid, rootUri: fileUri(dir), capabilities: {} })) as InitializeResult;
-  await conn.sendRequest('shutdown');
   const exited = new Promise((resolve) => proc.once('exit', resolve));
-  await conn.sendNotification('exit');
-  await exited;
-  conn.dispose();
+  let init: InitializeResult;
+  try {
+    init = (await conn.sendRequest('initialize', { processId: process.pid, rootUri: fileUri(dir), capabilities: {} })) as InitializeResult;
+    await conn.sendRequest('shutdown');
+    await conn.sendNotification('exit');
+    assert.notEqual(await within(5000, exited.then(() => 'exited')), undefined, 'the server exits on `exit`');
+  } finally {
+    // Whatever happened above, no server outlives the test.
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    conn.dispose();
+  }
   assert.deepEqual(init.capabilities.completionProvider?.triggerCharacters, ['"', '[', '{', ',', '=', ' ']);
   assert.equal(init.capabilities.hoverProvider, true);
 });
