@@ -11,6 +11,7 @@ const STATUS_ICON: Record<NonNullable<PipelineTreeNode['status']>, [string, stri
   'never-run': ['circle-outline', 'descriptionForeground'],
   frozen: ['lock', undefined],
   'always-changed': ['sync', 'list.warningForeground'],
+  error: ['error', 'list.errorForeground'],
 };
 
 const STATE_ICON: Record<NonNullable<PipelineTreeNode['state']>, [string, string | undefined]> = {

@@ -94,7 +94,7 @@ export interface PipelineTreeNode {
   dvcYaml?: string;
   range?: { start: { line: number; character: number }; end: { line: number; character: number } };
   state?: 'modified' | 'deleted' | 'new' | 'unchanged';
-  status?: 'up-to-date' | 'changed' | 'never-run' | 'frozen' | 'always-changed';
+  status?: 'up-to-date' | 'changed' | 'never-run' | 'frozen' | 'always-changed' | 'error';
   value?: string;
   children?: PipelineTreeNode[];
 }

@@ -2,6 +2,7 @@ import type { Range } from '../text/lineIndex';
 import type { DvcContext } from './context';
 import { describeStatus, type EntryState, type StageStatusKind } from './status';
 import { displayValue } from './pyValue';
+import { stageError } from './pipelineGraph';
 
 /**
  * The Pipeline view's data, serializable so the server can send it as is: dvc.yaml → stages in DAG
@@ -21,7 +22,8 @@ export interface PipelineTreeItem {
   /** Where the item is defined in dvc.yaml. */
   range?: Range;
   state?: ItemState;
-  status?: StageStatusKind;
+  /** The stage's status, or `error` when it cannot be trusted (the description says why). */
+  status?: StageStatusKind | 'error';
   value?: string;
   children?: PipelineTreeItem[];
 }
@@ -36,6 +38,7 @@ export function buildPipelineTree(ctx: DvcContext): PipelineTreeItem {
     return root;
   }
   const statusByName = new Map(ctx.status.stages.map((s) => [s.name, s]));
+  const cyclic = new Set(ctx.graph.cycles.flat());
   for (const stage of ctx.graph.order) {
     const st = statusByName.get(stage.name);
     const detail = ctx.status.details.get(stage.name);
@@ -66,14 +69,17 @@ export function buildPipelineTree(ctx: DvcContext): PipelineTreeItem {
         description: shown !== undefined ? (state === 'unchanged' ? shown : `${shown} · ${state}`) : state,
       });
     }
-    const desc = st ? describeStatus(st) : undefined;
+    // The same verdict as the graph's node: a stage in error says why, rather than "never run".
+    const error = stageError(ctx, stage, cyclic);
+    const desc = error ?? (st ? describeStatus(st) : undefined);
+    const tooltip = [stage.desc, error].filter(Boolean).join('\n\n');
     root.children!.push({
       id,
       kind: 'stage',
       label: stage.name,
       ...(desc ? { description: desc } : {}),
-      ...(stage.desc ? { tooltip: stage.desc } : {}),
-      ...(st ? { status: st.status } : {}),
+      ...(tooltip ? { tooltip } : {}),
+      ...(error ? { status: 'error' as const } : st ? { status: st.status } : {}),
       path: ctx.dvcYamlPath,
       range: stage.nameRange,
       children,

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDvcContext } from '../../../src/core/dvc/context';
 import { buildPipelineGraph, formatGraphDot, formatGraphMermaid } from '../../../src/core/dvc/pipelineGraph';
+import { buildPipelineTree } from '../../../src/core/dvc/tree';
 import { DiskFileSystem } from '../../../src/core/fs/diskFileSystem';
 import { normalizePath } from '../../../src/core/fs/paths';
 import { context, cleanProject } from './helpers';
@@ -79,6 +80,29 @@ test('the graph of the fixture: one node per stage with its status, an edge per 
   assert.equal(summary.dvcYamlPath, `${FIXTURE}/reports/dvc.yaml`);
   assert.deepEqual(summary.range, { start: { line: 1, character: 2 }, end: { line: 1, character: 9 } });
   assert.deepEqual(graph.unreadable, []);
+});
+
+test("the Pipeline tree gives each stage the graph's verdict: a stage in error says why, not 'never run'", async () => {
+  const fs = new DiskFileSystem();
+  const rows: [string, string | undefined, string | undefined][] = [];
+  for (const file of ['dvc.yaml', 'reports/dvc.yaml']) {
+    const tree = buildPipelineTree(await createDvcContext(fs, `${FIXTURE}/${file}`, { workspaceRoot: FIXTURE }));
+    for (const stage of tree.children!) rows.push([`${file}:${stage.label}`, stage.status, stage.description]);
+  }
+  const graph = await fixtureGraph();
+  assert.deepEqual(rows, [
+    ['dvc.yaml:clean', 'up-to-date', 'up to date'],
+    ['dvc.yaml:train', 'changed', 'changed (deps)'],
+    ['dvc.yaml:evaluate', 'never-run', 'never run'],
+    ['reports/dvc.yaml:summary', 'error', "${report.top_k}: 'report' is not defined"],
+  ]);
+  assert.deepEqual(rows.map(([, status, description]) => [status, description]), graph.nodes.map((n) => [n.detail, n.description]));
+
+  const cyclic = await context({ 'dvc.yaml': 'stages:\n  a:\n    cmd: x\n    deps: [b.txt]\n    outs: [a.txt]\n  b:\n    cmd: y\n    deps: [a.txt]\n    outs: [b.txt]\n' });
+  assert.deepEqual(buildPipelineTree(cyclic.ctx).children!.map((s) => [s.label, s.status, s.description]), [
+    ['a', 'error', 'part of a dependency cycle'],
+    ['b', 'error', 'part of a dependency cycle'],
+  ]);
 });
 
 test('--format dot: exactly this Graphviz text for the fixture', async () => {
