@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import vscode = require('vscode');
 import type { PipelineGraphPageMessage, PipelineGraphUpdate, PipelineGraphWire } from '../protocol/protocol';
 import { revealInDvcYaml, type PipelineTreeProvider } from './pipelineTree';
+import { webviewPage, type WebviewPageResources } from './webviewPage';
 
 const VIEW_TYPE = 'mlHygiene.pipelineGraph';
 
@@ -12,21 +13,8 @@ export interface RenderedGraph {
   edges: number;
 }
 
-export function pipelineGraphHtml(resources: { cspSource: string; nonce: string; styleUri: string; scriptUri: string }): string {
-  // Strict: no inline script or style, nothing remote; the one script carries this render's nonce.
-  const csp = [`default-src 'none'`, `style-src ${resources.cspSource}`, `script-src 'nonce-${resources.nonce}'`, `img-src ${resources.cspSource} data:`].join('; ');
-  const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${attr(resources.styleUri)}">
-<title>Pipeline graph</title>
-</head>
-<body>
-<header>
+export function pipelineGraphHtml(resources: WebviewPageResources): string {
+  const body = `<header>
   <ul class="legend" aria-label="Stage status">
     <li class="status-up-to-date"><span class="swatch"></span>up to date</li>
     <li class="status-changed"><span class="swatch"></span>changed</li>
@@ -35,10 +23,8 @@ export function pipelineGraphHtml(resources: { cspSource: string; nonce: string;
   </ul>
 </header>
 <div id="problems" role="status"></div>
-<main id="graph"><p class="empty">Loading the pipeline…</p></main>
-<script nonce="${resources.nonce}" src="${attr(resources.scriptUri)}"></script>
-</body>
-</html>`;
+<main id="graph"><p class="empty">Loading the pipeline…</p></main>`;
+  return webviewPage('Pipeline graph', body, resources);
 }
 
 /**

@@ -5,19 +5,12 @@
  */
 import type { PillarReadinessWire, ProjectReadinessWire, ReadinessButtonMessage, ReadinessCheckWire } from '../../protocol/readiness';
 import { scoreTone, type ReadinessThresholds } from './thresholds';
+import { escapeHtml, webviewPage, type WebviewPageResources } from '../webviewPage';
 
-export interface ReportPageResources {
-  /** `webview.cspSource`: the only origin styles and images may come from. */
-  cspSource: string;
-  /** A fresh random nonce per render; the page's script must carry it. */
-  nonce: string;
-  styleUri: string;
-  scriptUri: string;
-}
+/** What a render of the report needs from its webview (see webviewPage.ts). */
+export type ReportPageResources = WebviewPageResources;
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+export { escapeHtml };
 
 /** The attribute a button carries; the report script posts it as is. */
 export function buttonMessageAttribute(message: ReadinessButtonMessage): string {
@@ -30,24 +23,10 @@ function formatMessage(text: string): string {
 }
 
 export function renderReportPage(projects: ProjectReadinessWire[], thresholds: ReadinessThresholds, resources: ReportPageResources): string {
-  const csp = [`default-src 'none'`, `style-src ${resources.cspSource}`, `script-src 'nonce-${resources.nonce}'`, `img-src ${resources.cspSource} data:`].join('; ');
   const body = projects.length
     ? projects.map((p) => renderProject(p, thresholds, projects.length > 1)).join('\n')
     : '<p class="empty">No Python project found in this workspace: add a <code>pyproject.toml</code> or <code>requirements.txt</code> (a <code>dvc.yaml</code>, <code>setup.py</code> or a git repository also makes a folder a project).</p>';
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeHtml(resources.styleUri)}">
-<title>ML Hygiene: Readiness</title>
-</head>
-<body>
-${body}
-<script nonce="${resources.nonce}" src="${escapeHtml(resources.scriptUri)}"></script>
-</body>
-</html>`;
+  return webviewPage('ML Hygiene: Readiness', body, resources);
 }
 
 function renderProject(project: ProjectReadinessWire, thresholds: ReadinessThresholds, showRoot: boolean): string {
