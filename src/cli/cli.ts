@@ -26,6 +26,7 @@ import { hashCacheFile, loadHashCache, saveHashCache, userCacheDir } from '../ad
 import { HashWorkerPool } from '../adapters/hashWorkerPool';
 import { CellAnalysisWorkerPool } from '../adapters/cellAnalysisPool';
 import { CellAnalysisStore, analysisStoreFile, analyzerStamp } from '../adapters/cellAnalysisStore';
+import { activatedEnvironmentHints } from '../adapters/activatedEnvironment';
 
 const USAGE = `ml-hygiene — production readiness checks for Python ML projects
 
@@ -260,11 +261,7 @@ export function environmentHintsFrom(args: ParsedArgs, env: NodeJS.ProcessEnv): 
     if (!existsSync(abs)) throw new UsageError(`--python: no such interpreter or environment folder: ${abs}`);
     return { python: { path: abs, source: '--python' } };
   }
-  return {
-    ...(env['VIRTUAL_ENV'] ? { virtualEnv: toAbsolute(env['VIRTUAL_ENV']) } : {}),
-    ...(env['CONDA_PREFIX'] ? { condaPrefix: toAbsolute(env['CONDA_PREFIX']) } : {}),
-    ...(env['CONDA_DEFAULT_ENV'] ? { condaDefaultEnv: env['CONDA_DEFAULT_ENV'] } : {}),
-  };
+  return activatedEnvironmentHints(env, process.cwd());
 }
 
 async function runPin(args: ParsedArgs, out: (s: string) => void): Promise<number> {

@@ -14,6 +14,7 @@ import { hashCacheFile, loadHashCache, saveHashCache } from '../adapters/hashCac
 import { HashWorkerPool } from '../adapters/hashWorkerPool';
 import { CellAnalysisWorkerPool } from '../adapters/cellAnalysisPool';
 import { CellAnalysisStore, analysisStoreFile, analyzerStamp } from '../adapters/cellAnalysisStore';
+import { activatedEnvironmentHints } from '../adapters/activatedEnvironment';
 import type { HashCache } from '../core/dvc/hashCache';
 import { pathToUri, uriToPath } from './convert';
 
@@ -104,6 +105,9 @@ export class WorkspaceState {
       engine = new Engine({
         fs: this.fs, workspaceRoot: folder, trusted: this.trusted, editorSettings, hashCache: this.hashCacheFor(folder), fileDigester: this.hashPool,
         homeDir: normalizePath(homedir()), ...(onlyFiles ? { onlyFiles } : {}), ...(this.analysisPool ? { cellAnalyzer: this.analysisPool } : {}),
+        // The editor's activated venv or conda environment, as the CLI honours its shell's; the
+        // mlHygiene.pythonPath setting still comes first (Engine.environmentLookup).
+        environmentHints: activatedEnvironmentHints(process.env, process.cwd()),
       });
       this.engines.set(key, engine);
     }

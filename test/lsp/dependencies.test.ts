@@ -75,6 +75,28 @@ test('the Pin quick fix edits only the specifier, and Pin all returns one edit',
   assert.match(all.notes.join(' '), /uv lock/);
 });
 
+test('in a trusted workspace the server pins from the editor\'s activated environment (VIRTUAL_ENV), as the CLI does from its shell\'s', async () => {
+  const project = mkdtempSync(path.join(tmpdir(), 'mlh-lsp-venv-'));
+  const venv = path.join(project, 'envs', 'churn');
+  const distInfo = path.join(venv, 'lib', 'python3.11', 'site-packages', 'pandas-2.1.4.dist-info');
+  mkdirSync(distInfo, { recursive: true });
+  writeFileSync(path.join(distInfo, 'METADATA'), 'Metadata-Version: 2.1\nName: pandas\nVersion: 2.1.4\n\nThe long description.\n');
+  const text = '[project]\nname = "churn"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = ["pandas"]\n';
+  writeFileSync(path.join(project, 'pyproject.toml'), text);
+  const venvClient = await LspClient.start(project, { trusted: true, env: { VIRTUAL_ENV: venv } });
+  try {
+    const uri = fileUri(path.join(project, 'pyproject.toml'));
+    venvClient.open(uri, text, 'toml');
+    const diag = await venvClient.waitFor(() => venvClient.diagnostics.get(uri)?.find((d) => d.code === 'MLH101'));
+    const actions = (await venvClient.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag], only: ['quickfix'] } })) as Array<{ title: string }>;
+    // No lockfile and no .venv: the version can only come from the environment VIRTUAL_ENV names.
+    assert.ok(actions.some((a) => a.title === 'Pin dependency: pandas==2.1.4'), JSON.stringify(actions.map((a) => a.title)));
+  } finally {
+    await venvClient.stop();
+    rmSync(project, { recursive: true, force: true });
+  }
+});
+
 test('editing the buffer re-checks from the buffer, not the disk; closing clears diagnostics', async () => {
   const uri = fileUri(path.join(dir, 'pyproject.toml'));
   client.change(uri, PYPROJECT.replace('"pandas",', '"pandas==2.2.3",'), 2);

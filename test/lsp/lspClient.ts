@@ -53,8 +53,9 @@ export class LspClient {
     void this.connection.sendNotification('window/workDoneProgress/cancel', { token });
   }
 
-  static async start(workspace: string, opts: { trusted?: boolean } = {}): Promise<LspClient> {
-    const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `env`: variables added to the server's environment, as the editor's would be (VIRTUAL_ENV, say). */
+  static async start(workspace: string, opts: { trusted?: boolean; env?: Record<string, string> } = {}): Promise<LspClient> {
+    const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
     const client = new LspClient(proc);
     await client.connection.sendRequest('initialize', {
       processId: process.pid,
