@@ -136,6 +136,37 @@ test('MLH418: src layout tested with PYTHONPATH=src and no install is reported o
   assert.deepEqual(await findingsOf({ ...flat, 'churn/__init__.py': '', [CI]: workflow }, 'MLH418'), []);
 });
 
+test('MLH418 and MLH417 judge each GitHub Actions job on its own: an install in a build job does not reach the test job\'s runner', async () => {
+  const project = { 'pyproject.toml': PYPROJECT, 'requirements.txt': 'pandas==2.2.3\npytest==8.3.4\n', 'src/churn/__init__.py': '', 'tests/test_x.py': 'def test_x(): ...\n' };
+  const twoJobs = [
+    'env:',
+    '  PYTHONPATH: src',
+    'jobs:',
+    '  build:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - run: pip install -e .',
+    '      - run: python -m build',
+    '  test:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - run: pip install -r requirements.txt',
+    '      - run: pytest -q',
+    '',
+  ].join('\n');
+  // Before, the build job's `pip install -e .` silenced the test job, which never installs the package.
+  assert.deepEqual(spans(await findingsOf({ ...project, [CI]: twoJobs }, 'MLH418'), twoJobs), ['12:13 pytest -q']);
+  // The same steps in one job install the package before its tests.
+  const oneJob = twoJobs.replace('      - run: python -m build\n  test:\n    runs-on: ubuntu-latest\n    steps:\n', '      - run: python -m build\n');
+  assert.deepEqual(await findingsOf({ ...project, [CI]: oneJob }, 'MLH418'), []);
+
+  // MLH417: `uv sync --locked` in a lint job does not make the test job's `pip install .` locked.
+  const locked = 'jobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: uv sync --locked\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pip install .\n      - run: pytest\n';
+  assert.deepEqual(spans(await findingsOf({ ...UV_PROJECT, [CI]: locked }, 'MLH417'), locked), ['8:13 pip install .']);
+  const sameJob = locked.replace('  test:\n    runs-on: ubuntu-latest\n    steps:\n', '');
+  assert.deepEqual(await findingsOf({ ...UV_PROJECT, [CI]: sameJob }, 'MLH417'), []);
+});
+
 test('MLH419: FROM without a tag or with latest is a warning on the image; a tag without digest on the deployed stage is a hint', async () => {
   const dockerfile = [
     '# syntax=docker/dockerfile:1',

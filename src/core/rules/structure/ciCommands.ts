@@ -10,6 +10,21 @@ export interface CiScript {
   path: string;
   text: string;
   commands: ShellCommand[];
+  /**
+   * The file's jobs, each on a machine of its own: what one job installs, another does not have.
+   * GitHub Actions workflows are split at `jobs.<id>`. Other files are one job: GitLab and
+   * CircleCI jobs inherit `default:`/`before_script:`, anchors and `extends:` templates, so for
+   * them the whole file is the honest unit (a rule then errs towards silence).
+   */
+  jobs: CiJob[];
+}
+
+export interface CiJob {
+  /** `jobs.<id>` of a GitHub workflow; the file's name for a file taken as one job. */
+  name: string;
+  /** The text that applies to the job: the job's own node plus everything outside `jobs:` (workflow `env:`, say). */
+  text: string;
+  commands: ShellCommand[];
 }
 
 /** YAML keys whose scalar values are shell: GitHub `run`, GitLab `script`, CircleCI `command`, Azure `script`/`bash`, Bitbucket `script`. */
@@ -47,9 +62,38 @@ async function ciScriptsUncached(ctx: StructureContext): Promise<CiScript[]> {
     const lines = name === 'Jenkinsfile' ? jenkinsLines(text) : name === 'tox.ini' ? toxLines(text) : yamlShellLines(text);
     const commands: ShellCommand[] = [];
     for (const line of lines) commands.push(...commandsOf(line, path, commands.length));
-    out.push({ path, text, commands });
+    const ranges = path.includes('/.github/workflows/') ? githubJobRanges(text) : undefined;
+    const jobs: CiJob[] = ranges?.length
+      ? ranges.map(({ name: job, start, end }) => ({
+          name: job,
+          text: text.slice(0, ranges[0]!.start) + text.slice(start, end) + text.slice(ranges.at(-1)!.end),
+          commands: commands.filter((c) => c.start >= start && c.end <= end),
+        }))
+      : [{ name, text, commands }];
+    out.push({ path, text, commands, jobs });
   }
   return out;
+}
+
+/** `jobs.<id>` of a GitHub workflow with each job's offsets, in file order; undefined when unreadable. */
+function githubJobRanges(text: string): { name: string; start: number; end: number }[] | undefined {
+  let doc;
+  try {
+    doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+  } catch {
+    return undefined;
+  }
+  if (doc.errors.length) return undefined;
+  const jobs = doc.get('jobs', true);
+  if (!isMap(jobs)) return undefined;
+  const out: { name: string; start: number; end: number }[] = [];
+  for (const pair of jobs.items) {
+    const key = pair.key as Node | null;
+    const value = pair.value as Node | null;
+    if (!isScalar(key) || !key.range || !value?.range) continue;
+    out.push({ name: String(key.value), start: key.range[0], end: value.range[1] });
+  }
+  return out.sort((a, b) => a.start - b.start);
 }
 
 function yamlShellLines(text: string) {
