@@ -5,6 +5,8 @@
 // It also bounds the run. node:test waits for every test file's process to exit, and a file whose
 // tests all passed but which leaves a handle open (a child process, a socket, a timer) keeps the
 // whole run waiting with nothing printed: CI once waited 85 minutes after the last verdict. So:
+// - every file's process loads scripts/test-exit-guard.mjs, which ends a process still alive a
+//   minute after its tests and hooks are done, naming the file and what it holds;
 // - each test file gets `--test-timeout` (MLH_TEST_TIMEOUT_S, default 1,200 s; node:test applies
 //   it to a file's process as a whole, and to each test in it), which fails a stuck file by name;
 // - the whole run gets a budget (`--budget=SECONDS`, else MLH_TEST_BUDGET_S, default 2,400 s). When it runs out, the run
@@ -12,7 +14,8 @@
 //   them and fails. A hang then costs minutes and names its file, instead of eating CI's 90.
 // `--test-force-exit` is not used: with concurrent files it can drop verdicts (nodejs/node#64833).
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { spawn, spawnSync } from 'node:child_process';
 
 const budgetArg = process.argv.slice(2).find((a) => a.startsWith('--budget='));
@@ -39,7 +42,7 @@ const hasTimeoutFlag = passThrough.some((a) => a.startsWith('--test-timeout'));
 
 const runner = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', ...(hasTimeoutFlag ? [] : [`--test-timeout=${testTimeoutMs}`]), ...passThrough, ...files],
+  ['--import', 'tsx', '--import', pathToFileURL(join(import.meta.dirname ?? dirname(fileURLToPath(import.meta.url)), 'test-exit-guard.mjs')).href, '--test', '--test-reporter=spec', ...(hasTimeoutFlag ? [] : [`--test-timeout=${testTimeoutMs}`]), ...passThrough, ...files],
   // Its own process group, so that on a hang the runner, its file processes and anything they
   // started can be killed together.
   { stdio: 'inherit', detached: true },
