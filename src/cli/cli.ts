@@ -149,7 +149,7 @@ async function runCheck(args: ParsedArgs, out: (s: string) => void): Promise<num
   try {
     for (const target of await checkRootsOf(paths, new DiskFileSystem())) {
       // The CLI runs where the user runs it: that is a trusted context, but it still never executes Python.
-      const at = engineAt(target.root, target.onlyFiles);
+      const at = engineAt(target.root, target.onlyFiles, target.paths);
       findings.push(...(await at.engine.checkWorkspace(target.paths, progress ? { onProgress: progress.onProgress } : {})));
       at.save();
       engine = at.engine;
@@ -180,7 +180,7 @@ export function exitCodeFor(findings: Finding[], failOn: string): number {
  * An engine on the disk at `root`, with worker threads for DVC hashing and notebook analysis; `save`
  * persists the hash cache and the cell analyses and stops the workers once the command is done.
  */
-function engineAt(root: string, onlyFiles?: string[]): { engine: Engine; save: () => void } {
+function engineAt(root: string, onlyFiles?: string[], requested: string[] = []): { engine: Engine; save: () => void } {
   const cacheFile = hashCacheFile(userCacheDir(), root);
   const hashCache = loadHashCache(cacheFile);
   const hashPool = new HashWorkerPool();
@@ -193,7 +193,10 @@ function engineAt(root: string, onlyFiles?: string[]): { engine: Engine; save: (
     },
   });
   const home = userHome();
-  const engine = new Engine({ fs: new DiskFileSystem(), workspaceRoot: root, trusted: true, hashCache, fileDigester: hashPool, ...(cellAnalyzer ? { cellAnalyzer } : {}), ...(home ? { homeDir: home } : {}), ...(onlyFiles ? { onlyFiles } : {}) });
+  const engine = new Engine({ fs: new DiskFileSystem(), workspaceRoot: root, trusted: true, hashCache, fileDigester: hashPool, ...(cellAnalyzer ? { cellAnalyzer } : {}), ...(home ? { homeDir: home } : {}), ...(onlyFiles ? { onlyFiles } : {}),
+    // A folder the user names is checked even inside a folder the walk skips (hidden, excluded).
+    requestedFolders: requested.filter((p) => p !== root && existsSync(p) && statSync(p).isDirectory()),
+  });
   return {
     engine,
     save: () => {
@@ -211,7 +214,7 @@ async function runReadiness(args: ParsedArgs, out: (s: string) => void): Promise
   const target = toAbsolute(args.positionals[0] ?? '.');
   if (!existsSync(target)) throw new UsageError(`no such file or folder: ${target}`);
   const [where] = await checkRootsOf([target], new DiskFileSystem());
-  const { engine, save } = engineAt(where!.root, where!.onlyFiles);
+  const { engine, save } = engineAt(where!.root, where!.onlyFiles, where!.paths);
   const progress = terminalProgress();
   let reports;
   try {

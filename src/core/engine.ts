@@ -60,6 +60,12 @@ export interface EngineOptions {
    * (a notebook in the temp folder), whose folder's other contents are none of its business.
    */
   onlyFiles?: string[];
+  /**
+   * Folders the user named (`ml-hygiene check bench/.generated/repo`): walked even where the walk
+   * from `workspaceRoot` would skip them (a hidden, excluded or build folder on the way), as Ruff
+   * checks a path it is given. What lies inside them follows the usual rules.
+   */
+  requestedFolders?: string[];
 }
 
 /**
@@ -86,7 +92,12 @@ export class Engine {
     if (!this.scanResult || force) {
       this.scanResult = this.options.onlyFiles
         ? scanOfFiles(this.options.workspaceRoot, this.options.onlyFiles)
-        : await scanWorkspace(this.fs, this.options.workspaceRoot, { exclude: this.editorSettings.exclude, ...work, ...(this.options.homeDir ? { home: this.options.homeDir } : {}) });
+        : await scanWorkspace(this.fs, this.options.workspaceRoot, {
+            exclude: this.editorSettings.exclude,
+            ...work,
+            ...(this.options.homeDir ? { home: this.options.homeDir } : {}),
+            ...(this.options.requestedFolders ? { alsoWalk: this.options.requestedFolders } : {}),
+          });
     }
     return this.scanResult;
   }

@@ -53,6 +53,8 @@ export interface ScanOptions {
   home?: string;
   /** Told how many files the walk has seen, every few hundred. */
   onProgress?: ProgressCallback;
+  /** Folders inside the root walked even when the walk would skip them on the way (the user named them). */
+  alsoWalk?: string[];
 }
 
 /**
@@ -108,7 +110,12 @@ export async function scanWorkspace(fs: FileSystem, root: string, options: ScanO
   const directories: string[] = [];
   const gitRoots: string[] = [];
   let truncated = false;
-  const stack = [root];
+  // Named folders go on the stack as they are: the checks below (hidden, skipped, excluded) apply to
+  // what the walk finds inside them, not to the folders themselves. Each folder is read once.
+  const named = (options.alsoWalk ?? []).filter((d) => d !== root && isInside(root, d));
+  const stack = [root, ...named];
+  directories.push(...named);
+  const walked = new Set<string>();
   let reported = 0;
   while (stack.length) {
     throwIfCancelled(options.signal);
@@ -117,6 +124,8 @@ export async function scanWorkspace(fs: FileSystem, root: string, options: ScanO
       options.onProgress({ task: 'scan', message: `scanning the workspace: ${files.length} files` });
     }
     const dir = stack.pop()!;
+    if (walked.has(dir)) continue;
+    walked.add(dir);
     let entries;
     try {
       entries = await fs.readDirectory(dir);
@@ -145,6 +154,7 @@ export async function scanWorkspace(fs: FileSystem, root: string, options: ScanO
     if (truncated) break;
   }
   files.sort();
+  directories.splice(0, directories.length, ...new Set(directories));
   directories.sort();
   // A workspace folder inside a project (a subfolder of a git repository, say) is a project of its own;
   // one that is not (the system's temp folder) is just a place where projects may live.

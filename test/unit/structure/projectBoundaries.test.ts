@@ -224,3 +224,29 @@ test('CLI: checking a subfolder of a project gives the project\'s findings under
   assert.deepEqual(sub, whole);
   assert.ok(!sub.some((d) => / MLH40[1237] /.test(d)), 'no MLH401/402/403/407 for notebooks/ as if it were a project');
 });
+
+test('CLI: a folder the user names is checked even inside a folder the walk skips (a hidden folder of a git repository), as Ruff checks a path it is given', { skip: !existsSync(CLI) && 'run npm run build first' }, () => {
+  const repo = mkdtempSync(path.join(tmpdir(), 'mlh-boundaries-hidden-'));
+  try {
+    mkdirSync(path.join(repo, '.git'));
+    writeFileSync(path.join(repo, 'README.md'), '# tools\n');
+    // Generated projects under a hidden folder (bench/.generated/, .tox/, ...): the repository's
+    // own walk skips it, but `check` of the folder itself must not come back empty.
+    const project = path.join(repo, 'bench', '.generated', 'team-0');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(path.join(project, 'pyproject.toml'), '[project]\nname = "team-0"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = ["pandas"]\n');
+    writeFileSync(path.join(project, 'explore.ipynb'), BROKEN_NOTEBOOK);
+    const run = (target: string) => {
+      const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '--fail-on', 'never', target], { cwd: repo, encoding: 'utf8', env: { ...process.env, HOME: tmpdir(), XDG_CACHE_HOME: path.join(repo, '.cache') } });
+      assert.equal(r.status, 0, r.stderr);
+      return (JSON.parse(r.stdout) as { diagnostics: Array<{ file: string; code: string }> }).diagnostics.map((d) => `${d.file} ${d.code}`);
+    };
+    const named = run('bench/.generated');
+    assert.ok(named.includes('bench/.generated/team-0/pyproject.toml MLH101'), named.join('\n'));
+    assert.ok(named.includes('bench/.generated/team-0/explore.ipynb MLH203'), named.join('\n'));
+    // The repository's own check still skips the hidden folder.
+    assert.ok(!run('.').some((d) => d.includes('.generated')));
+  } finally {
+    rmSync(repo, { recursive: true, force: true });
+  }
+});
