@@ -1,12 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import type { Finding } from '../../../src/core/diagnostics';
 import { applyTextEdits } from '../../../src/core/fixes/applyEdits';
 import { MemoryFileSystem } from '../../../src/core/fs/memoryFileSystem';
 import { formatReadinessText, toReadinessJson, type ReadinessReport } from '../../../src/core/readiness';
 import { collectSignatures } from '../../../src/core/rules/structure/functionSignatures';
 import { parseModule } from '../../../src/core/python/parser';
-import { checkWorkspace } from '../readiness/workspace';
+import { checkWorkspace, loadIntoMemory } from '../readiness/workspace';
 
 const PYPROJECT = '[project]\nname = "churn"\nversion = "1.0"\nrequires-python = ">=3.11"\ndependencies = []\n\n[tool.mypy]\nstrict = true\n';
 
@@ -320,4 +322,26 @@ test('MLH422: a large package is counted in linear time', async () => {
   assert.match(coverageCheck(reports[0]!).message, /^0% of 6000 public functions/);
   // Generous for a loaded 2-core machine; a quadratic pass over 6000 functions would take far longer.
   assert.ok(performance.now() - started < 20_000);
+});
+
+/** The machine's python3 standard library folder, or null without python3. */
+function machineStdlib(): string | null {
+  try {
+    return execFileSync('python3', ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
+}
+
+const stdlib = machineStdlib();
+test('MLH422 agrees with an independent count made with CPython\'s ast on real packages (json, email, asyncio, concurrent)', { skip: stdlib ? false : 'no python3 on this machine' }, async () => {
+  const packages = ['json', 'email', 'asyncio', 'concurrent'];
+  const oracle = JSON.parse(execFileSync('python3', [path.join(__dirname, 'annotationOracle.py'), stdlib!, ...packages], { encoding: 'utf8' })) as { total: number; annotated: number; incomplete: string[] };
+  const fs = new MemoryFileSystem({ 'pyproject.toml': '[project]\nname = "std"\nversion = "1"\n' }, '/ws');
+  for (const p of packages) loadIntoMemory(path.join(stdlib!, p), `/ws/src/${p}`, fs);
+  const { findings, reports } = await checkWorkspace(fs, '/ws');
+  const ours = hints(findings).map((f) => `${f.message.split('`')[1]}:${f.range.start.line + 1}`).sort();
+  assert.ok(oracle.total > 500, `only ${oracle.total} public functions counted by the oracle`);
+  assert.deepEqual(ours, oracle.incomplete);
+  assert.match(coverageCheck(reports[0]!).message, new RegExp(`^[\\d.]+% of ${oracle.total} public functions fully annotated \\(${oracle.annotated}/${oracle.total}\\)`));
 });
