@@ -241,6 +241,39 @@ test('MLH422: flat layout; `__init__` may omit `-> None` once a parameter is ann
   assert.equal(check.share, 0.25);
 });
 
+test('MLH422: defs inside module-level blocks are API; a name defined twice is one function, annotated only when every def is', async () => {
+  const source = [
+    'try:',
+    '    from ujson import loads',
+    'except ImportError:',
+    '    def loads(text):',
+    '        return text',
+    '',
+    'if True:',
+    '    def dump(obj: object) -> str:',
+    '        return str(obj)',
+    'else:',
+    '    def dump(obj: object) -> str:',
+    '        return repr(obj)',
+    '',
+    'class Store:',
+    '    with open(__file__) as f:',
+    '        def read(self) -> str:',
+    '            return ""',
+    '',
+  ].join('\n');
+  const signatures = collectSignatures(source, parseModule(source).body);
+  assert.deepEqual(signatures.map((s) => [s.qualname, s.unannotatedParameters, s.missingReturn]), [
+    ['loads', ['text'], true],
+    ['dump', [], false],
+    ['dump', [], false],
+    ['Store.read', [], false],
+  ]);
+  // loads, dump (two defs, one function) and Store.read: 2 of 3.
+  const { reports } = await checked({ 'pyproject.toml': PYPROJECT, 'src/churn/__init__.py': '', 'src/churn/io.py': source });
+  assert.match(coverageCheck(reports[0]!).message, /^66\.6% of 3 public functions fully annotated \(2\/3\)/);
+});
+
 test('readiness: the type-safety pillar scores annotation coverage by its figure, and the check opens the first unannotated function', async () => {
   const { reports } = await checked(SRC_LAYOUT);
   const report = reports[0]!;
