@@ -26,7 +26,8 @@ import type { FileDigester, HashProgress } from './dvc/hashing';
 import type { CellAnalyzerPool } from './analysis/analyzerPool';
 import { isKnownRuleCode } from './rules/registry';
 import { createStructureContext, structureRules } from './rules/structure';
-import { computeReadiness, type ReadinessReport } from './readiness';
+import { computeReadiness, type ProjectMeasures, type ReadinessReport } from './readiness';
+import { measureAnnotationCoverage } from './rules/structure/annotationCoverage';
 import type { RuleDefinition } from './rules/rule';
 import { isSuppressed, parseSuppressions } from './suppressions';
 import { compileGlobs } from './text/globs';
@@ -187,13 +188,13 @@ export class Engine {
   /** Runs rules over one context and turns their reports into findings (severity, config, suppressions). */
   async runRules<Ctx>(rules: RuleDefinition<Ctx>[], ctx: Ctx, config: ProjectConfig, textOf: (path: string) => string | undefined, reportFailuresOn?: string): Promise<Finding[]> {
     const findings: Finding[] = [];
-    const excluded = compileGlobs([...config.exclude, ...this.editorSettings.exclude]);
+    const excluded = this.excludedBy(config);
     for (const rule of rules) {
       try {
         await rule.check(ctx, (input) => {
           const severity = resolveSeverity(rule.code, input.severity ?? rule.defaultSeverity, config, this.editorSettings);
           if (severity === 'off') return;
-          if (excluded(relativePath(this.options.workspaceRoot, input.path))) return;
+          if (excluded(input.path)) return;
           findings.push({
             path: input.path,
             ...(input.cell !== undefined ? { cell: input.cell } : {}),
@@ -217,6 +218,12 @@ export class Engine {
       }
     }
     return filterSuppressed(findings, textOf);
+  }
+
+  /** Files the project's `exclude` and the editor's `mlHygiene.exclude` leave out (absolute paths). */
+  private excludedBy(config: ProjectConfig): (path: string) => boolean {
+    const matches = compileGlobs([...config.exclude, ...this.editorSettings.exclude]);
+    return (path) => matches(relativePath(this.options.workspaceRoot, path));
   }
 
   async checkDependencies(project: PythonProject, known?: DependencyContext): Promise<Finding[]> {
@@ -243,13 +250,29 @@ export class Engine {
     return (await this.checkStructure(project)).filter((f) => f.path === project.pyprojectPath && PYPROJECT_STRUCTURE_RULES.has(f.code));
   }
 
+  /**
+   * What readiness scores by a figure rather than by findings: the share of the package's public
+   * functions that are fully annotated (MLH422's count, excluded files left out). Cheap after a
+   * check: the files' parses are memoized by text.
+   */
+  async measures(project: PythonProject): Promise<ProjectMeasures> {
+    const scan = await this.scan();
+    const pyproject = await this.readPyproject(project);
+    const config = this.configFor(pyproject);
+    const ctx = createStructureContext({ fs: this.fs, workspaceRoot: this.options.workspaceRoot, scan, project, config, ...(pyproject ? { pyproject } : {}) });
+    const coverage = await measureAnnotationCoverage(ctx, this.excludedBy(config));
+    if (!coverage) return {};
+    const first = coverage.incomplete[0];
+    return { annotationCoverage: { annotated: coverage.annotated, total: coverage.total, ...(first ? { first: { path: first.path, range: first.range } } : {}) } };
+  }
+
   /** The readiness score of each project (only those under `paths`, when given) from every rule's findings. */
   async readiness(paths?: string[], work: WorkOptions = {}): Promise<ReadinessReport[]> {
     const findings = await this.checkWorkspace(undefined, work);
     const scan = await this.scan();
     const wanted = paths?.length ? (root: string) => paths.some((p) => isInside(p, root) || isInside(root, p)) : () => true;
     const reports: ReadinessReport[] = [];
-    for (const p of scan.projects.filter((p) => wanted(p.root))) reports.push(computeReadiness(p, findings, scan, await this.ruleOffFor(p)));
+    for (const p of scan.projects.filter((p) => wanted(p.root))) reports.push(computeReadiness(p, findings, scan, await this.ruleOffFor(p), await this.measures(p)));
     return reports;
   }
 
@@ -314,7 +337,7 @@ export class Engine {
 
   /**
    * A `.py` file's findings as the editor shows them while it is edited: MLH110 for its own imports,
-   * and the project checks that point at code (MLH404, MLH408, MLH411, MLH416) where they land on it.
+   * and the project checks that point at code (MLH404, MLH408, MLH411, MLH416, MLH422) where they land on it.
    */
   async checkPythonFile(path: string): Promise<Finding[]> {
     const project = await this.projectFor(path);
@@ -414,7 +437,7 @@ export class Engine {
 }
 
 /** Project checks whose findings land on a `.py` file, shown while that file is edited. */
-const CODE_FILE_STRUCTURE_RULES = new Set(['MLH404', 'MLH408', 'MLH411', 'MLH416']);
+const CODE_FILE_STRUCTURE_RULES = new Set(['MLH404', 'MLH408', 'MLH411', 'MLH416', 'MLH422']);
 
 /** Project checks about pyproject.toml's own content (type-checker tables, [build-system], version), shown on it in the editor. */
 const PYPROJECT_STRUCTURE_RULES = new Set(['MLH409', 'MLH410', 'MLH412', 'MLH413', 'MLH414', 'MLH415']);

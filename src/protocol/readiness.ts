@@ -55,6 +55,8 @@ export interface ReadinessCheckWire {
   codes: string[];
   /** How many findings failed it. */
   findings: number;
+  /** 0-1 for a check scored by a figure (annotation coverage): the part of its weight it earned. */
+  share?: number;
   /** Failed checks: the file to open (the first failing finding, or the evidence that is missing). */
   open?: ReadinessLocation;
   fix?: ReadinessFix;

@@ -1,7 +1,8 @@
 /**
  * `.py` files of a project, over a real LSP connection: MLH110 on the file's own undeclared imports
  * and MLH408 on hard-coded hyperparameters, from the open buffer, updated as the user types; a file
- * the workspace scan has not seen yet is checked too.
+ * the workspace scan has not seen yet is checked too. MLH422's hint on an unannotated public function
+ * and its `-> None` quick fix, cleared as the annotation is typed.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +18,8 @@ const TRAIN = 'import pandas as pd\nimport xgboost\n\nmodel = xgboost.XGBClassif
 
 const SERVE = 'import pandas as pd\n\n\ndef main() -> None:\n    print(pd.__version__)\n';
 
+const METRICS = 'def log_metrics(metrics: dict[str, float]):\n    for name, value in metrics.items():\n        print(name, value)\n';
+
 before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'mlh-lsp-py-'));
   writeFileSync(path.join(dir, 'pyproject.toml'), '[project]\nname = "churn"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = ["pandas==2.2.3", "xgboost==2.1.1"]\n');
@@ -24,6 +27,7 @@ before(async () => {
   writeFileSync(path.join(dir, 'src', 'churn', '__init__.py'), '');
   writeFileSync(path.join(dir, 'src', 'churn', 'train.py'), TRAIN);
   writeFileSync(path.join(dir, 'src', 'churn', 'serve.py'), SERVE);
+  writeFileSync(path.join(dir, 'src', 'churn', 'metrics.py'), METRICS);
   client = await LspClient.start(dir);
 });
 
@@ -81,4 +85,25 @@ test('a serving module with a main gets MLH416 on the def, with the fix that add
   assert.ok(add, `actions: ${actions.map((a) => a.title).join(', ')}`);
   const change = add.edit!.documentChanges!.find((c) => c.textDocument?.uri === fileUri(path.join(dir, 'pyproject.toml')))!;
   assert.equal(change.edits![0]!.newText, '\n\n[project.scripts]\nchurn-serve = "churn.serve:main"');
+});
+
+test('an unannotated public function gets an MLH422 hint on its name with the `-> None` fix, cleared once annotated', async () => {
+  const uri = fileUri(path.join(dir, 'src', 'churn', 'metrics.py'));
+  await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: METRICS } });
+  await client.waitFor(() => codesOf(uri).length || undefined);
+  assert.deepEqual(codesOf(uri), ['MLH422 0:4']);
+  const diagnostic = client.diagnostics.get(uri)!.find((d) => d.code === 'MLH422')!;
+  assert.equal(diagnostic.severity, 4, 'a hint');
+  const actions = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as Array<{ title: string; edit?: { documentChanges?: Array<{ textDocument?: { uri: string }; edits?: Array<{ newText: string; range: { start: { line: number; character: number } } }> }> } }>;
+  const annotate = actions.find((a) => a.title === 'Annotate `log_metrics` with `-> None`');
+  assert.ok(annotate, `actions: ${actions.map((a) => a.title).join(', ')}`);
+  const edits = annotate.edit!.documentChanges!.find((c) => c.textDocument?.uri === uri)!.edits!;
+  assert.deepEqual(edits.map((e) => [e.range.start.line, e.range.start.character, e.newText]), [[0, 42, ' -> None']]);
+  // The user applies it (unsaved): the hint goes away.
+  await client.connection.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ range: { start: { line: 0, character: 42 }, end: { line: 0, character: 42 } }, text: ' -> None' }],
+  });
+  await client.waitFor(() => !codesOf(uri).length || undefined);
+  assert.deepEqual(codesOf(uri), []);
 });

@@ -142,6 +142,33 @@ test('the score follows an edited buffer: readinessChanged is sent, and the fixe
   client.close(uri);
 });
 
+test('annotation coverage follows an edited .py buffer: the type-safety check carries its share and figure', async () => {
+  const score = path.join(dir, 'src', 'churn_scoring', 'score.py');
+  const uri = fileUri(score);
+  const original = readFileSync(score, 'utf8');
+  const before = (await requestReadiness(uri)).projects[0]!;
+  assert.equal(check(before, 'annotation-coverage').passed, true);
+  assert.equal(check(before, 'annotation-coverage').message, '100% of 1 public function fully annotated (1/1).');
+  let seen = notifications;
+  client.open(uri, original, 'python');
+  await waitForNotificationAfter(seen);
+  seen = notifications;
+  // An unsaved helper without annotations: 1 of 2 public functions annotated.
+  client.change(uri, original + '\n\ndef top_risk(customers, n=10):\n    return customers.nlargest(n, "churn_risk")\n', 2);
+  await waitForNotificationAfter(seen);
+  const after = (await requestReadiness(uri)).projects[0]!;
+  const coverage = check(after, 'annotation-coverage');
+  assert.equal(coverage.passed, false);
+  assert.equal(coverage.share, 0.5);
+  assert.match(coverage.message, /^50% of 2 public functions fully annotated \(1\/2\)/);
+  assert.equal(coverage.open?.path, normalizePath(score));
+  assert.ok(after.score < before.score, `the score falls (${before.score} → ${after.score})`);
+  seen = notifications;
+  client.close(uri);
+  await waitForNotificationAfter(seen);
+  assert.equal(check((await requestReadiness(uri)).projects[0]!, 'annotation-coverage').passed, true, 'the disk, unchanged, is annotated');
+});
+
 test('a change on disk reported by the file watcher is sent as readinessChanged and changes the score', async () => {
   const before = (await requestReadiness()).projects[0]!;
   assert.equal(check(before, 'MLH405').passed, false);

@@ -71,7 +71,14 @@ function checksChart(pillar: PillarReadinessWire): string {
   const segments = pillar.checks.map((c) => {
     const width = (BAR_WIDTH * c.weight) / total;
     const state = !c.applicable ? 'na' : c.passed ? 'pass' : 'fail';
-    const segment = `<rect class="segment segment-${state}" x="${x.toFixed(1)}" y="0" width="${Math.max(width - 2, 1).toFixed(1)}" height="10"><title>${escapeHtml(c.id)}: ${state === 'na' ? 'not applicable' : state === 'pass' ? 'passed' : 'failed'}</title></rect>`;
+    const drawn = Math.max(width - 2, 1);
+    const rect = (cls: string, from: number, w: number, title: string) => `<rect class="segment segment-${cls}" x="${from.toFixed(1)}" y="0" width="${w.toFixed(1)}" height="10"><title>${escapeHtml(c.id)}: ${title}</title></rect>`;
+    // A check scored by a figure (annotation coverage) shows the part it earned and the part it did not.
+    const share = state === 'fail' ? c.share : undefined;
+    const segment =
+      share !== undefined && share > 0
+        ? rect('pass', x, drawn * share, `${Math.floor(100 * share)}% earned`) + rect('fail', x + drawn * share, drawn * (1 - share), `${Math.floor(100 * share)}% earned`)
+        : rect(state, x, drawn, state === 'na' ? 'not applicable' : state === 'pass' ? 'passed' : 'failed');
     x += width;
     return segment;
   });

@@ -1,4 +1,17 @@
 import type { Finding, Pillar } from '../diagnostics';
+import { formatShare } from '../rules/structure/annotationCoverage';
+import type { Range } from '../text/lineIndex';
+
+/** Measurements of the project's sources that a check scores by, beyond pass/fail (computed by the engine). */
+export interface ProjectMeasures {
+  /** MLH422's count over the package's public functions; undefined without a package. */
+  annotationCoverage?: {
+    annotated: number;
+    total: number;
+    /** The first function that lacks annotations, for "Open". */
+    first?: { path: string; range: Range };
+  };
+}
 
 /** What a check knows about the project beyond the findings (does it have notebooks, a package...). */
 export interface ProjectFacts {
@@ -23,12 +36,19 @@ export interface ProjectFacts {
   hasDockerfile: boolean;
   /** False when MLH401 reported that no type checker is configured (known from the findings, not the layout). */
   typeCheckerConfigured?: boolean;
+  /** Measured by the engine from the sources; absent when the caller did not measure. */
+  measures?: ProjectMeasures;
 }
 
 export interface Outcome {
   passed: boolean;
   message: string;
   file?: string;
+  range?: Range;
+  /** The rule to link to. */
+  code?: string;
+  /** 0-1: the part of the check's weight earned, for checks scored by a figure rather than pass/fail. */
+  share?: number;
 }
 
 export interface CheckDefinition {
@@ -139,6 +159,34 @@ export const CHECKS: CheckDefinition[] = [
       const missing = facts.packageDirs.filter((dir) => !facts.pyTypedFiles.some((f) => f.startsWith(dir + '/')));
       if (!missing.length) return { passed: true, message: 'The package ships a `py.typed` marker (PEP 561).', file: facts.pyTypedFiles[0]! };
       return { passed: false, message: 'The package has no `py.typed` marker (PEP 561): type checkers ignore its annotations when it is installed.', file: missing[0]! };
+    },
+  },
+  {
+    // Scored by the figure, as Pyright's --verifytypes completeness score: 72% annotated earns 72% of the weight.
+    // Weighted like the other checks beyond "a checker is configured": annotations are what the checker
+    // works with, but a package moved out of notebooks starts unannotated and is otherwise ready.
+    id: 'annotation-coverage',
+    pillar: 'types',
+    weight: 1,
+    codes: ['MLH422'],
+    passMessage: 'Every public function of the package is fully annotated.',
+    notApplicable: (facts) => {
+      const coverage = facts.measures?.annotationCoverage;
+      if (!facts.hasPackage) return 'the project has no package';
+      if (!coverage) return 'annotation coverage was not measured';
+      return coverage.total ? undefined : 'the package has no public functions';
+    },
+    evaluate: (facts) => {
+      const { annotated, total, first } = facts.measures!.annotationCoverage!;
+      const figure = `${formatShare(annotated, total)} of ${total} public function${total === 1 ? '' : 's'} fully annotated (${annotated}/${total})`;
+      if (annotated === total) return { passed: true, message: `${figure}.`, share: 1, code: 'MLH422' };
+      return {
+        passed: false,
+        message: `${figure}: annotate the parameters and return types MLH422 points at.`,
+        share: annotated / total,
+        code: 'MLH422',
+        ...(first ? { file: first.path, range: first.range } : {}),
+      };
     },
   },
   // ---- structure: every MLH4xx rule is a check

@@ -15,6 +15,8 @@ export interface ReadinessCheckJson {
   range: Range | null;
   code: string | null;
   codes: string[];
+  /** 0-1 for a check scored by a figure (annotation coverage), null for pass/fail checks. */
+  share: number | null;
 }
 
 export interface PillarJson {
@@ -57,6 +59,7 @@ export function toReadinessJson(reports: ReadinessReport[], cwd: string): Readin
         range: c.range ?? null,
         code: c.code ?? null,
         codes: c.codes,
+        share: c.share ?? null,
       })),
     })),
   }));

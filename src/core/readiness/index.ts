@@ -6,9 +6,9 @@ import { DATA_DIR_NAMES } from '../rules/structure/MLH405-untracked-data-dir';
 import { isEnvFile } from '../rules/structure/MLH406-committed-env-file';
 import { isDockerfile } from '../rules/structure/dockerfile';
 import type { Range } from '../text/lineIndex';
-import { CHECKS, PILLAR_ORDER, PILLAR_WEIGHTS, type CheckDefinition, type ProjectFacts } from './checks';
+import { CHECKS, PILLAR_ORDER, PILLAR_WEIGHTS, type CheckDefinition, type ProjectFacts, type ProjectMeasures } from './checks';
 
-export { CHECKS, PILLAR_WEIGHTS, type CheckDefinition, type ProjectFacts } from './checks';
+export { CHECKS, PILLAR_WEIGHTS, type CheckDefinition, type ProjectFacts, type ProjectMeasures } from './checks';
 export { formatReadinessText, toReadinessJson, type ReadinessJson } from './format';
 
 export interface ReadinessCheck {
@@ -30,6 +30,8 @@ export interface ReadinessCheck {
   codes: string[];
   /** How many findings failed it. */
   findings: number;
+  /** 0-1 for a check scored by a figure (annotation coverage): the part of its weight it earned. Pass/fail checks have none. */
+  share?: number;
 }
 
 export interface PillarReadiness {
@@ -78,14 +80,20 @@ export function projectFacts(project: PythonProject, scan: WorkspaceScan): Proje
  * pillar none of whose checks applies drops out of the weighting, so a project without notebooks
  * is not rewarded for their absence, nor punished.
  */
-export function computeReadiness(project: PythonProject, findings: Finding[], scan: WorkspaceScan, isRuleOff: (code: string) => boolean = () => false): ReadinessReport {
+export function computeReadiness(
+  project: PythonProject,
+  findings: Finding[],
+  scan: WorkspaceScan,
+  isRuleOff: (code: string) => boolean = () => false,
+  measures?: ProjectMeasures,
+): ReadinessReport {
   const own = findings.filter((f) => projectForFile(scan, f.path) === project);
-  const facts: ProjectFacts = { ...projectFacts(project, scan), typeCheckerConfigured: !own.some((f) => f.code === 'MLH401') };
+  const facts: ProjectFacts = { ...projectFacts(project, scan), typeCheckerConfigured: !own.some((f) => f.code === 'MLH401'), ...(measures ? { measures } : {}) };
   const pillars: PillarReadiness[] = PILLAR_ORDER.map((name) => {
     const checks = CHECKS.filter((c) => c.pillar === name).map((c) => evaluateCheck(c, own, facts, isRuleOff));
     const applicable = checks.filter((c) => c.applicable);
     const total = applicable.reduce((s, c) => s + c.weight, 0);
-    const earned = applicable.reduce((s, c) => s + (c.passed ? c.weight : 0), 0);
+    const earned = applicable.reduce((s, c) => s + c.weight * earnedShare(c), 0);
     return { name, score: total ? Math.round((100 * earned) / total) : null, weight: PILLAR_WEIGHTS[name], checks };
   });
   let weighted = 0;
@@ -94,12 +102,15 @@ export function computeReadiness(project: PythonProject, findings: Finding[], sc
     if (p.score === null) continue;
     // Weight the exact share, not the rounded pillar score, so rounding happens once.
     const checks = p.checks.filter((c) => c.applicable);
-    const share = checks.reduce((s, c) => s + (c.passed ? c.weight : 0), 0) / checks.reduce((s, c) => s + c.weight, 0);
+    const share = checks.reduce((s, c) => s + c.weight * earnedShare(c), 0) / checks.reduce((s, c) => s + c.weight, 0);
     weighted += p.weight * share;
     weights += p.weight;
   }
   return { projectRoot: project.root, score: weights ? Math.round((100 * weighted) / weights) : 0, pillars };
 }
+
+/** A pass/fail check earns all of its weight or none; a measured one its share. */
+const earnedShare = (c: ReadinessCheck): number => c.share ?? (c.passed ? 1 : 0);
 
 function evaluateCheck(def: CheckDefinition, findings: Finding[], facts: ProjectFacts, isRuleOff: (code: string) => boolean): ReadinessCheck {
   const base = { id: def.id, pillar: def.pillar, weight: def.weight, codes: def.codes };
@@ -111,7 +122,17 @@ function evaluateCheck(def: CheckDefinition, findings: Finding[], facts: Project
   if (reason !== undefined) return { ...base, passed: true, applicable: false, message: `Not applicable: ${reason}.`, findings: 0, ...(def.codes[0] ? { code: def.codes[0] } : {}) };
   if (def.evaluate) {
     const outcome = def.evaluate(facts);
-    return { ...base, passed: outcome.passed, applicable: true, message: outcome.message, findings: 0, ...(outcome.file ? { file: outcome.file } : {}) };
+    return {
+      ...base,
+      passed: outcome.passed,
+      applicable: true,
+      message: outcome.message,
+      findings: 0,
+      ...(outcome.file ? { file: outcome.file } : {}),
+      ...(outcome.range ? { range: outcome.range } : {}),
+      ...(outcome.code ? { code: outcome.code } : {}),
+      ...(outcome.share !== undefined ? { share: outcome.share } : {}),
+    };
   }
   const counts = def.counts ?? ((f: Finding) => def.codes.includes(f.code));
   const failing = findings.filter(counts);

@@ -5,7 +5,7 @@ import type { Finding } from '../../core/diagnostics';
 import type { Engine } from '../../core/engine';
 import { basename, joinPath } from '../../core/fs/paths';
 import { projectForFile, type PythonProject, type WorkspaceScan } from '../../core/project/discovery';
-import { CHECKS, computeReadiness, type ReadinessCheck, type ReadinessReport } from '../../core/readiness';
+import { CHECKS, computeReadiness, type ProjectMeasures, type ReadinessCheck, type ReadinessReport } from '../../core/readiness';
 import { ruleDocsHref } from '../../core/rules/rule';
 import {
   PILLAR_TITLES,
@@ -26,9 +26,16 @@ const NOTIFY_DEBOUNCE_MS = 300;
 /** LSP NotebookCellKind.Code. */
 const CODE_CELL = 2;
 
+interface Evaluation {
+  scan: WorkspaceScan;
+  findings: Finding[];
+  /** Per project root: what the engine measured of its sources (annotation coverage). */
+  measures: Map<string, ProjectMeasures>;
+}
+
 interface Evaluated {
   generation: number;
-  result: Promise<{ scan: WorkspaceScan; findings: Finding[] }>;
+  result: Promise<Evaluation>;
 }
 
 export interface ReadinessService {
@@ -59,14 +66,18 @@ export function registerReadiness(
     timer = setTimeout(() => void connection.sendNotification(ReadinessMethods.readinessChanged, {}), NOTIFY_DEBOUNCE_MS);
   };
 
-  const evaluate = (engine: Engine): Promise<{ scan: WorkspaceScan; findings: Finding[] }> => {
+  const evaluate = (engine: Engine): Promise<Evaluation> => {
     const cached = evaluated.get(engine);
     if (cached && cached.generation === generation) return cached.result;
     // The first request of a session checks the whole workspace (walk, manifests, notebooks, DVC
     // hashes): a cancellable window progress once it has run a while.
     const result = withWorkDoneProgress(connection, 'ML Hygiene: checking the workspace', async (onProgress, signal) => {
       const findings = await engine.checkWorkspace(undefined, { onProgress, signal });
-      return { scan: await engine.scan(), findings };
+      const scan = await engine.scan();
+      // Measured once per evaluation, like the findings: the badge asks again on every editor switch.
+      const measures = new Map<string, ProjectMeasures>();
+      for (const project of scan.projects) measures.set(project.root, await engine.measures(project));
+      return { scan, findings, measures };
     });
     evaluated.set(engine, { generation, result });
     // A failed evaluation must not be served again.
@@ -101,7 +112,7 @@ export function registerReadiness(
 export async function readiness(
   state: WorkspaceState,
   params: ReadinessParams,
-  evaluate: (engine: Engine) => Promise<{ scan: WorkspaceScan; findings: Finding[] }>,
+  evaluate: (engine: Engine) => Promise<Evaluation>,
   cellUri?: CellUriResolver,
 ): Promise<ReadinessResult> {
   const target = params.uri ? uriToPath(params.uri) : undefined;
@@ -109,15 +120,19 @@ export async function readiness(
     const engine = await state.engineFor(target);
     const project = await engine.projectFor(target);
     if (project) {
-      const { scan, findings } = await evaluate(engine);
-      return { projects: [await toWire(state, computeReadiness(project, findings, scan, await engine.ruleOffFor(project)), project, scan, findings, cellUri)] };
+      const { scan, findings, measures } = await evaluate(engine);
+      const report = computeReadiness(project, findings, scan, await engine.ruleOffFor(project), measures.get(project.root));
+      return { projects: [await toWire(state, report, project, scan, findings, cellUri)] };
     }
   }
   const projects: ProjectReadinessWire[] = [];
   for (const folder of state.folders) {
     const engine = await state.engineFor(joinPath(folder, '.'));
-    const { scan, findings } = await evaluate(engine);
-    for (const project of scan.projects) projects.push(await toWire(state, computeReadiness(project, findings, scan, await engine.ruleOffFor(project)), project, scan, findings, cellUri));
+    const { scan, findings, measures } = await evaluate(engine);
+    for (const project of scan.projects) {
+      const report = computeReadiness(project, findings, scan, await engine.ruleOffFor(project), measures.get(project.root));
+      projects.push(await toWire(state, report, project, scan, findings, cellUri));
+    }
   }
   return { projects };
 }
@@ -149,6 +164,7 @@ async function checkToWire(state: WorkspaceState, check: ReadinessCheck, project
     message: check.message,
     codes: check.codes,
     findings: check.findings,
+    ...(check.share !== undefined ? { share: check.share } : {}),
     ...(check.code ? { docs: { code: check.code, href: ruleDocsHref(check.code) } } : {}),
   };
   if (check.passed || !check.applicable) return wire;

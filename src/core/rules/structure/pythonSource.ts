@@ -2,6 +2,7 @@ import { memoizeByText } from '../../text/memo';
 import type { Call, Expr, JoinedStr, Keyword } from '../../python/ast';
 import { parseModule } from '../../python/parser';
 import { stringPieces, type StringPiece } from '../../analysis/stringLiterals';
+import { collectSignatures, type FunctionSignature } from './functionSignatures';
 
 /**
  * The few facts the structure rules need from a `.py` file, read from the real parse tree
@@ -39,17 +40,19 @@ export interface PythonFacts {
   strings: Array<Span & { value: string }>;
   /** Functions defined at module level (`def main():`, decorated or not); the span is the `def` line's name. */
   topLevelFunctions: Array<Span & { name: string }>;
+  /** Module-level functions and class methods with their annotation facts (MLH422), in source order. */
+  functions: FunctionSignature[];
 }
 
 /**
- * Parses once and collects imports, calls and string literals.
- * Memoized by source: MLH404 and MLH408 ask about the same files on every project check.
+ * Parses once and collects imports, calls, string literals and function signatures.
+ * Memoized by source: MLH404, MLH408, MLH416, MLH422 and the readiness score ask about the same files.
  */
 export const pythonFacts = memoizeByText(collectPythonFacts, 2000);
 
 function collectPythonFacts(source: string): PythonFacts {
-  const facts: PythonFacts = { imports: [], calls: [], strings: [], topLevelFunctions: [] };
   const body = parseModule(source).body;
+  const facts: PythonFacts = { imports: [], calls: [], strings: [], topLevelFunctions: [], functions: collectSignatures(source, body) };
   for (const statement of body) {
     if (statement.type === 'FunctionDef') facts.topLevelFunctions.push({ name: statement.name.name, start: statement.name.start, end: statement.name.end });
   }

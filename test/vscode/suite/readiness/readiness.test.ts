@@ -102,6 +102,8 @@ suite('readiness-project: readiness badge and report', () => {
     }
     assert.equal(html.match(/<svg class="checks-chart"/g)?.length, server.pillars.length, 'a chart per pillar');
     assert.match(html, /<svg class="overview"/);
+    // Type safety shows the package's annotation coverage as a figure (the fixture's one public function is annotated).
+    assert.match(html, /data-check-id="annotation-coverage"[\s\S]*?100% of 1 public function fully annotated \(1\/1\)\./);
 
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
     assert.ok(csp, 'the page declares a CSP');
