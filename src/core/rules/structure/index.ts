@@ -21,6 +21,7 @@ import { ciTestsUninstalledSource } from './MLH418-ci-tests-uninstalled-source';
 import { unpinnedBaseImage } from './MLH419-unpinned-base-image';
 import { dockerIgnoresLockfile } from './MLH420-docker-ignores-lockfile';
 import { notebooksInImage } from './MLH421-notebooks-in-image';
+import { unvalidatedDataIngestion } from './MLH423-unvalidated-data-ingestion';
 
 export { createStructureContext, type CreateStructureContextOptions, type StructureContext, type ReportAnchor } from './context';
 
@@ -47,4 +48,5 @@ export const structureRules: RuleDefinition<StructureContext>[] = [
   unpinnedBaseImage,
   dockerIgnoresLockfile,
   notebooksInImage,
+  unvalidatedDataIngestion,
 ];
