@@ -322,6 +322,19 @@ test('MLH423 in readiness: the type-safety pillar has a validated-ingestion chec
   assert.equal(notApplicable.applicable, false);
 });
 
+test('MLH423: bad input never crashes or hangs: an elif chain a thousand long, loops nested forty deep, a long method chain, a broken file', () => {
+  const elif = 'import pandas as pd\ndef f(p, x):\n    df = pd.read_csv(p)\n    if x == 0:\n        pass\n' + Array.from({ length: 1000 }, (_, i) => `    elif x == ${i + 1}:\n        df = df.copy()\n`).join('') + '    return df\n';
+  // Too deep to follow: no finding rather than a guess.
+  assert.deepEqual(unvalidatedReads(elif), []);
+  const loops = 'import pandas as pd\ndef f(p, x):\n    df = pd.read_csv(p)\n' + Array.from({ length: 40 }, (_, i) => '    '.repeat(i + 1) + `for i${i} in x:\n`).join('') + '    '.repeat(41) + 'df = df.copy()\n    return df\n';
+  assert.equal(unvalidatedReads(loops).length, 1);
+  const chain = (n: number) => 'import pandas as pd\ndef f(p):\n    return pd.read_csv(p)' + '.dropna()'.repeat(n) + '\n';
+  assert.equal(unvalidatedReads(chain(60)).length, 1);
+  assert.deepEqual(unvalidatedReads(chain(5000)), []);
+  const broken = 'import pandas as pd\ndef f(p:\n    return pd.read_csv(p\n\ndef g(p):\n    return pd.read_csv(p)\n';
+  assert.ok(Array.isArray(unvalidatedReads(broken)));
+});
+
 /**
  * False alarms, measured (December 2026). The shared corpus holds no package code: its nine
  * python-projects are pyproject.toml + lockfile only, its dvc projects are pipeline files, so the

@@ -85,9 +85,12 @@ interface ModuleScope {
 }
 
 function findUnvalidatedReads(source: string): UnvalidatedRead[] {
+  // Every reader is named in the file (its import at least): most modules can be passed over unparsed.
+  if (!MENTIONS_READER.some((word) => source.includes(word))) return [];
   const module = parseModule(source);
   const scope: ModuleScope = { source, aliases: new Map(), constants: new Map() };
   collectImports(module.body, scope.aliases);
+  if (![...scope.aliases.values()].some(mayRead)) return [];
   for (const stmt of module.body) {
     if (stmt.type === 'Assign' && stmt.targets.length === 1 && stmt.targets[0]!.type === 'Name') scope.constants.set(stmt.targets[0]!.id, stmt.value);
     if (stmt.type === 'AnnAssign' && stmt.value && stmt.target.type === 'Name') scope.constants.set(stmt.target.id, stmt.value);
@@ -102,33 +105,35 @@ function findUnvalidatedReads(source: string): UnvalidatedRead[] {
   return [...found.values()].sort((a, b) => a.start - b.start);
 }
 
-/** Every import anywhere in the module (a function-level `import pandas as pd` is common in packages). */
+const MENTIONS_READER = ['read_', 'scan_', 'json'];
+
+/** Does an imported name lead to a reader: a frame library, a reader imported by name, a json module? */
+function mayRead(qualified: string): boolean {
+  const dot = qualified.lastIndexOf('.');
+  if (FRAME_MODULES.has(qualified) || (dot > 0 && FRAME_MODULES.has(qualified.slice(0, dot)))) return true;
+  if ([...FRAME_MODULES].some((m) => m.startsWith(qualified + '.'))) return true; // `import pyarrow` then `pyarrow.csv.read_csv`
+  return [...JSON_LOADERS].some((loader) => loader === qualified || loader.startsWith(qualified + '.'));
+}
+
+/** Every import statement anywhere in the module (a function-level `import pandas as pd` is common in packages). */
 function collectImports(body: Stmt[], aliases: Map<string, string>): void {
-  const stack: unknown[] = [body];
+  const stack: Stmt[][] = [body];
   while (stack.length) {
-    const node = stack.pop();
-    if (typeof node !== 'object' || node === null) continue;
-    const typed = node as { type?: string };
-    if (typed.type === 'Import') {
-      for (const alias of (node as Extract<Stmt, { type: 'Import' }>).names) {
-        const name = alias.name.name;
-        if (alias.asname) aliases.set(alias.asname.name, name);
-        else aliases.set(name.split('.')[0]!, name.split('.')[0]!);
-      }
-      continue;
-    }
-    if (typed.type === 'ImportFrom') {
-      const from = node as Extract<Stmt, { type: 'ImportFrom' }>;
-      if (from.level > 0 || !from.module) continue;
-      for (const alias of from.names) {
-        if (alias.name.name === '*') continue;
-        aliases.set((alias.asname ?? alias.name).name, `${from.module.name}.${alias.name.name}`);
-      }
-      continue;
-    }
-    for (const key in node) {
-      const value = (node as Record<string, unknown>)[key];
-      if (typeof value === 'object' && value !== null) stack.push(value);
+    for (const stmt of stack.pop()!) {
+      if (stmt.type === 'Import') {
+        for (const alias of stmt.names) {
+          const name = alias.name.name;
+          if (alias.asname) aliases.set(alias.asname.name, name);
+          else aliases.set(name.split('.')[0]!, name.split('.')[0]!);
+        }
+      } else if (stmt.type === 'ImportFrom') {
+        if (stmt.level > 0 || !stmt.module) continue;
+        for (const alias of stmt.names) {
+          if (alias.name.name === '*') continue;
+          aliases.set((alias.asname ?? alias.name).name, `${stmt.module.name}.${alias.name.name}`);
+        }
+      } else if (stmt.type === 'FunctionDef' || stmt.type === 'ClassDef') stack.push(stmt.body);
+      else stack.push(...blocksOf(stmt));
     }
   }
 }
@@ -167,19 +172,15 @@ function blocksOf(stmt: Stmt): Stmt[][] {
 
 /** The name of what a call calls, as written: `pd.read_csv`, `schema.validate`; "" for `f()()`. */
 function dottedName(expr: Expr): string {
-  if (expr.type === 'Name') return expr.id;
-  if (expr.type === 'Attribute') {
-    const head = dottedName(expr.value);
-    return head ? `${head}.${expr.attr.name}` : '';
-  }
-  return '';
+  return keyOf(expr) ?? '';
 }
 
 /** The last name of a callee, whatever it is called on: `validate` in `Schema(...).validate`. */
 function lastName(expr: Expr): string {
-  if (expr.type === 'Name') return expr.id;
-  if (expr.type === 'Attribute') return expr.attr.name;
-  if (expr.type === 'Call') return lastName(expr.func);
+  let at = expr;
+  while (at.type === 'Call') at = at.func;
+  if (at.type === 'Name') return at.id;
+  if (at.type === 'Attribute') return at.attr.name;
   return '';
 }
 
@@ -190,7 +191,15 @@ interface ReturnedRead {
   kind: UnvalidatedRead['kind'];
 }
 
+/** Thrown when a function nests deeper, or costs more, than a reviewer could follow: it gets no finding. */
+class TooComplex extends Error {}
+const MAX_DEPTH = 200;
+const MAX_STEPS = 200_000;
+
 class FunctionAnalysis {
+  private depth = 0;
+  private steps = 0;
+  private loopDepth = 0;
   private readonly reads = new Map<Call, ReturnedRead>();
   private readonly returned = new Set<Call>();
   /** `with open(path) as f` / `f = open(path)`: the path expression behind each file handle. */
@@ -207,7 +216,13 @@ class FunctionAnalysis {
     if (this.fn.decorators.some((d) => this.validatesOutput(d))) return [];
     // A reader API of its own (pandas' `read_feather` over pyarrow's) hands back what it reads by contract.
     if (FRAME_READER.test(this.fn.name.name)) return [];
-    this.block(this.fn.body, new Map());
+    try {
+      this.block(this.fn.body, new Map());
+    } catch (e) {
+      // An `elif` chain thousands long or loops nested forty deep: no finding rather than a guess or a hang.
+      if (e instanceof TooComplex) return [];
+      throw e;
+    }
     return [...this.returned].map((c) => this.reads.get(c)!);
   }
 
@@ -238,6 +253,19 @@ class FunctionAnalysis {
   }
 
   private statement(stmt: Stmt, env: Env): Env | undefined {
+    this.enter();
+    try {
+      return this.statementIn(stmt, env);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private enter(): void {
+    if (++this.depth > MAX_DEPTH || ++this.steps > MAX_STEPS) throw new TooComplex();
+  }
+
+  private statementIn(stmt: Stmt, env: Env): Env | undefined {
     switch (stmt.type) {
       case 'Assign': {
         const taint = this.expr(stmt.value, env);
@@ -322,17 +350,30 @@ class FunctionAnalysis {
   /** A loop body may run zero, one or more times: two passes reach what a variable can hold. */
   private loop(body: Stmt[], orelse: Stmt[], env: Env, rebind: () => void): Env | undefined {
     let after = new Map(env);
-    for (let pass = 0; pass < 2; pass++) {
+    // Two passes per nesting level would double the work at every level: inner loops get one.
+    const passes = this.loopDepth < 3 ? 2 : 1;
+    this.loopDepth++;
+    for (let pass = 0; pass < passes; pass++) {
       const once = this.block(body, new Map(after));
       const merged = merge(after, once)!;
       after = merged;
       for (const [k, v] of after) env.set(k, v);
       rebind();
     }
+    this.loopDepth--;
     return this.block(orelse, after) ?? after;
   }
 
   private bind(target: Expr, taint: Taint, value: Expr | undefined, env: Env): void {
+    this.enter();
+    try {
+      this.bindIn(target, taint, value, env);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private bindIn(target: Expr, taint: Taint, value: Expr | undefined, env: Env): void {
     if ((target.type === 'Tuple' || target.type === 'List') && value && (value.type === 'Tuple' || value.type === 'List') && value.elts.length === target.elts.length) {
       target.elts.forEach((t, i) => this.bind(t, this.expr(value.elts[i]!, new Map(env)), value.elts[i], env));
       return;
@@ -355,6 +396,15 @@ class FunctionAnalysis {
   // ---- expressions: the reads whose raw data the value carries
 
   private expr(e: Expr, env: Env): Taint {
+    this.enter();
+    try {
+      return this.exprIn(e, env);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private exprIn(e: Expr, env: Env): Taint {
     switch (e.type) {
       case 'Call':
         return this.call(e, env);
@@ -570,8 +620,8 @@ class FunctionAnalysis {
 }
 
 function isIntegerIndex(e: Expr): boolean {
-  if (e.type === 'UnaryOp' && e.op === '-') return isIntegerIndex(e.operand);
-  return e.type === 'Constant' && e.kind === 'int';
+  const value = e.type === 'UnaryOp' && e.op === '-' ? e.operand : e;
+  return value.type === 'Constant' && value.kind === 'int';
 }
 
 function isExpr(value: unknown): value is Expr {
@@ -587,12 +637,14 @@ function stripData(e: Expr): Expr {
 
 /** A variable or an attribute path of one (`self.frame`) as a key; undefined for anything else. */
 function keyOf(e: Expr): string | undefined {
-  if (e.type === 'Name') return e.id;
-  if (e.type === 'Attribute') {
-    const head = keyOf(e.value);
-    return head ? `${head}.${e.attr.name}` : undefined;
+  const attributes: string[] = [];
+  let at = e;
+  while (at.type === 'Attribute') {
+    attributes.push(at.attr.name);
+    at = at.value;
   }
-  return undefined;
+  if (at.type !== 'Name') return undefined;
+  return [at.id, ...attributes.reverse()].join('.');
 }
 
 function union(a: Taint, b: Taint): Taint {
