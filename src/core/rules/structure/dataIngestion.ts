@@ -82,27 +82,83 @@ interface ModuleScope {
   aliases: Map<string, string>;
   /** Module-level `NAME = expr`, to find the file name behind a path constant. */
   constants: Map<string, Expr>;
+  /** Functions and methods by qualified name (`load`, `Loader._read`). */
+  functions: Map<string, FunctionDef>;
+  /** What each function's return carries raw, so a call of a helper of the module reads as the helper's read. */
+  summaries: Map<string, ReadonlySet<Call>>;
+  /** Every read call seen, with what it reads. */
+  reads: Map<Call, ReturnedRead>;
 }
 
 function findUnvalidatedReads(source: string): UnvalidatedRead[] {
   // Every reader is named in the file (its import at least): most modules can be passed over unparsed.
   if (!MENTIONS_READER.some((word) => source.includes(word))) return [];
   const module = parseModule(source);
-  const scope: ModuleScope = { source, aliases: new Map(), constants: new Map() };
+  const scope: ModuleScope = { source, aliases: new Map(), constants: new Map(), functions: new Map(), summaries: new Map(), reads: new Map() };
   collectImports(module.body, scope.aliases);
   if (![...scope.aliases.values()].some(mayRead)) return [];
   for (const stmt of module.body) {
     if (stmt.type === 'Assign' && stmt.targets.length === 1 && stmt.targets[0]!.type === 'Name') scope.constants.set(stmt.targets[0]!.id, stmt.value);
     if (stmt.type === 'AnnAssign' && stmt.value && stmt.target.type === 'Name') scope.constants.set(stmt.target.id, stmt.value);
   }
-  const found = new Map<Call, UnvalidatedRead>();
-  forEachFunction(module.body, '', (fn, qualifiedName) => {
-    for (const read of new FunctionAnalysis(scope, fn).returnedReads()) {
-      if (found.has(read.call)) continue;
-      found.set(read.call, { start: read.call.start, end: read.call.end, callee: read.callee, reader: read.reader, kind: read.kind, functionName: qualifiedName });
+  forEachFunction(module.body, '', (fn, qualifiedName) => scope.functions.set(qualifiedName, fn));
+  // A helper's raw return flows on into its callers: summaries until nothing changes (a chain of helpers
+  // needs one round per link; a few rounds cover real modules, and a missing link only loses findings).
+  for (let round = 0; round < 4; round++) {
+    let changed = false;
+    for (const [name, fn] of scope.functions) {
+      const returned = new FunctionAnalysis(scope, fn, name).returnedReads();
+      if (returned.size !== (scope.summaries.get(name)?.size ?? 0)) changed = true;
+      scope.summaries.set(name, returned);
     }
-  });
+    if (!changed) break;
+  }
+  // Reported where the raw data leaves the module's hands: a function others may call. A private
+  // helper the module calls itself (`_read_csv`) passes it to its callers, who may validate it.
+  const internal = internalHelpers(module.body, scope.functions);
+  const found = new Map<Call, UnvalidatedRead>();
+  for (const [name, returned] of scope.summaries) {
+    if (internal.has(name)) continue;
+    for (const call of returned) {
+      const read = scope.reads.get(call)!;
+      const already = found.get(call);
+      // The function that holds the read names it best; else the first function that hands it out.
+      if (already && !(isInside(scope.functions.get(name)!, call) && !isInside(scope.functions.get(already.functionName)!, call))) continue;
+      found.set(call, { start: call.start, end: call.end, callee: read.callee, reader: read.reader, kind: read.kind, functionName: name });
+    }
+  }
   return [...found.values()].sort((a, b) => a.start - b.start);
+}
+
+function isInside(fn: FunctionDef, call: Call): boolean {
+  return fn.start <= call.start && call.end <= fn.end;
+}
+
+/**
+ * Private functions (`_read`, not dunders) whose name the module uses elsewhere: helpers whose
+ * callers decide what happens to the data. A private function nobody in the module names is handed
+ * out some other way and counts as exposed.
+ */
+function internalHelpers(body: Stmt[], functions: Map<string, FunctionDef>): Set<string> {
+  const used = new Set<string>();
+  const stack: unknown[] = [body];
+  while (stack.length) {
+    const node = stack.pop();
+    if (typeof node !== 'object' || node === null) continue;
+    const typed = node as { type?: string };
+    if (typed.type === 'Name') used.add((node as Extract<Expr, { type: 'Name' }>).id);
+    else if (typed.type === 'Attribute') used.add((node as Extract<Expr, { type: 'Attribute' }>).attr.name);
+    for (const key in node) {
+      const value = (node as Record<string, unknown>)[key];
+      if (typeof value === 'object' && value !== null) stack.push(value);
+    }
+  }
+  const internal = new Set<string>();
+  for (const [name, fn] of functions) {
+    const short = fn.name.name;
+    if (short.startsWith('_') && !(short.startsWith('__') && short.endsWith('__')) && used.has(short)) internal.add(name);
+  }
+  return internal;
 }
 
 const MENTIONS_READER = ['read_', 'scan_', 'json'];
@@ -200,30 +256,46 @@ class FunctionAnalysis {
   private depth = 0;
   private steps = 0;
   private loopDepth = 0;
-  private readonly reads = new Map<Call, ReturnedRead>();
   private readonly returned = new Set<Call>();
   /** `with open(path) as f` / `f = open(path)`: the path expression behind each file handle. */
   private readonly handles = new Map<string, Expr>();
   /** Local `name = expr`, flow-insensitive, to find the file name behind a path variable. */
   private readonly locals = new Map<string, Expr>();
 
+  /** `Loader.` for a method of `Loader`: where `self._read()` is looked up. */
+  private readonly classPrefix: string;
+
   constructor(
     private readonly scope: ModuleScope,
     private readonly fn: FunctionDef,
-  ) {}
+    qualifiedName: string,
+  ) {
+    this.classPrefix = qualifiedName.slice(0, qualifiedName.length - fn.name.name.length);
+  }
 
-  returnedReads(): ReturnedRead[] {
-    if (this.fn.decorators.some((d) => this.validatesOutput(d))) return [];
+  /** The read calls whose raw data this function returns or yields. */
+  returnedReads(): ReadonlySet<Call> {
+    if (this.fn.decorators.some((d) => this.validatesOutput(d))) return CLEAN;
     // A reader API of its own (pandas' `read_feather` over pyarrow's) hands back what it reads by contract.
-    if (FRAME_READER.test(this.fn.name.name)) return [];
+    if (FRAME_READER.test(this.fn.name.name)) return CLEAN;
     try {
       this.block(this.fn.body, new Map());
     } catch (e) {
       // An `elif` chain thousands long or loops nested forty deep: no finding rather than a guess or a hang.
-      if (e instanceof TooComplex) return [];
+      if (e instanceof TooComplex) return CLEAN;
       throw e;
     }
-    return [...this.returned].map((c) => this.reads.get(c)!);
+    return this.returned;
+  }
+
+  /** What a call of one of the module's own functions returns raw: `_read(path)`, `self._load()`. */
+  private helperSummary(func: Expr): ReadonlySet<Call> | undefined {
+    if (func.type === 'Attribute' && func.value.type === 'Name' && (func.value.id === 'self' || func.value.id === 'cls') && this.classPrefix) {
+      return this.scope.summaries.get(this.classPrefix + func.attr.name);
+    }
+    // A module-level function, unless an import rebinds the name.
+    if (func.type === 'Name' && !this.scope.aliases.has(func.id)) return this.scope.summaries.get(func.id);
+    return undefined;
   }
 
   private validatesOutput(decorator: Expr): boolean {
@@ -483,9 +555,11 @@ class FunctionAnalysis {
 
     const read = this.readOf(call, written, resolved);
     if (read) {
-      this.reads.set(call, read);
+      this.scope.reads.set(call, read);
       return new Set([call]);
     }
+    const helper = this.helperSummary(call.func);
+    if (helper?.size) return helper;
     if (VALIDATOR_METHODS.has(name) || VALIDATOR_NAME.test(name)) {
       // `schema.validate(df)` raises on bad data: from here on `df` itself has been checked.
       for (const arg of [...call.args, ...call.keywords.map((k) => k.value)]) {
