@@ -404,6 +404,7 @@ export class Engine {
 
 /** Project checks whose findings land on a `.py` file, shown while that file is edited. */
 const CODE_FILE_STRUCTURE_RULES = new Set(['MLH404', 'MLH408', 'MLH411', 'MLH416']);
+CODE_FILE_STRUCTURE_RULES.add('MLH423'); // unvalidated data ingestion, on the read call
 
 /** Project checks about pyproject.toml's own content (type-checker tables, [build-system], version), shown on it in the editor. */
 const PYPROJECT_STRUCTURE_RULES = new Set(['MLH409', 'MLH410', 'MLH412', 'MLH413', 'MLH414', 'MLH415']);
