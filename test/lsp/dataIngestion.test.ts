@@ -34,7 +34,7 @@ const ingestion = (uri: string) => (client.diagnostics.get(uri) ?? []).filter((d
 test('MLH423 on the read call of an open package module, gone once the buffer validates the data', async () => {
   const uri = fileUri(path.join(dir, 'src', 'churn', 'loaders.py'));
   await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: LOADERS } });
-  const [found] = await client.waitFor(() => ingestion(uri).length && ingestion(uri));
+  const [found] = await client.waitFor(() => (ingestion(uri).length ? ingestion(uri) : undefined));
   assert.deepEqual(found!.range, { start: { line: 6, character: 16 }, end: { line: 6, character: 33 } });
   assert.equal(found!.severity, 2);
   assert.match(found!.message, /^`load_customers` in `src\/churn\/loaders\.py` returns the data `pd\.read_csv` reads without validating it/);
