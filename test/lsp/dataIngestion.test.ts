@@ -37,7 +37,7 @@ test('MLH423 on the read call of an open package module, gone once the buffer va
   const [found] = await client.waitFor(() => (ingestion(uri).length ? ingestion(uri) : undefined));
   assert.deepEqual(found!.range, { start: { line: 6, character: 16 }, end: { line: 6, character: 33 } });
   assert.equal(found!.severity, 2);
-  assert.match(found!.message, /^`load_customers` in `src\/churn\/loaders\.py` returns the data `pd\.read_csv` reads without validating it/);
+  assert.match(found!.message as string, /^`load_customers` in `src\/churn\/loaders\.py` returns the data `pd\.read_csv` reads without validating it/);
   assert.equal((found as { codeDescription?: { href: string } }).codeDescription?.href, 'https://github.com/ml-hygiene/ml-hygiene/blob/main/docs/rules/MLH423.md');
 
   // The user validates the frame where it is read; the edit is not saved.
