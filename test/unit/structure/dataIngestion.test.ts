@@ -244,6 +244,53 @@ test('MLH423: validation on one branch only leaves the other path unvalidated', 
   assert.deepEqual(shown(await findingsOf(files), files), ['src/orders/load.py:6 pd.read_csv(path)']);
 });
 
+test('MLH423: frames collected in a list or a dict, and csv rows of an opened file, are still raw data', () => {
+  const source = [
+    'import csv',
+    'import pandas as pd',
+    'from .models import Order',
+    'from .schemas import ORDERS',
+    '',
+    'def load_all(paths):',
+    '    frames = []',
+    '    for path in paths:',
+    '        frames.append(pd.read_csv(path))',
+    '    return pd.concat(frames, ignore_index=True)',
+    '',
+    'def load_by_name(paths):',
+    '    tables = {}',
+    '    for name, path in paths.items():',
+    '        tables[name] = pd.read_parquet(path)',
+    '    return tables',
+    '',
+    'def load_all_checked(paths):',
+    '    return pd.concat([ORDERS.validate(pd.read_csv(path)) for path in paths])',
+    '',
+    'def row_count(path):',
+    '    counts = {}',
+    '    counts["orders"] = len(pd.read_csv(path))',
+    '    return counts',
+    '',
+    'def read_rows(path):',
+    '    with open(path, newline="") as handle:',
+    '        return list(csv.DictReader(handle))',
+    '',
+    'def read_orders(path):',
+    '    with open(path, newline="") as handle:',
+    '        return [Order.model_validate(row) for row in csv.DictReader(handle)]',
+    '',
+    'def parse_lines(text):',
+    '    return list(csv.reader(text.splitlines()))',
+    '',
+  ].join('\n');
+  const reads = unvalidatedReads(source);
+  assert.deepEqual(reads.map((r) => `${r.functionName} ${r.kind} ${source.slice(r.start, r.end)}`), [
+    'load_all frame pd.read_csv(path)',
+    'load_by_name frame pd.read_parquet(path)',
+    'read_rows csv csv.DictReader(handle)',
+  ]);
+});
+
 test('MLH423: a private helper that reads hands the data to its callers, who validate it or hand it out; public functions and unused helpers hand it out', () => {
   const source = [
     'import pandas as pd',
@@ -390,7 +437,11 @@ test('MLH423: bad input never crashes or hangs: an elif chain a thousand long, l
  * and one title picked out with `.iloc[0]`. Then private helpers (`_get_data`) pass the data to their
  * callers: `elec_equip.load_pandas` wraps it in a `Dataset` object, which ends the trail (a class built
  * from the data is "something else"), so that true finding is no longer made. Now 2 findings, 2 true,
- * 0 false.
+ * 0 false. On the package code of Debian's python3-plotly 5.4.1, python3-geopandas 0.12.2,
+ * python3-xarray 2023.01 and python3-dask 2022.12 (11793 modules, most of them plotly's generated
+ * validators): 1 finding, true (`plotly.data.gapminder` returns what its private `_get_dataset`
+ * reads with `pandas.read_csv`; a demo-data loader, the kind of function that suppresses the rule).
+ * In all: 12894 modules, 3 findings, 3 true, 0 false.
  */
 const PROJECTS = `${CORPUS_ROOT}/python-projects`;
 const NOTEBOOKS = `${CORPUS_ROOT}/notebooks`;

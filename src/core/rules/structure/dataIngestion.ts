@@ -21,7 +21,7 @@ export interface UnvalidatedRead {
   callee: string;
   /** What the callee resolves to through the imports: `pandas.read_csv`. */
   reader: string;
-  kind: 'frame' | 'polars' | 'json';
+  kind: 'frame' | 'polars' | 'json' | 'csv';
   /** The function that returns the data (`Loader.load` for a method). */
   functionName: string;
 }
@@ -38,6 +38,7 @@ const FRAME_READER = /^(read|scan)_(csv|tsv|table|parquet|json|ndjson|excel|feat
 /** Keyword arguments that give the read its column types: the file cannot bring others. */
 const TYPED_READ_KEYWORDS = new Set(['dtype', 'dtypes', 'schema', 'schema_overrides', 'converters', 'convert_options', 'column_types']);
 const JSON_LOADERS = new Set(['json.load', 'json.loads', 'orjson.loads', 'ujson.load', 'ujson.loads', 'simplejson.load', 'simplejson.loads']);
+const CSV_READERS = new Set(['csv.reader', 'csv.DictReader']);
 const IN_MEMORY_BUFFERS = new Set(['io.StringIO', 'io.BytesIO', 'StringIO.StringIO', 'cStringIO.StringIO']);
 const DATA_JSON = /\.(json|jsonl|ndjson|geojson)$/i;
 /** JSON files that configure or describe rather than hold records. */
@@ -56,6 +57,8 @@ const KEEPS_DATA = new Set([
   // dicts and lists from json.load
   'get', 'items', 'values',
 ]);
+/** Methods that put a value into a list, set, deque or dict. */
+const FILLS_CONTAINER = new Set(['append', 'extend', 'insert', 'add', 'update', 'appendleft', 'setdefault']);
 /** Attributes that are the data itself (not a description of it, like `columns` or `shape`). */
 const DATA_ATTRIBUTES = new Set(['loc', 'iloc', 'at', 'iat', 'values', 'T', 'array']);
 /** Methods that give every column an explicit type: a value that does not fit raises. */
@@ -161,14 +164,14 @@ function internalHelpers(body: Stmt[], functions: Map<string, FunctionDef>): Set
   return internal;
 }
 
-const MENTIONS_READER = ['read_', 'scan_', 'json'];
+const MENTIONS_READER = ['read_', 'scan_', 'json', 'csv'];
 
 /** Does an imported name lead to a reader: a frame library, a reader imported by name, a json module? */
 function mayRead(qualified: string): boolean {
   const dot = qualified.lastIndexOf('.');
   if (FRAME_MODULES.has(qualified) || (dot > 0 && FRAME_MODULES.has(qualified.slice(0, dot)))) return true;
   if ([...FRAME_MODULES].some((m) => m.startsWith(qualified + '.'))) return true; // `import pyarrow` then `pyarrow.csv.read_csv`
-  return [...JSON_LOADERS].some((loader) => loader === qualified || loader.startsWith(qualified + '.'));
+  return [...JSON_LOADERS, ...CSV_READERS].some((loader) => loader === qualified || loader.startsWith(qualified + '.'));
 }
 
 /** Every import statement anywhere in the module (a function-level `import pandas as pd` is common in packages). */
@@ -455,8 +458,15 @@ class FunctionAnalysis {
       return;
     }
     if (target.type === 'Starred') return this.bind(target.value, taint, undefined, env);
+    if (target.type === 'Subscript') {
+      // `frames[name] = pd.read_csv(path)`: the mapping now holds raw data too. Setting a column of
+      // `df` from clean values does not make `df` checked.
+      const container = keyOf(target.value);
+      if (container && taint.size) env.set(container, union(env.get(container) ?? CLEAN, taint));
+      return;
+    }
     const key = keyOf(target);
-    if (!key) return; // `df["x"] = ...` changes a column, not what `df` is
+    if (!key) return;
     env.set(key, taint);
     if (value && target.type === 'Name') {
       this.locals.set(target.id, value);
@@ -570,6 +580,13 @@ class FunctionAnalysis {
     }
     if (call.func.type === 'Attribute') {
       const receiver = this.expr(call.func.value, env);
+      const added = unionAll([...args, ...keywordTaints]);
+      const container = keyOf(call.func.value);
+      if (FILLS_CONTAINER.has(name) && container && added.size) {
+        // `frames.append(pd.read_csv(p))`: the list now holds raw data (pandas < 2's `df.append` returns it too).
+        env.set(container, union(receiver, added));
+        return union(receiver, added);
+      }
       if (receiver.size) {
         if (TYPES_DATA.has(name)) return CLEAN;
         if (KEEPS_DATA.has(name)) return unionAll([receiver, ...args, ...keywordTaints]);
@@ -600,6 +617,12 @@ class FunctionAnalysis {
     }
     if (JSON_LOADERS.has(resolved) && call.args[0] && this.readsDataFile(call.args[0], resolved.endsWith('loads'))) {
       return { call, callee: written, reader: resolved, kind: 'json' };
+    }
+    // `csv.DictReader(handle)` of a file it opened: rows of strings, whatever the file holds.
+    if (CSV_READERS.has(resolved) && call.args[0]) {
+      const source = call.args[0];
+      const opened = source.type === 'Name' ? this.handles.has(source.id) : this.openedPath(source) !== undefined;
+      if (opened) return { call, callee: written, reader: resolved, kind: 'csv' };
     }
     return undefined;
   }
