@@ -291,6 +291,29 @@ test('MLH423: frames collected in a list or a dict, and csv rows of an opened fi
   ]);
 });
 
+test('MLH423: `dtype=str` and `astype(str)` make every column text and check nothing; a dtype map or a numeric astype does', () => {
+  const source = [
+    'import pandas as pd',
+    '',
+    'def as_text(path):',
+    '    return pd.read_csv(path, dtype=str, keep_default_na=False)',
+    '',
+    'def as_string_dtype(path):',
+    '    return pd.read_csv(path, dtype="string")',
+    '',
+    'def cast_to_text(path):',
+    '    return pd.read_csv(path).astype(str)',
+    '',
+    'def text_map(path):',
+    '    return pd.read_csv(path, dtype={"zip_code": str, "amount": "float64"})',
+    '',
+    'def numeric(path):',
+    '    return pd.read_csv(path).astype("float32")',
+    '',
+  ].join('\n');
+  assert.deepEqual(unvalidatedReads(source).map((r) => r.functionName), ['as_text', 'as_string_dtype', 'cast_to_text']);
+});
+
 test('MLH423: a private helper that reads hands the data to its callers, who validate it or hand it out; public functions and unused helpers hand it out', () => {
   const source = [
     'import pandas as pd',

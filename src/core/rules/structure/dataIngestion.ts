@@ -1,4 +1,4 @@
-import type { Call, Expr, FunctionDef, Stmt } from '../../python/ast';
+import type { Call, Expr, FunctionDef, Keyword, Stmt } from '../../python/ast';
 import { parseModule } from '../../python/parser';
 import { memoizeByText } from '../../text/memo';
 
@@ -588,13 +588,14 @@ class FunctionAnalysis {
         return union(receiver, added);
       }
       if (receiver.size) {
-        if (TYPES_DATA.has(name)) return CLEAN;
+        // `astype(str)` makes every column text: nothing is checked, the data is as raw as before.
+        if (TYPES_DATA.has(name)) return call.args[0] && isBlanketText(call.args[0]) ? receiver : CLEAN;
         if (KEEPS_DATA.has(name)) return unionAll([receiver, ...args, ...keywordTaints]);
         return CLEAN;
       }
     }
     if (resolved && COMBINES_FRAMES.test(resolved)) {
-      if (call.keywords.some((k) => !k.arg || TYPED_READ_KEYWORDS.has(k.arg.name))) return CLEAN;
+      if (call.keywords.some(givesTypes)) return CLEAN;
       return unionAll([...args, ...keywordTaints]);
     }
     // Anything else makes something new of the data: a model, a prediction, the project's own transform.
@@ -609,7 +610,7 @@ class FunctionAnalysis {
     const fnName = resolved.slice(dot + 1);
     if (dot > 0 && FRAME_MODULES.has(module) && FRAME_READER.test(fnName)) {
       // `**options` may carry `dtype=`: given the benefit of the doubt.
-      if (call.keywords.some((k) => !k.arg || TYPED_READ_KEYWORDS.has(k.arg.name))) return undefined;
+      if (call.keywords.some(givesTypes)) return undefined;
       // `read_csv(StringIO(text))` parses text the code already holds (a tool's output), not a data file.
       const source = call.args[0];
       if (source?.type === 'Call' && IN_MEMORY_BUFFERS.has(this.resolve(dottedName(source.func)))) return undefined;
@@ -714,6 +715,21 @@ class FunctionAnalysis {
     }
     for (const key of checked) env.set(key, CLEAN);
   }
+}
+
+/**
+ * `dtype={...}`, `schema=SCHEMA`, or `**options` that may carry them. `dtype=str` (every column as
+ * text) turns inference off but types nothing, so it does not count.
+ */
+function givesTypes(keyword: Keyword): boolean {
+  if (!keyword.arg) return true;
+  return TYPED_READ_KEYWORDS.has(keyword.arg.name) && !isBlanketText(keyword.value);
+}
+
+/** `str`, `object`, `"string"`: one text type for every column. */
+function isBlanketText(e: Expr): boolean {
+  if (e.type === 'Name') return e.id === 'str' || e.id === 'object';
+  return e.type === 'Constant' && e.kind === 'str' && (e.value === 'str' || e.value === 'string' || e.value === 'object');
 }
 
 function isIntegerIndex(e: Expr): boolean {
