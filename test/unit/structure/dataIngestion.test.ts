@@ -314,6 +314,38 @@ test('MLH423: `dtype=str` and `astype(str)` make every column text and check not
   assert.deepEqual(unvalidatedReads(source).map((r) => r.functionName), ['as_text', 'as_string_dtype', 'cast_to_text']);
 });
 
+test('MLH423: Spark reads in a module that imports pyspark, unless a schema is given to the reader', () => {
+  const source = [
+    'from pyspark.sql import SparkSession',
+    'from .schemas import ORDERS',
+    '',
+    'def load_orders(spark: SparkSession, path: str):',
+    '    return spark.read.option("header", True).csv(path)',
+    '',
+    'class Tables:',
+    '    def events(self, path):',
+    '        frame = self.spark.read.format("parquet").load(path)',
+    '        return frame.withColumnRenamed("ts", "timestamp")',
+    '',
+    'def typed_chain(spark, path):',
+    '    return spark.read.schema(ORDERS).option("header", True).csv(path)',
+    '',
+    'def typed_keyword(spark, path):',
+    '    return spark.read.csv(path, schema=ORDERS, header=True)',
+    '',
+    'def from_catalog(spark):',
+    '    return spark.table("warehouse.orders")',
+    '',
+  ].join('\n');
+  const reads = unvalidatedReads(source);
+  assert.deepEqual(reads.map((r) => `${r.functionName} ${r.callee} ${source.slice(r.start, r.end)}`), [
+    'load_orders spark.read.csv spark.read.option("header", True).csv(path)',
+    'Tables.events self.spark.read.load self.spark.read.format("parquet").load(path)',
+  ]);
+  // Without a pyspark import, `x.read.csv(...)` is some other object's method.
+  assert.deepEqual(unvalidatedReads(source.replace('from pyspark.sql import SparkSession', 'from .session import SparkSession')), []);
+});
+
 test('MLH423: a private helper that reads hands the data to its callers, who validate it or hand it out; public functions and unused helpers hand it out', () => {
   const source = [
     'import pandas as pd',

@@ -21,7 +21,7 @@ export interface UnvalidatedRead {
   callee: string;
   /** What the callee resolves to through the imports: `pandas.read_csv`. */
   reader: string;
-  kind: 'frame' | 'polars' | 'json' | 'csv';
+  kind: 'frame' | 'polars' | 'json' | 'csv' | 'spark';
   /** The function that returns the data (`Loader.load` for a method). */
   functionName: string;
 }
@@ -38,6 +38,9 @@ const FRAME_READER = /^(read|scan)_(csv|tsv|table|parquet|json|ndjson|excel|feat
 /** Keyword arguments that give the read its column types: the file cannot bring others. */
 const TYPED_READ_KEYWORDS = new Set(['dtype', 'dtypes', 'schema', 'schema_overrides', 'converters', 'convert_options', 'column_types']);
 const JSON_LOADERS = new Set(['json.load', 'json.loads', 'orjson.loads', 'ujson.load', 'ujson.loads', 'simplejson.load', 'simplejson.loads']);
+const SPARK_FORMATS = new Set(['csv', 'json', 'parquet', 'orc', 'avro', 'xml', 'load']);
+/** What may stand between `spark.read` and the format: options, the format name, a schema. */
+const SPARK_READER_SETTINGS = new Set(['option', 'options', 'format', 'schema']);
 const CSV_READERS = new Set(['csv.reader', 'csv.DictReader']);
 const IN_MEMORY_BUFFERS = new Set(['io.StringIO', 'io.BytesIO', 'StringIO.StringIO', 'cStringIO.StringIO']);
 const DATA_JSON = /\.(json|jsonl|ndjson|geojson)$/i;
@@ -54,6 +57,9 @@ const KEEPS_DATA = new Set([
   // polars
   'collect', 'lazy', 'select', 'with_columns', 'drop_nulls', 'fill_null', 'fill_nan', 'unique', 'sort', 'limit', 'to_pandas',
   'to_dicts', 'rows', 'iter_rows', 'to_arrow', 'to_pylist',
+  // pyspark
+  'withColumn', 'withColumns', 'withColumnRenamed', 'dropDuplicates', 'distinct', 'cache', 'persist', 'repartition', 'coalesce',
+  'orderBy', 'alias', 'toPandas', 'unionByName', 'union',
   // dicts and lists from json.load
   'get', 'items', 'values',
 ]);
@@ -91,15 +97,18 @@ interface ModuleScope {
   summaries: Map<string, ReadonlySet<Call>>;
   /** Every read call seen, with what it reads. */
   reads: Map<Call, ReturnedRead>;
+  /** The module imports pyspark: `<session>.read.csv(...)` is a read. */
+  usesSpark: boolean;
 }
 
 function findUnvalidatedReads(source: string): UnvalidatedRead[] {
   // Every reader is named in the file (its import at least): most modules can be passed over unparsed.
   if (!MENTIONS_READER.some((word) => source.includes(word))) return [];
   const module = parseModule(source);
-  const scope: ModuleScope = { source, aliases: new Map(), constants: new Map(), functions: new Map(), summaries: new Map(), reads: new Map() };
+  const scope: ModuleScope = { source, aliases: new Map(), constants: new Map(), functions: new Map(), summaries: new Map(), reads: new Map(), usesSpark: false };
   collectImports(module.body, scope.aliases);
-  if (![...scope.aliases.values()].some(mayRead)) return [];
+  scope.usesSpark = [...scope.aliases.values()].some((m) => m === 'pyspark' || m.startsWith('pyspark.'));
+  if (!scope.usesSpark && ![...scope.aliases.values()].some(mayRead)) return [];
   for (const stmt of module.body) {
     if (stmt.type === 'Assign' && stmt.targets.length === 1 && stmt.targets[0]!.type === 'Name') scope.constants.set(stmt.targets[0]!.id, stmt.value);
     if (stmt.type === 'AnnAssign' && stmt.value && stmt.target.type === 'Name') scope.constants.set(stmt.target.id, stmt.value);
@@ -164,7 +173,7 @@ function internalHelpers(body: Stmt[], functions: Map<string, FunctionDef>): Set
   return internal;
 }
 
-const MENTIONS_READER = ['read_', 'scan_', 'json', 'csv'];
+const MENTIONS_READER = ['read_', 'scan_', 'json', 'csv', '.read'];
 
 /** Does an imported name lead to a reader: a frame library, a reader imported by name, a json module? */
 function mayRead(qualified: string): boolean {
@@ -604,6 +613,8 @@ class FunctionAnalysis {
 
   /** Is this call a read of tabular data whose types nobody gave? */
   private readOf(call: Call, written: string, resolved: string): ReturnedRead | undefined {
+    const spark = this.sparkRead(call);
+    if (spark) return spark;
     if (!resolved) return undefined;
     const dot = resolved.lastIndexOf('.');
     const module = resolved.slice(0, dot);
@@ -626,6 +637,23 @@ class FunctionAnalysis {
       if (opened) return { call, callee: written, reader: resolved, kind: 'csv' };
     }
     return undefined;
+  }
+
+  /**
+   * `spark.read.csv(path)`, `spark.read.option("header", True).parquet(path)`, `.format("csv").load(path)`
+   * in a module that imports pyspark; a `.schema(...)` in the chain, or `schema=`, types the read.
+   */
+  private sparkRead(call: Call): ReturnedRead | undefined {
+    if (!this.scope.usesSpark || call.func.type !== 'Attribute' || !SPARK_FORMATS.has(call.func.attr.name)) return undefined;
+    if (call.keywords.some(givesTypes)) return undefined;
+    let at: Expr = call.func.value;
+    while (at.type === 'Call' && at.func.type === 'Attribute' && SPARK_READER_SETTINGS.has(at.func.attr.name)) {
+      if (at.func.attr.name === 'schema') return undefined;
+      at = at.func.value;
+    }
+    if (at.type !== 'Attribute' || (at.attr.name !== 'read' && at.attr.name !== 'readStream')) return undefined;
+    const reader = dottedName(at) || at.attr.name;
+    return { call, callee: `${reader}.${call.func.attr.name}`, reader: `pyspark.sql.DataFrameReader.${call.func.attr.name}`, kind: 'spark' };
   }
 
   /** `json.load(f)` of a handle opened on `*.json`, or `json.loads(Path(...).read_text())` of one. */
