@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { Finding } from '../../../src/core/diagnostics';
 import { maskMagics } from '../../../src/core/analysis/magics';
@@ -476,6 +477,29 @@ test('MLH423: bad input never crashes or hangs: an elif chain a thousand long, l
   assert.deepEqual(unvalidatedReads(chain(5000)), []);
   const broken = 'import pandas as pd\ndef f(p:\n    return pd.read_csv(p\n\ndef g(p):\n    return pd.read_csv(p)\n';
   assert.ok(Array.isArray(unvalidatedReads(broken)));
+});
+
+test('MLH423 property: cutting and splicing Python tokens into the fixture modules never throws, and every finding covers a reader call of the text', () => {
+  const pieces = [LOADERS, VALIDATED];
+  const tokens = ['(', ')', ':', '\n    ', 'return ', 'def f(p):\n    ', 'pd.read_csv(p)', 'for x in ', 'if x:\n', 'else:\n', 'yield ', '"', '\\', 'lambda: ', '[', ']', '{', '}', ' = ', '*', '@pa.check_types\n'];
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...pieces),
+      fc.array(fc.record({ at: fc.nat(), cut: fc.nat({ max: 40 }), insert: fc.constantFrom(...tokens) }), { minLength: 1, maxLength: 8 }),
+      (base, edits) => {
+        let text = base;
+        for (const e of edits) {
+          const at = e.at % (text.length + 1);
+          text = text.slice(0, at) + e.insert + text.slice(Math.min(text.length, at + e.cut));
+        }
+        for (const read of unvalidatedReads(text)) {
+          assert.ok(read.start >= 0 && read.end <= text.length && read.start < read.end);
+          assert.ok(text.slice(read.start, read.end).endsWith(')'), text.slice(read.start, read.end));
+        }
+      },
+    ),
+    { seed: 423, numRuns: 300 },
+  );
 });
 
 /**
