@@ -86,7 +86,6 @@ const CLEAN: Taint = new Set();
 type Env = Map<string, Taint>;
 
 interface ModuleScope {
-  source: string;
   /** Bound name → what it stands for: `pd` → `pandas`, `rc` → `pandas.read_csv`. */
   aliases: Map<string, string>;
   /** Module-level `NAME = expr`, to find the file name behind a path constant. */
@@ -105,7 +104,7 @@ function findUnvalidatedReads(source: string): UnvalidatedRead[] {
   // Every reader is named in the file (its import at least): most modules can be passed over unparsed.
   if (!MENTIONS_READER.some((word) => source.includes(word))) return [];
   const module = parseModule(source);
-  const scope: ModuleScope = { source, aliases: new Map(), constants: new Map(), functions: new Map(), summaries: new Map(), reads: new Map(), usesSpark: false };
+  const scope: ModuleScope = { aliases: new Map(), constants: new Map(), functions: new Map(), summaries: new Map(), reads: new Map(), usesSpark: false };
   collectImports(module.body, scope.aliases);
   scope.usesSpark = [...scope.aliases.values()].some((m) => m === 'pyspark' || m.startsWith('pyspark.'));
   if (!scope.usesSpark && ![...scope.aliases.values()].some(mayRead)) return [];
