@@ -437,7 +437,7 @@ export class Engine {
 }
 
 /** Project checks whose findings land on a `.py` file, shown while that file is edited. */
-const CODE_FILE_STRUCTURE_RULES = new Set(['MLH404', 'MLH408', 'MLH411', 'MLH416', 'MLH422']);
+const CODE_FILE_STRUCTURE_RULES = new Set(['MLH404', 'MLH408', 'MLH411', 'MLH416', 'MLH422', 'MLH423']);
 
 /** Project checks about pyproject.toml's own content (type-checker tables, [build-system], version), shown on it in the editor. */
 const PYPROJECT_STRUCTURE_RULES = new Set(['MLH409', 'MLH410', 'MLH412', 'MLH413', 'MLH414', 'MLH415']);

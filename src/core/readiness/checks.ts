@@ -189,6 +189,7 @@ export const CHECKS: CheckDefinition[] = [
       };
     },
   },
+  { id: 'validated-ingestion', pillar: 'types', weight: 1, codes: ['MLH423'], passMessage: 'The package validates the data it reads before handing it on.', notApplicable: (facts) => (facts.hasPackage ? undefined : 'the project has no package') },
   // ---- structure: every MLH4xx rule is a check
   { id: 'MLH402', pillar: 'structure', weight: 2, codes: ['MLH402'], passMessage: 'The project has tests.', notApplicable: noCode },
   { id: 'MLH403', pillar: 'structure', weight: 2, codes: ['MLH403'], passMessage: 'Code lives in an importable package.', notApplicable: noCode },

@@ -22,6 +22,7 @@ import { unpinnedBaseImage } from './MLH419-unpinned-base-image';
 import { dockerIgnoresLockfile } from './MLH420-docker-ignores-lockfile';
 import { notebooksInImage } from './MLH421-notebooks-in-image';
 import { missingAnnotations } from './MLH422-missing-annotations';
+import { unvalidatedDataIngestion } from './MLH423-unvalidated-data-ingestion';
 
 export { createStructureContext, type CreateStructureContextOptions, type StructureContext, type ReportAnchor } from './context';
 
@@ -49,4 +50,5 @@ export const structureRules: RuleDefinition<StructureContext>[] = [
   dockerIgnoresLockfile,
   notebooksInImage,
   missingAnnotations,
+  unvalidatedDataIngestion,
 ];
