@@ -341,7 +341,10 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
       // A step that rebinds a global (`global n`) needs the steps' names to be module globals, as in the notebook.
       ...(rebindsGlobals
         ? ['if __name__ == "__main__":', "    # The steps stay at module level: a function below rebinds one of their names with `global`.", ...steps]
-        : ['def main() -> None:', `    """Runs the notebook's steps top to bottom."""`, ...steps, '', '', 'if __name__ == "__main__":', '    main()']),
+        : // No `-> None`: the steps are the notebook's statements, never type-checked; an annotated main
+          // would have the generated CI's mypy check them (`x = {}` needs an annotation) and fail out of
+          // the box. MLH422 points at it instead, for when the steps are typed.
+          ['def main():', `    """Runs the notebook's steps top to bottom."""`, ...steps, '', '', 'if __name__ == "__main__":', '    main()']),
       '',
     ].join('\n');
     files.push({ path: joinPath(packageDir, `${pipelineModule}.py`), action: 'create', description: 'the notebook\'s steps as a script (the DVC stage)', content });
@@ -417,8 +420,14 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
   if (params.length && !requirements.some((r) => normalizeName(r.distribution) === 'pyyaml')) requirements.push(requirement('pyyaml', req.environment));
   requirements.sort((a, b) => a.distribution.localeCompare(b.distribution));
   const pythonVersion = await pythonVersionOf(fs, req.projectRoot, req.environment);
+  // Third-party modules the package imports: mypy is told not to fail on those that ship no types.
+  const untypedCandidates = thirdPartyModules(codeInfos.map((c) => c.analysis), packageName);
+  if (params.length && !untypedCandidates.includes('yaml')) untypedCandidates.push('yaml');
+  untypedCandidates.sort();
+  // CI runs the type checker the project configures (MLH410 asks it of every project).
+  const runsMypy = !pyprojectRead.ok || pyproject?.toml.get(['tool', 'mypy']) !== undefined;
   if (!pyprojectRead.ok) {
-    files.push({ path: pyprojectPath, action: 'create', description: 'project metadata, dependencies and tool settings', content: newPyproject(projectName, await hasFile(fs, joinPath(req.projectRoot, 'README.md')), requirements.map((r) => r.spec), pythonVersion) });
+    files.push({ path: pyprojectPath, action: 'create', description: 'project metadata, dependencies and tool settings', content: newPyproject(projectName, await hasFile(fs, joinPath(req.projectRoot, 'README.md')), requirements.map((r) => r.spec), pythonVersion, untypedCandidates) });
   } else if (pyproject) {
     const declared = new Set(pyproject.requirements.flatMap((r) => (r.parsed.ok ? [normalizeName(r.parsed.requirement.name)] : [])));
     let text = pyprojectRead.text;
@@ -448,7 +457,8 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
         '      - uses: actions/setup-python@v5',
         '        with:',
         pythonVersion ? '          python-version-file: .python-version' : '          python-version: "3.x"',
-        '      - run: python -m pip install -e . pytest',
+        runsMypy ? '      - run: python -m pip install -e . pytest mypy' : '      - run: python -m pip install -e . pytest',
+        ...(runsMypy ? ['      - run: python -m mypy'] : []),
         '      - run: python -m pytest',
         '',
       ].join('\n'),
@@ -518,18 +528,28 @@ function requirement(distribution: string, environment: PythonEnvironment | unde
 /** Third-party imports → distributions, through the environment's own records first, then the import table. */
 function requirementsOf(analyses: CellAnalysis[], packageName: string, environment: PythonEnvironment | undefined): Requirement[] {
   const out = new Map<string, Requirement>();
+  for (const module of thirdPartyImports(analyses, packageName)) {
+    const top = module.split('.')[0]!;
+    const fromEnvironment = environment ? [...environment.distributions.values()].find((d) => d.importNames.includes(top)) : undefined;
+    const distribution = fromEnvironment?.name ?? tableLookup(module)?.distributions[0] ?? top;
+    const r = requirement(distribution, environment);
+    out.set(normalizeName(r.distribution), r);
+  }
+  return [...out.values()];
+}
+
+/** Modules of the third-party imports in the notebook's code (absolute, not stdlib, not the package), in order. */
+function thirdPartyImports(analyses: CellAnalysis[], packageName: string): string[] {
+  const out: string[] = [];
   for (const a of analyses) {
     for (const i of a.imports) {
       if (i.level > 0 || !i.module) continue;
       const top = i.module.split('.')[0]!;
       if (top === packageName || isStdlibModule(top) || top === 'IPython' || top === '__future__') continue;
-      const fromEnvironment = environment ? [...environment.distributions.values()].find((d) => d.importNames.includes(top)) : undefined;
-      const distribution = fromEnvironment?.name ?? tableLookup(i.module)?.distributions[0] ?? top;
-      const r = requirement(distribution, environment);
-      out.set(normalizeName(r.distribution), r);
+      out.push(i.module);
     }
   }
-  return [...out.values()];
+  return out;
 }
 
 async function pythonVersionOf(fs: FileSystem, root: string, environment: PythonEnvironment | undefined): Promise<string | undefined> {
@@ -545,7 +565,12 @@ async function pythonVersionOf(fs: FileSystem, root: string, environment: Python
   return undefined;
 }
 
-function newPyproject(name: string, hasReadme: boolean, dependencies: string[], pythonVersion: string | undefined): string {
+/** Top-level third-party modules the notebook's code imports (what its dependencies provide). */
+function thirdPartyModules(analyses: CellAnalysis[], packageName: string): string[] {
+  return [...new Set(thirdPartyImports(analyses, packageName).map((m) => m.split('.')[0]!))];
+}
+
+function newPyproject(name: string, hasReadme: boolean, dependencies: string[], pythonVersion: string | undefined, thirdParty: string[] = []): string {
   const distName = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'project';
   return [
     '[project]',
@@ -564,6 +589,12 @@ function newPyproject(name: string, hasReadme: boolean, dependencies: string[], 
     'files = ["src", "tests"]',
     'mypy_path = "src"',
     '',
+    // Many data-science distributions (pandas, scikit-learn, PyYAML) ship no type information; without
+    // this, `mypy` in CI fails on their imports until stubs are installed. Only these modules are
+    // exempt, and a distribution that ships types is still checked against them.
+    ...(thirdParty.length
+      ? ['[[tool.mypy.overrides]]', `module = [${thirdParty.map((m) => `"${m}.*"`).join(', ')}]`, 'ignore_missing_imports = true', '']
+      : []),
     '[tool.pytest.ini_options]',
     'testpaths = ["tests"]',
     'pythonpath = ["src"]',

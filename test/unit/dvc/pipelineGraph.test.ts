@@ -156,9 +156,11 @@ test('the CLI prints the same text: ml-hygiene status --format dot|mermaid, and 
   assert.match(bad.stderr, /unknown --format png/);
 });
 
-const hasGraphviz = spawnSync('dot', ['-V'], { encoding: 'utf8' }).status === 0;
+/** Debian's Graphviz, installed by scripts/setup-debian-tool.sh when missing (the test skips, with the reason, when it cannot be). */
+const graphvizSetup = spawnSync('bash', [path.join(REPO, 'scripts/setup-debian-tool.sh'), 'dot', 'graphviz'], { encoding: 'utf8' });
+const hasGraphviz = graphvizSetup.status === 0;
 
-test('Graphviz draws the DOT text: one SVG node per stage carrying its status class, one edge per arrow', { skip: hasGraphviz ? false : 'Graphviz (dot) is not installed: apt-get install graphviz' }, async () => {
+test('Graphviz draws the DOT text: one SVG node per stage carrying its status class, one edge per arrow', { skip: hasGraphviz ? false : `Graphviz (dot) could not be installed: ${graphvizSetup.stderr.trim()}` }, async () => {
   const r = spawnSync('dot', ['-Tsvg'], { input: formatGraphDot(await fixtureGraph()), encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stderr, '', 'no warnings');

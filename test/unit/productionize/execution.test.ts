@@ -28,6 +28,11 @@ const pythonExe = (() => {
   return r.status === 0 ? r.stdout.trim() : undefined;
 })();
 const hasPytest = pythonExe !== undefined && spawnSync(pythonExe, ['-c', 'import pytest'], { encoding: 'utf8' }).status === 0;
+/**
+ * Debian's `mypy` (installed by scripts/setup-debian-tool.sh when missing): the generated CI runs
+ * mypy, so the generated project must pass it as generated.
+ */
+const hasMypy = spawnSync('bash', [path.resolve(__dirname, '../../../scripts/setup-debian-tool.sh'), 'mypy', 'mypy'], { encoding: 'utf8' }).status === 0;
 const hasYaml = pythonExe !== undefined && spawnSync(pythonExe, ['-c', 'import yaml'], { encoding: 'utf8' }).status === 0;
 
 interface RunResult {
@@ -157,6 +162,12 @@ describe('turn notebook into project: execution equivalence', { skip: (!pythonEx
 
       let line = `${c.label}: equivalent; ${moved.length} definitions moved, ${passed} tests pass`;
       if (c.prototype) {
+        // The generated workflow runs `python -m mypy` with the generated [tool.mypy]: it must pass as generated.
+        if (hasMypy) {
+          const typed = spawnSync('mypy', ['--cache-dir=/dev/null'], { cwd: dir, encoding: 'utf8', timeout: 180_000 });
+          assert.equal(typed.status, 0, `${c.label}: the generated CI's mypy step fails:\n${typed.stdout}${typed.stderr}`);
+          line += '; mypy passes';
+        }
         // The pipeline's outputs are results, not part of the project the readiness score looks at.
         for (const o of /outs:\n((?:\s+- .+\n?)+)/.exec(readFileSync(dvcYaml, 'utf8'))?.[1]?.split('\n') ?? []) {
           const file = o.trim().replace(/^- /, '');
