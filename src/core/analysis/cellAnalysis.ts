@@ -1030,7 +1030,7 @@ class CellWalker {
   private visitFormattedValue(node: FormattedValue, ctx: Ctx): void {
     this.visitExpr(node.value, ctx);
     // A format spec's own fields (`{x:{width}}`) are read; its text is not a string of its own.
-    if (node.formatSpec) for (const part of node.formatSpec.values) if (part.type === 'FormattedValue') this.visitFormattedValue(part, ctx);
+    if (node.formatSpec?.type === 'JoinedStr') for (const part of node.formatSpec.values) if (part.type === 'FormattedValue') this.visitFormattedValue(part, ctx);
   }
 
   private visitComprehension(node: ListComp | SetComp | GeneratorExp | DictComp, ctx: Ctx): void {

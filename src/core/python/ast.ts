@@ -410,12 +410,17 @@ export interface Keyword extends Span {
   value: Expr;
 }
 
-/** One `{...}` of an f-string. `conversion` is -1 (none) or the code of 's', 'r' or 'a', as in CPython. */
+/**
+ * One `{...}` of an f-string. `conversion` is -1 (none) or the code of 's', 'r' or 'a', as in CPython.
+ * The format spec is a JoinedStr, except where CPython 3.13 makes it a plain str Constant: a spec of
+ * literal text only that its tokenizer cut in two or more pieces, which it does after a `\N{...}` escape
+ * (`{x:\N{BULLET}>9}`).
+ */
 export interface FormattedValue extends Span {
   type: 'FormattedValue';
   value: Expr;
   conversion: number;
-  formatSpec: JoinedStr | null;
+  formatSpec: JoinedStr | Constant | null;
 }
 
 export interface JoinedStr extends Span {

@@ -24,6 +24,7 @@
  */
 import type * as A from './ast';
 import { Kw, Op, Tok, tokenize, stringPrefix, lineOf, type Tokens } from './tokenizer';
+import { lookupUnicodeName } from './unicodeNames';
 
 // Token codes copied into module constants: imported enum members are property reads through the
 // module object when the sources run unbundled (tests, tsx); locals are plain constants.
@@ -2030,20 +2031,29 @@ class Parser {
       conversion = text.charCodeAt(0);
       this.i++;
     }
-    let formatSpec: A.JoinedStr | null = null;
+    let formatSpec: A.JoinedStr | A.Constant | null = null;
     if (this.atOp(OP_Colon)) {
       const colon = this.i++;
       const specParts: Array<A.Constant | A.FormattedValue> = [];
+      // literal pieces as CPython's tokenizer cuts them (it ends one after each `\N{...}` escape)
+      let literalPieces = 0;
+      let fields = 0;
       while (!this.atOp(OP_RBrace)) {
         const k = this.kind[this.i];
         if (k === TOK_FStringMiddle) {
           const i = this.i++;
-          this.pushConstant(specParts, this.decode(this.st[i]!, this.en[i]!, raw, false, true), this.st[i]!, this.en[i]!);
+          literalPieces += raw ? 1 : namedEscapePieces(this.src, this.st[i]!, this.en[i]!);
+          // CPython 3.13 decodes a spec's text with escapes even in a raw f-string (rf"{x:\x41}" has spec 'A')
+          this.pushConstant(specParts, this.decode(this.st[i]!, this.en[i]!, false, false, true), this.st[i]!, this.en[i]!);
         } else if (k === TOK_Op && this.sub[this.i] === OP_LBrace) {
           specParts.push(this.replacementField(raw, specParts));
+          fields++;
         } else this.fail("f-string: expecting '}'");
       }
-      formatSpec = { type: 'JoinedStr', start: this.st[colon]!, end: this.curStart(), values: dropEmpty(specParts) };
+      const values = dropEmpty(specParts);
+      // CPython 3.13 joins a spec of two or more literal pieces and no field into one str constant
+      formatSpec = fields === 0 && literalPieces >= 2 && values.length === 1 ? values[0] as A.Constant
+        : { type: 'JoinedStr', start: this.st[colon]!, end: this.curStart(), values };
     }
     if (!this.atOp(OP_RBrace)) this.fail("f-string: expecting '}'");
     this.i++;
@@ -2117,12 +2127,14 @@ class Parser {
         continue;
       }
       if (!bytes && d === 78 /* N */) {
-        if (src.charCodeAt(p + 2) !== 123) this.fail(`(unicode error) 'unicodeescape' codec can't decode bytes in position ${p - s}-${p - s + 1}: malformed \\N character escape`, p, p + 2);
+        if (p + 2 >= e || src.charCodeAt(p + 2) !== 123) this.fail(`(unicode error) 'unicodeescape' codec can't decode bytes in position ${p - s}-${p - s + 1}: malformed \\N character escape`, p, p + 2);
         let q = p + 3;
         while (q < e && src.charCodeAt(q) !== 125) q++;
         if (q >= e || q === p + 3) this.fail(`(unicode error) 'unicodeescape' codec can't decode bytes in position ${p - s}-${q - s}: malformed \\N character escape`, p, q);
-        // No Unicode name database in JS: the escape is kept as written (test/unit/python-frontend lists this).
-        out += src.slice(p, q + 1);
+        const codePoint = lookupUnicodeName(src.slice(p + 3, q));
+        if (codePoint === null) this.fail(`(unicode error) 'unicodeescape' codec can't decode bytes in position ${p - s}-${q - s}: unknown Unicode character name`, p, q + 1);
+        // without the name table (a build that left it out) the escape is kept as written
+        out += codePoint === undefined ? src.slice(p, q + 1) : String.fromCodePoint(codePoint);
         p = q + 1; chunk = p;
         continue;
       }
@@ -2133,6 +2145,25 @@ class Parser {
     out += src.slice(chunk, e);
     return bytes ? '' : out;
   }
+}
+
+/**
+ * How many FSTRING_MIDDLE tokens CPython 3.13 makes of the f-string literal `src[s..e)`: its tokenizer
+ * ends one right after each `\N{...}` escape that more text follows.
+ */
+function namedEscapePieces(src: string, s: number, e: number): number {
+  let pieces = 1;
+  for (let p = s; p < e; p++) {
+    if (src.charCodeAt(p) !== 92) continue;
+    if (src.charCodeAt(p + 1) === 78 && src.charCodeAt(p + 2) === 123) {
+      const close = src.indexOf('}', p + 3);
+      if (close >= 0 && close < e - 1) pieces++;
+      if (close >= 0) p = close;
+    } else {
+      p++; // an escaped character (a backslash among them) starts no escape
+    }
+  }
+  return pieces;
 }
 
 function dropEmpty(parts: Array<A.Constant | A.FormattedValue>): Array<A.Constant | A.FormattedValue> {
