@@ -256,8 +256,15 @@ export interface Continue extends Span {
 /** Source the parser skipped after a syntax error (up to the next statement it could read). */
 export interface ErrorStmt extends Span {
   type: 'ErrorStmt';
-  /** Whatever expressions were read before the error, so names in them still count. */
+  /**
+   * Whatever was read before the error, so names in it still count: the expressions read, then the
+   * names read that those do not hold (`x.loc[(:, 1)]` keeps x), then the name a broken def or class
+   * had bound, as a Store Name (`def f(:` keeps f). Names that may be local to a lambda or a
+   * comprehension are left out.
+   */
   partial: Expr[];
+  /** An import broken after some of its names: those names, as an import (`import numpy as np,` keeps np). */
+  partialImport: Import | ImportFrom | null;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -176,7 +176,7 @@ export function parseModule(source: string): A.Module {
     // Every nesting the grammar allows is capped, so this is a safety net, not a path: a source too
     // complex for the stack is one syntax error over all of it, never an exception for the caller.
     if (!(e instanceof RangeError)) throw e;
-    return { type: 'Module', start: 0, end: source.length, body: [{ type: 'ErrorStmt', start: 0, end: source.length, partial: [] }], errors: [{ start: 0, end: source.length, message: 'source too complex to parse' }] };
+    return { type: 'Module', start: 0, end: source.length, body: [{ type: 'ErrorStmt', start: 0, end: source.length, partial: [], partialImport: null }], errors: [{ start: 0, end: source.length, message: 'source too complex to parse' }] };
   }
 }
 
@@ -217,6 +217,19 @@ class Parser {
   private readonly errors: A.SyntaxErrorInfo[] = [];
   /** Expressions read so far in the current statement (kept in an ErrorStmt if it fails). */
   private partial: A.Expr[] = [];
+  /**
+   * Every Name met by the statements being parsed, innermost statement last: a statement that fails
+   * keeps those of its own (from its mark on) that no expression of `partial` holds, so a name read or
+   * bound before the error still counts (`x.loc[(:, 1)]` reads x; `with open(p) as fh, (` binds fh;
+   * `(a := f(` binds a). Names that may be local to a lambda body or a comprehension are not recorded
+   * (`localNesting`), and a comprehension's element drops what it recorded once the comprehension
+   * shows itself.
+   */
+  private readonly names: A.Name[] = [];
+  private localNesting = 0;
+  /** Names a failing def or class had bound, and the import read as far as the error. */
+  private partialBindings: A.Name[] = [];
+  private partialImport: A.Import | A.ImportFrom | null = null;
   /** Start offsets of expressions that were written in parentheses. */
   private readonly parenthesized = new Set<A.Expr>();
 
@@ -321,7 +334,11 @@ class Parser {
   private statementInto(body: A.Stmt[]): void {
     const first = this.i;
     this.partial = [];
+    this.partialBindings = [];
+    this.partialImport = null;
     const savedDepth = this.depth;
+    const savedNesting = this.localNesting;
+    const mark = this.names.length;
     try {
       if (this.kind[first] === TOK_Indent) {
         this.fail('unexpected indent');
@@ -330,9 +347,40 @@ class Parser {
     } catch (e) {
       if (!(e instanceof ParseError)) throw e;
       this.depth = savedDepth;
+      this.localNesting = savedNesting;
       if (!e.recorded) this.errors.push({ start: e.start, end: e.end, message: e.message });
+      this.partial = this.recoveredExpressions(mark);
       this.recover(first, body);
     }
+    this.names.length = mark;
+  }
+
+  /**
+   * What a failed statement read and bound before its error: `partial`, then the names it met that
+   * `partial` does not hold, then the names of a def or class it had bound.
+   */
+  private recoveredExpressions(mark: number): A.Expr[] {
+    const partial = this.partial;
+    if (this.names.length === mark && this.partialBindings.length === 0) return partial;
+    const held = new Set<A.Expr>();
+    const stack: unknown[] = [...partial];
+    while (stack.length) {
+      const node = stack.pop();
+      if (typeof node !== 'object' || node === null) continue;
+      if (Array.isArray(node)) { for (const x of node) stack.push(x); continue; }
+      if ((node as A.Expr).type === 'Name') { held.add(node as A.Name); continue; }
+      for (const key in node) {
+        const value = (node as Record<string, unknown>)[key];
+        if (typeof value === 'object' && value !== null) stack.push(value);
+      }
+    }
+    const result = [...partial];
+    for (let k = mark; k < this.names.length; k++) {
+      const name = this.names[k]!;
+      if (!held.has(name)) result.push(name);
+    }
+    for (const name of this.partialBindings) result.push(name);
+    return result;
   }
 
   /** Skips to the next statement boundary and records the skipped text as an ErrorStmt. */
@@ -357,7 +405,10 @@ class Parser {
       if (kind[k] !== TOK_Newline && kind[k] !== TOK_Indent && kind[k] !== TOK_Dedent && this.en[k]! > end) end = this.en[k]!;
     }
     const start = this.st[first]!;
-    body.push({ type: 'ErrorStmt', start, end: Math.max(start, end), partial });
+    const partialImport = this.partialImport !== null && this.partialImport.names.length > 0 ? this.partialImport : null;
+    body.push({ type: 'ErrorStmt', start, end: Math.max(start, end), partial, partialImport });
+    this.partialImport = null;
+    this.partialBindings = [];
     this.i = j;
     if (kind[this.i] === TOK_Newline) this.i++;
     // the indented body of a broken compound statement: read it so its names still count
@@ -633,14 +684,19 @@ class Parser {
     const start = this.curStart();
     this.i++;
     const names: A.Alias[] = [];
+    // what was imported before an error still binds (`import numpy as np,` while typing binds np)
+    const partial: A.Import = { type: 'Import', start, end: start, names };
+    this.partialImport = partial;
     for (;;) {
       const name = this.dottedName();
       let asname: A.Identifier | null = null;
       if (this.atKw(KW_As)) { this.i++; asname = this.identifier(); }
       names.push({ start: name.start, end: asname ? asname.end : name.end, name, asname });
+      partial.end = this.prevEnd();
       if (!this.atOp(OP_Comma)) break;
       this.i++;
     }
+    this.partialImport = null;
     return { type: 'Import', start, end: this.prevEnd(), names };
   }
 
@@ -662,17 +718,21 @@ class Parser {
     }
     const paren = this.atOp(OP_LPar);
     if (paren) this.i++;
+    const partial: A.ImportFrom = { type: 'ImportFrom', start, end: start, module, names, level };
+    this.partialImport = partial;
     for (;;) {
       const name = this.identifier();
       let asname: A.Identifier | null = null;
       if (this.atKw(KW_As)) { this.i++; asname = this.identifier(); }
       names.push({ start: name.start, end: asname ? asname.end : name.end, name, asname });
+      partial.end = this.prevEnd();
       if (!this.atOp(OP_Comma)) break;
       this.i++;
       if (paren && this.atOp(OP_RPar)) break;
       if (!paren && this.atStatementEnd()) this.fail('trailing comma not allowed without surrounding parentheses', this.st[this.i - 1], this.en[this.i - 1]);
     }
     if (paren) this.expectOp(OP_RPar, ')');
+    this.partialImport = null;
     return { type: 'ImportFrom', start, end: this.prevEnd(), module, names, level };
   }
 
@@ -737,11 +797,14 @@ class Parser {
       this.i++;
       if (++this.depth > MAX_DEPTH) this.fail('too many statically nested blocks');
       const savedPartial = this.partial;
+      const savedBindings = this.partialBindings;
       while (!this.at(TOK_Dedent) && !this.at(TOK_EndMarker)) {
         if (this.at(TOK_Newline)) { this.i++; continue; }
         this.statementInto(body);
       }
       this.partial = savedPartial;
+      this.partialBindings = savedBindings;
+      this.partialImport = null;
       this.depth--;
       if (this.at(TOK_Dedent)) this.i++;
       if (body.length === 0) this.fail(`expected an indented block after ${what} on line ${lineOf(this.src, headerStart)}`);
@@ -780,6 +843,8 @@ class Parser {
     const start = this.st[startTok]!;
     this.expectKw(KW_Def);
     const name = this.identifier();
+    // a def broken after its name still binds it (`def f(:` while typing)
+    this.partialBindings.push({ type: 'Name', start: name.start, end: name.end, id: name.name, ctx: 'Store' });
     const typeParams = this.atOp(OP_LSqb) ? this.typeParams() : [];
     this.expectOp(OP_LPar, '(');
     const args = this.parameters(OP_RPar, true);
@@ -794,6 +859,7 @@ class Parser {
     const start = this.curStart();
     this.i++;
     const name = this.identifier();
+    this.partialBindings.push({ type: 'Name', start: name.start, end: name.end, id: name.name, ctx: 'Store' });
     const typeParams = this.atOp(OP_LSqb) ? this.typeParams() : [];
     let bases: A.Expr[] = [];
     let keywords: A.Keyword[] = [];
@@ -958,6 +1024,8 @@ class Parser {
       const save = this.i;
       const savedDepth = this.depth;
       const savedPartial = this.partial.length;
+      const savedNames = this.names.length;
+      const savedNesting = this.localNesting;
       try {
         this.i++;
         const list: A.WithItem[] = [];
@@ -975,6 +1043,8 @@ class Parser {
         this.i = save;
         this.depth = savedDepth;
         this.partial.length = savedPartial;
+        this.names.length = savedNames;
+        this.localNesting = savedNesting;
       }
     }
     if (!items) {
@@ -1044,6 +1114,8 @@ class Parser {
   private tryMatch(): A.Match | null {
     const save = this.i;
     const savedDepth = this.depth;
+    const savedNames = this.names.length;
+    const savedNesting = this.localNesting;
     const start = this.curStart();
     this.i++;
     // quick rejections: `match = ...`, `match.x`, `match(...)` followed by no colon are expressions
@@ -1069,6 +1141,8 @@ class Parser {
       if (!(e instanceof ParseError)) throw e;
       this.i = save;
       this.depth = savedDepth;
+      this.names.length = savedNames;
+      this.localNesting = savedNesting;
       return null;
     }
     this.partial.push(subject);
@@ -1355,6 +1429,7 @@ class Parser {
       const i = this.i;
       this.i += 2;
       const target: A.Name = { type: 'Name', start: this.st[i]!, end: this.en[i]!, id: this.nameText(i), ctx: 'Store' };
+      if (this.localNesting === 0) this.names.push(target);
       const value = this.expression();
       return { type: 'NamedExpr', start: target.start, end: this.prevEnd(), target, value };
     }
@@ -1394,7 +1469,10 @@ class Parser {
     this.i++;
     const args = this.parameters(OP_Colon, false);
     this.expectOp(OP_Colon, ':');
+    // the body's names may be the parameters, and run only when called: not recorded
+    this.localNesting++;
     const body = this.expression();
+    this.localNesting--;
     return { type: 'Lambda', start, end: this.prevEnd(), args, body };
   }
 
@@ -1638,9 +1716,10 @@ class Parser {
           if (kw === KW_True || kw === KW_False || kw === KW_NoneKw) this.fail(`cannot assign to ${this.src.slice(this.st[this.i]!, this.en[this.i]!)}`, this.st[this.i], this.en[this.i]);
           this.fail('invalid syntax');
         }
+        const eltMark = this.names.length;
         let v = this.namedExpression();
         if (this.atComprehension()) {
-          const generators = this.comprehensionClauses();
+          const generators = this.comprehensionClauses(eltMark);
           v = { type: 'GeneratorExp', start: v.start, end: this.prevEnd(), elt: v, generators };
           if (!allowGenexp || count > 0 || !this.atOp(OP_RPar)) this.fail('Generator expression must be parenthesized', v.start, v.end);
           genexp = true;
@@ -1658,7 +1737,13 @@ class Parser {
     return { args, keywords, genexp };
   }
 
-  private comprehensionClauses(): A.Comprehension[] {
+  /**
+   * `for ... in ... if ...` clauses. `eltMark` is where the names of the element (read before the
+   * comprehension showed itself) start: they, the targets and everything after the first iterable may
+   * be the comprehension's own, so only the first iterable's names stay recorded.
+   */
+  private comprehensionClauses(eltMark: number): A.Comprehension[] {
+    this.names.length = eltMark;
     const gens: A.Comprehension[] = [];
     for (;;) {
       const s = this.curStart();
@@ -1670,12 +1755,16 @@ class Parser {
       }
       if (!this.atKw(KW_For)) break;
       this.i++;
+      this.localNesting++;
       const target = this.targetList();
       this.toTarget(target, 'Store');
       this.expectKw(KW_In);
+      if (gens.length === 0) this.localNesting--;
       const iter = this.disjunction();
+      if (gens.length === 0) this.localNesting++;
       const ifs: A.Expr[] = [];
       while (this.atKw(KW_If)) { this.i++; ifs.push(this.disjunction()); }
+      this.localNesting--;
       const last = ifs.length ? ifs[ifs.length - 1]! : iter;
       gens.push({ start: s, end: last.end, target, iter, ifs, isAsync });
     }
@@ -1725,7 +1814,9 @@ class Parser {
         const sb = this.sub[i];
         if (sb === 0) {
           this.i++;
-          return { type: 'Name', start: s, end: this.en[i]!, id: this.nameText(i), ctx: 'Load' };
+          const name: A.Name = { type: 'Name', start: s, end: this.en[i]!, id: this.nameText(i), ctx: 'Load' };
+          if (this.localNesting === 0) this.names.push(name);
+          return name;
         }
         if (sb === KW_True || sb === KW_False || sb === KW_NoneKw) {
           this.i++;
@@ -1765,10 +1856,11 @@ class Parser {
       this.parenthesized.add(y);
       return y;
     }
+    const eltMark = this.names.length;
     const first = this.starNamedExpression();
     if (this.atComprehension()) {
       if (first.type === 'Starred') this.fail('iterable unpacking cannot be used in comprehension', first.start, first.end);
-      const generators = this.comprehensionClauses();
+      const generators = this.comprehensionClauses(eltMark);
       this.expectOp(OP_RPar, ')');
       this.depth--;
       return { type: 'GeneratorExp', start: s, end: this.prevEnd(), elt: first, generators };
@@ -1804,10 +1896,11 @@ class Parser {
       this.depth--;
       return { type: 'List', start: s, end: this.prevEnd(), elts: [], ctx: 'Load' };
     }
+    const eltMark = this.names.length;
     const first = this.starNamedExpression();
     if (this.atComprehension()) {
       if (first.type === 'Starred') this.fail('iterable unpacking cannot be used in comprehension', first.start, first.end);
-      const generators = this.comprehensionClauses();
+      const generators = this.comprehensionClauses(eltMark);
       this.expectOp(OP_RSqb, ']');
       this.depth--;
       return { type: 'ListComp', start: s, end: this.prevEnd(), elt: first, generators };
@@ -1836,12 +1929,13 @@ class Parser {
     if (this.atOp(OP_DoubleStar)) {
       result = this.dictRest(s, [], []);
     } else {
+      const eltMark = this.names.length;
       const first = this.starNamedExpression();
       if (this.atOp(OP_Colon) && first.type !== 'Starred' && (first.type !== 'NamedExpr' || this.parenthesized.has(first))) {
         this.i++;
         const value = this.expression();
         if (this.atComprehension()) {
-          const generators = this.comprehensionClauses();
+          const generators = this.comprehensionClauses(eltMark);
           this.expectOp(OP_RBrace, '}');
           result = { type: 'DictComp', start: s, end: this.prevEnd(), key: first, value, generators };
         } else {
@@ -1849,7 +1943,7 @@ class Parser {
         }
       } else if (this.atComprehension()) {
         if (first.type === 'Starred') this.fail('iterable unpacking cannot be used in comprehension', first.start, first.end);
-        const generators = this.comprehensionClauses();
+        const generators = this.comprehensionClauses(eltMark);
         this.expectOp(OP_RBrace, '}');
         result = { type: 'SetComp', start: s, end: this.prevEnd(), elt: first, generators };
       } else {
