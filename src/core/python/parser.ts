@@ -445,10 +445,7 @@ class Parser {
         }
         // eslint-disable-next-line no-fallthrough
         case 0:
-          if (this.isSoft(i, 'match')) {
-            const m = this.tryMatch();
-            if (m) { body.push(m); return; }
-          }
+          if (this.isSoft(i, 'match') && this.tryMatch(body)) return;
           break;
         default:
           break;
@@ -1111,7 +1108,13 @@ class Parser {
 
   // --- match
 
-  private tryMatch(): A.Match | null {
+  /**
+   * A `match` statement into `body`, or false (nothing read) when the line is not one. Once its header
+   * and the block's INDENT are read, a case that fails is recovered inside the match block: its error
+   * recorded, an ErrorStmt for its line, then its body's statements, and the next case is read, so the
+   * match's DEDENT closes the match, never the block around it.
+   */
+  private tryMatch(body: A.Stmt[]): boolean {
     const save = this.i;
     const savedDepth = this.depth;
     const savedNames = this.names.length;
@@ -1143,25 +1146,60 @@ class Parser {
       this.depth = savedDepth;
       this.names.length = savedNames;
       this.localNesting = savedNesting;
-      return null;
+      return false;
     }
     this.partial.push(subject);
+    const headerEnd = this.en[this.i]!;
     this.i += 2;
     if (!this.at(TOK_Indent)) this.fail(`expected an indented block after 'match' statement on line ${lineOf(this.src, start)}`);
     this.i++;
     const cases: A.MatchCase[] = [];
+    // what broken cases leave: an ErrorStmt each, and the statements of their bodies
+    const recovered: A.Stmt[] = [];
+    const matchPartial = this.partial;
     while (!this.at(TOK_Dedent) && !this.at(TOK_EndMarker)) {
-      if (!this.isSoft(this.i, 'case')) this.fail();
-      const cs = this.curStart();
-      this.i++;
-      const pattern = this.patterns();
-      let guard: A.Expr | null = null;
-      if (this.atKw(KW_If)) { this.i++; guard = this.namedExpression(); this.partial.push(guard); }
-      const body = this.block("'case' statement", cs);
-      cases.push({ start: cs, end: body[body.length - 1]!.end, pattern, guard, body });
+      if (this.at(TOK_Newline)) { this.i++; continue; }
+      if (!this.isSoft(this.i, 'case') && !this.at(TOK_Indent)) {
+        // a statement where a case must be: reported there, then read as a statement so its names count
+        try {
+          this.fail();
+        } catch (e) {
+          if (!(e instanceof ParseError)) throw e;
+          if (!e.recorded) this.errors.push({ start: e.start, end: e.end, message: e.message });
+        }
+        this.statementInto(recovered);
+        continue;
+      }
+      const first = this.i;
+      const caseDepth = this.depth;
+      const caseNesting = this.localNesting;
+      const mark = this.names.length;
+      this.partial = [];
+      try {
+        if (this.at(TOK_Indent)) this.fail('unexpected indent');
+        const cs = this.curStart();
+        this.i++;
+        const pattern = this.patterns();
+        let guard: A.Expr | null = null;
+        if (this.atKw(KW_If)) { this.i++; guard = this.namedExpression(); this.partial.push(guard); }
+        const caseBody = this.block("'case' statement", cs);
+        cases.push({ start: cs, end: caseBody[caseBody.length - 1]!.end, pattern, guard, body: caseBody });
+      } catch (e) {
+        if (!(e instanceof ParseError)) throw e;
+        this.depth = caseDepth;
+        this.localNesting = caseNesting;
+        if (!e.recorded) this.errors.push({ start: e.start, end: e.end, message: e.message });
+        this.partial = this.recoveredExpressions(mark);
+        this.recover(first, recovered);
+      }
+      this.names.length = mark;
     }
+    this.partial = matchPartial;
     if (this.at(TOK_Dedent)) this.i++;
-    return { type: 'Match', start, end: cases.length ? cases[cases.length - 1]!.end : this.prevEnd(), subject, cases };
+    if (cases.length > 0) body.push({ type: 'Match', start, end: cases[cases.length - 1]!.end, subject, cases });
+    else body.push({ type: 'ErrorStmt', start, end: headerEnd, partial: [subject], partialImport: null });
+    for (const s of recovered) body.push(s);
+    return true;
   }
 
   private patterns(): A.Pattern {
