@@ -127,6 +127,18 @@ const TOK_String = Tok.String;
 
 export { tokenize } from './tokenizer';
 
+/**
+ * Expression nesting the parser accepts (a level per nested expression, operator of a chain, trailer
+ * of a primary). CPython 3.13 goes further in some shapes (measured: ~10,000 for `a + a + ...`,
+ * `a.b.b...` and `f()()...`, ~6,000 for unary, `not` and `if`/`else` chains, ~3,000 for `**` and
+ * `lambda:` chains), but the cap guards every consumer of the tree, not only the parser: the cell
+ * analysis walks expressions recursively, also on the main thread (extract, a pool-less engine), whose
+ * stack is Node's default ~1 MB; cellAnalysisPool's workers get Node's default 4 MB. Measured on Node 20
+ * in a fresh process, the analysis overflows the main thread from ~1,700 levels of `await a + ...`,
+ * ~2,000 of `lambda:` and ~2,900 of the other shapes, and with half the stack it already fails at 1,000
+ * for those two. So 1,000 stays: about 1.7x headroom in the worst shape. Raising it needs an analysis
+ * walk that does not recurse per level (test/unit/python-frontend/nestingCap.test.ts holds the promise).
+ */
 const MAX_DEPTH = 1000;
 /**
  * `elif` clauses of one `if`: CPython 3.13 parses 5,001 and stops with "Parser stack overflowed"
