@@ -142,6 +142,8 @@ class Parser {
    * shows itself.
    */
   private readonly names: A.Name[] = [];
+  /** The recorded names are names[0..namesTop): a statement's end drops its own by lowering the top. */
+  private namesTop = 0;
   private localNesting = 0;
   /** Names a failing def or class had bound, and the import read as far as the error. */
   private partialBindings: A.Name[] = [];
@@ -254,7 +256,7 @@ class Parser {
     this.partialImport = null;
     const savedDepth = this.depth;
     const savedNesting = this.localNesting;
-    const mark = this.names.length;
+    const mark = this.namesTop;
     try {
       if (this.kind[first] === Tok.Indent) {
         this.fail('unexpected indent');
@@ -268,7 +270,7 @@ class Parser {
       this.partial = this.recoveredExpressions(mark);
       this.recover(first, body);
     }
-    this.names.length = mark;
+    this.namesTop = mark;
   }
 
   /**
@@ -277,7 +279,7 @@ class Parser {
    */
   private recoveredExpressions(mark: number): A.Expr[] {
     const partial = this.partial;
-    if (this.names.length === mark && this.partialBindings.length === 0) return partial;
+    if (this.namesTop === mark && this.partialBindings.length === 0) return partial;
     const held = new Set<A.Expr>();
     const stack: unknown[] = [...partial];
     while (stack.length) {
@@ -291,7 +293,7 @@ class Parser {
       }
     }
     const result = [...partial];
-    for (let k = mark; k < this.names.length; k++) {
+    for (let k = mark; k < this.namesTop; k++) {
       const name = this.names[k]!;
       if (!held.has(name)) result.push(name);
     }
@@ -937,7 +939,7 @@ class Parser {
       const save = this.i;
       const savedDepth = this.depth;
       const savedPartial = this.partial.length;
-      const savedNames = this.names.length;
+      const savedNames = this.namesTop;
       const savedNesting = this.localNesting;
       try {
         this.i++;
@@ -956,7 +958,7 @@ class Parser {
         this.i = save;
         this.depth = savedDepth;
         this.partial.length = savedPartial;
-        this.names.length = savedNames;
+        this.namesTop = savedNames;
         this.localNesting = savedNesting;
       }
     }
@@ -1033,7 +1035,7 @@ class Parser {
   private tryMatch(body: A.Stmt[]): boolean {
     const save = this.i;
     const savedDepth = this.depth;
-    const savedNames = this.names.length;
+    const savedNames = this.namesTop;
     const savedNesting = this.localNesting;
     const start = this.curStart();
     this.i++;
@@ -1060,7 +1062,7 @@ class Parser {
       if (!(e instanceof ParseError)) throw e;
       this.i = save;
       this.depth = savedDepth;
-      this.names.length = savedNames;
+      this.namesTop = savedNames;
       this.localNesting = savedNesting;
       return false;
     }
@@ -1089,7 +1091,7 @@ class Parser {
       const first = this.i;
       const caseDepth = this.depth;
       const caseNesting = this.localNesting;
-      const mark = this.names.length;
+      const mark = this.namesTop;
       this.partial = [];
       try {
         if (this.at(Tok.Indent)) this.fail('unexpected indent');
@@ -1108,7 +1110,7 @@ class Parser {
         this.partial = this.recoveredExpressions(mark);
         this.recover(first, recovered);
       }
-      this.names.length = mark;
+      this.namesTop = mark;
     }
     this.partial = matchPartial;
     if (this.at(Tok.Dedent)) this.i++;
@@ -1383,7 +1385,7 @@ class Parser {
       const i = this.i;
       this.i += 2;
       const target: A.Name = { type: 'Name', start: this.st[i]!, end: this.en[i]!, id: this.nameText(i), ctx: 'Store' };
-      if (this.localNesting === 0) this.names.push(target);
+      if (this.localNesting === 0) this.names[this.namesTop++] = target;
       const value = this.expression();
       return { type: 'NamedExpr', start: target.start, end: this.prevEnd(), target, value };
     }
@@ -1670,7 +1672,7 @@ class Parser {
           if (kw === Kw.True || kw === Kw.False || kw === Kw.NoneKw) this.fail(`cannot assign to ${this.src.slice(this.st[this.i]!, this.en[this.i]!)}`, this.st[this.i], this.en[this.i]);
           this.fail('invalid syntax');
         }
-        const eltMark = this.names.length;
+        const eltMark = this.namesTop;
         let v = this.namedExpression();
         if (this.atComprehension()) {
           const generators = this.comprehensionClauses(eltMark);
@@ -1697,7 +1699,7 @@ class Parser {
    * be the comprehension's own, so only the first iterable's names stay recorded.
    */
   private comprehensionClauses(eltMark: number): A.Comprehension[] {
-    this.names.length = eltMark;
+    this.namesTop = eltMark;
     const gens: A.Comprehension[] = [];
     for (;;) {
       const s = this.curStart();
@@ -1769,7 +1771,7 @@ class Parser {
         if (sb === 0) {
           this.i++;
           const name: A.Name = { type: 'Name', start: s, end: this.en[i]!, id: this.nameText(i), ctx: 'Load' };
-          if (this.localNesting === 0) this.names.push(name);
+          if (this.localNesting === 0) this.names[this.namesTop++] = name;
           return name;
         }
         if (sb === Kw.True || sb === Kw.False || sb === Kw.NoneKw) {
@@ -1810,7 +1812,7 @@ class Parser {
       this.parenthesized.add(y);
       return y;
     }
-    const eltMark = this.names.length;
+    const eltMark = this.namesTop;
     const first = this.starNamedExpression();
     if (this.atComprehension()) {
       if (first.type === 'Starred') this.fail('iterable unpacking cannot be used in comprehension', first.start, first.end);
@@ -1850,7 +1852,7 @@ class Parser {
       this.depth--;
       return { type: 'List', start: s, end: this.prevEnd(), elts: [], ctx: 'Load' };
     }
-    const eltMark = this.names.length;
+    const eltMark = this.namesTop;
     const first = this.starNamedExpression();
     if (this.atComprehension()) {
       if (first.type === 'Starred') this.fail('iterable unpacking cannot be used in comprehension', first.start, first.end);
@@ -1883,7 +1885,7 @@ class Parser {
     if (this.atOp(Op.DoubleStar)) {
       result = this.dictRest(s, [], []);
     } else {
-      const eltMark = this.names.length;
+      const eltMark = this.namesTop;
       const first = this.starNamedExpression();
       if (this.atOp(Op.Colon) && first.type !== 'Starred' && (first.type !== 'NamedExpr' || this.parenthesized.has(first))) {
         this.i++;
