@@ -147,6 +147,11 @@ class Parser {
   private localNesting = 0;
   /** Names a failing def or class had bound, and the import read as far as the error. */
   private partialBindings: A.Name[] = [];
+  /**
+   * The blocks a compound statement had read whole before it failed (`if a:` with its body, then a
+   * broken `elif`): recovery keeps their statements, so `x = 1` in that body still binds x.
+   */
+  private partialBlocks: A.Stmt[][] | null = null;
   private partialImport: A.Import | A.ImportFrom | null = null;
   /** Start offsets of expressions that were written in parentheses. */
   private readonly parenthesized = new Set<A.Expr>();
@@ -254,6 +259,7 @@ class Parser {
     this.partial = [];
     this.partialBindings = [];
     this.partialImport = null;
+    this.partialBlocks = null;
     const savedDepth = this.depth;
     const savedNesting = this.localNesting;
     const mark = this.namesTop;
@@ -325,15 +331,17 @@ class Parser {
     const start = this.st[first]!;
     const partialImport = this.partialImport !== null && this.partialImport.names.length > 0 ? this.partialImport : null;
     body.push({ type: 'ErrorStmt', start, end: Math.max(start, end), partial, partialImport });
+    if (this.partialBlocks !== null) for (const block of this.partialBlocks) for (const s of block) body.push(detached(s));
     this.partialImport = null;
     this.partialBindings = [];
+    this.partialBlocks = null;
     this.i = j;
     if (kind[this.i] === Tok.Newline) this.i++;
     // the indented body of a broken compound statement: read it so its names still count
     if (kind[this.i] === Tok.Indent) {
       this.i++;
       const inner = this.statementsUntilEnd(false);
-      for (const s of inner) body.push(s);
+      for (const s of inner) body.push(detached(s));
       if (kind[this.i] === Tok.Dedent) this.i++;
     }
   }
@@ -713,19 +721,23 @@ class Parser {
       if (++this.depth > MAX_DEPTH) this.fail('too many statically nested blocks');
       const savedPartial = this.partial;
       const savedBindings = this.partialBindings;
+      const savedBlocks = this.partialBlocks;
       while (!this.at(Tok.Dedent) && !this.at(Tok.EndMarker)) {
         if (this.at(Tok.Newline)) { this.i++; continue; }
         this.statementInto(body);
       }
       this.partial = savedPartial;
       this.partialBindings = savedBindings;
+      this.partialBlocks = savedBlocks;
       this.partialImport = null;
       this.depth--;
       if (this.at(Tok.Dedent)) this.i++;
       if (body.length === 0) this.fail(`expected an indented block after ${what} on line ${lineOf(this.src, headerStart)}`);
+      (this.partialBlocks ??= []).push(body);
       return body;
     }
     this.simpleStatements(body);
+    (this.partialBlocks ??= []).push(body);
     return body;
   }
 
@@ -1092,7 +1104,9 @@ class Parser {
       const caseDepth = this.depth;
       const caseNesting = this.localNesting;
       const mark = this.namesTop;
+      const matchBlocks = this.partialBlocks;
       this.partial = [];
+      this.partialBlocks = null;
       try {
         if (this.at(Tok.Indent)) this.fail('unexpected indent');
         const cs = this.curStart();
@@ -1110,6 +1124,7 @@ class Parser {
         this.partial = this.recoveredExpressions(mark);
         this.recover(first, recovered);
       }
+      this.partialBlocks = matchBlocks;
       this.namesTop = mark;
     }
     this.partial = matchPartial;
@@ -2194,6 +2209,20 @@ class Parser {
     }
     out += src.slice(chunk, e);
     return bytes ? '' : out;
+  }
+}
+
+/**
+ * A statement of a broken compound statement's block, moved into the enclosing block by recovery: a
+ * `return`, `raise`, `break` or `continue` there would end the enclosing block's flow (hiding every read
+ * after it), so it becomes an ErrorStmt holding its expressions.
+ */
+function detached(s: A.Stmt): A.Stmt {
+  switch (s.type) {
+    case 'Return': return { type: 'ErrorStmt', start: s.start, end: s.end, partial: s.value ? [s.value] : [], partialImport: null };
+    case 'Raise': return { type: 'ErrorStmt', start: s.start, end: s.end, partial: [...(s.exc ? [s.exc] : []), ...(s.cause ? [s.cause] : [])], partialImport: null };
+    case 'Break': case 'Continue': return { type: 'ErrorStmt', start: s.start, end: s.end, partial: [], partialImport: null };
+    default: return s;
   }
 }
 

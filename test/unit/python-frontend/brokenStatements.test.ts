@@ -90,3 +90,22 @@ test('a broken import inside a function binds a local of the function', () => {
   assert.deepEqual(f.lateReads, []);
   assert.deepEqual(f.writes, ['outer@4']);
 });
+
+test('the blocks a compound statement read before it broke still count: an if body before a broken elif, a try body before a broken except', () => {
+  const branch = facts('if a:\n    x = 1\nelif b ==:\n    y = 2\nprint(x)\n');
+  assert.deepEqual(branch.errors, ['25-26 invalid syntax']);
+  assert.deepEqual(branch.writes, ['x@10', 'y@31']);
+  assert.deepEqual(branch.reads, ['a@3', 'b@21']);
+  const guarded = facts('try:\n    import torch\nexcept ImportError as e\n    torch = None\n');
+  assert.deepEqual(guarded.errors, ["45-46 expected ':'"]);
+  assert.deepEqual(guarded.imports, ['torch@9-21']);
+  const loop = facts('for i in items:\n    total = i\nelse\n    done = 1\n');
+  assert.deepEqual(loop.writes, ['i@4', 'total@20', 'done@39']);
+});
+
+test('a return, raise, break or continue moved out of a broken block does not hide the reads after it', () => {
+  assert.deepEqual(facts('for i in items:\n    break\nelse\n    done = 1\nprint(later)\n').reads, ['items@9', 'later@50']);
+  assert.deepEqual(facts('for i in items\n    break\nprint(later)\n').reads, ['items@9', 'later@31']);
+  const raised = facts('try:\n    raise Failure(code)\nexcept Failure as e\n    pass\nprint(later)\n');
+  assert.deepEqual(raised.reads, ['Failure@15', 'code@23', 'later@64']);
+});
