@@ -17,10 +17,13 @@
  * Correctness is held to CPython by the oracle tests in test/unit/python-frontend (every file of the
  * machine's standard library, the corpus, the fixtures and a seeded generator of nasty inputs).
  *
- * Error recovery: a statement that cannot be read becomes an ErrorStmt (with the expressions read so
- * far), the error is recorded with its exact range, and parsing resumes at the next statement, so the
- * rest of the cell is still analysed. Nesting is capped (200 brackets in the tokenizer, 1,000 levels of
- * expression nesting here), so no input can overflow the JS stack.
+ * Error recovery: a statement that cannot be read becomes an ErrorStmt (with what it read before the
+ * error: its expressions, the names it met outside lambdas and comprehensions, a def's or class's name,
+ * an import's complete aliases), followed by the statements of the blocks it had read whole and of its
+ * indented body; the error is recorded with its exact range, and parsing resumes at the next statement,
+ * so the rest of the cell is still analysed. Inside a `match` block a broken case is recovered on its
+ * own, so the match's DEDENT still closes the match. Nesting is capped (200 brackets in the
+ * tokenizer, 1,000 levels of expression nesting here), so no input can overflow the JS stack.
  */
 import type * as A from './ast';
 import { Kw, Op, Tok, tokenize, stringPrefix, lineOf, type Tokens } from './tokenizer';
@@ -147,12 +150,12 @@ class Parser {
   private localNesting = 0;
   /** Names a failing def or class had bound, and the import read as far as the error. */
   private partialBindings: A.Name[] = [];
+  private partialImport: A.Import | A.ImportFrom | null = null;
   /**
    * The blocks a compound statement had read whole before it failed (`if a:` with its body, then a
    * broken `elif`): recovery keeps their statements, so `x = 1` in that body still binds x.
    */
   private partialBlocks: A.Stmt[][] | null = null;
-  private partialImport: A.Import | A.ImportFrom | null = null;
   /** Start offsets of expressions that were written in parentheses. */
   private readonly parenthesized = new Set<A.Expr>();
 
