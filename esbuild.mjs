@@ -1,8 +1,10 @@
 // Builds the three bundles of DESIGN.md: the extension (client), the language server and the CLI,
-// plus the DVC hashing worker the server and the CLI load.
+// plus the DVC hashing worker the server and the CLI load, and the Unicode name table they load on demand.
 // `vscode` is provided by the editor at run time, so it stays external; everything else is bundled
 // so the .vsix ships without node_modules.
 import * as esbuild from 'esbuild';
+// The `\N{NAME}` table stays out of the bundles and is written beside them (scripts/unicode-name-table.mjs).
+import { lazyUnicodeNameTable, writeUnicodeNameTable } from './scripts/unicode-name-table.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -35,6 +37,8 @@ const vscodeAsEsModule = {
   },
 };
 
+common.plugins = [lazyUnicodeNameTable];
+
 const entries = [
   // Shipped minified but with its identifiers kept: renaming makes esbuild wrap each bundled CommonJS
   // module in an arrow function instead of a keyed method, and Node 20's V8 loads that form ~10 ms
@@ -42,7 +46,7 @@ const entries = [
   {
     entryPoints: ['src/client/extension.ts'],
     outfile: 'dist/extension.js',
-    plugins: [vscodeAsEsModule],
+    plugins: [vscodeAsEsModule, lazyUnicodeNameTable],
     ...(production ? { minify: false, minifyWhitespace: true, minifySyntax: true } : {}),
   },
   { entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js' },
@@ -58,10 +62,11 @@ const entries = [
 ];
 
 if (watch) {
+  await writeUnicodeNameTable('dist/unicodeNameTable.js', { production });
   for (const e of entries) {
     const ctx = await esbuild.context({ ...common, ...e });
     await ctx.watch();
   }
 } else {
-  await Promise.all(entries.map((e) => esbuild.build({ ...common, ...e })));
+  await Promise.all([writeUnicodeNameTable('dist/unicodeNameTable.js', { production }), ...entries.map((e) => esbuild.build({ ...common, ...e }))]);
 }

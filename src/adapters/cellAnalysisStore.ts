@@ -27,10 +27,20 @@ export function analysisStoreFile(dir: string, workspaceRoot: string): string {
   return path.join(dir, `cell-analyses-${key}.json`);
 }
 
-/** The stamp of an analyser: a hash of the bundle that runs it. Undefined when it cannot be read. */
+/**
+ * The stamp of an analyser: a hash of the bundle that runs it and of the Unicode name table it loads
+ * from beside itself (string values decode `\N{NAME}` escapes with it). Undefined when the bundle
+ * cannot be read.
+ */
 export function analyzerStamp(workerScript: string): string | undefined {
   try {
-    return createHash('sha1').update(readFileSync(workerScript)).digest('hex');
+    const hash = createHash('sha1').update(readFileSync(workerScript));
+    try {
+      hash.update(readFileSync(path.join(path.dirname(workerScript), 'unicodeNameTable.js')));
+    } catch {
+      // no table: the analyser keeps such escapes as written, which the bundle's hash already stands for
+    }
+    return hash.digest('hex');
   } catch {
     return undefined;
   }

@@ -530,6 +530,8 @@ class CellWalker {
    * still defines what later cells read. Targets the parser did mark (a `for` without its colon) bind too.
    */
   private visitErrorStatement(node: ErrorStmt, ctx: Ctx): void {
+    // an import broken after some names (`import numpy as np,`) has imported those
+    if (node.partialImport) this.visitStatement(node.partialImport, ctx);
     const partial = node.partial;
     const targets: Expr[] = [];
     let augmented: Name | null = null;
@@ -1030,7 +1032,7 @@ class CellWalker {
   private visitFormattedValue(node: FormattedValue, ctx: Ctx): void {
     this.visitExpr(node.value, ctx);
     // A format spec's own fields (`{x:{width}}`) are read; its text is not a string of its own.
-    if (node.formatSpec) for (const part of node.formatSpec.values) if (part.type === 'FormattedValue') this.visitFormattedValue(part, ctx);
+    if (node.formatSpec?.type === 'JoinedStr') for (const part of node.formatSpec.values) if (part.type === 'FormattedValue') this.visitFormattedValue(part, ctx);
   }
 
   private visitComprehension(node: ListComp | SetComp | GeneratorExp | DictComp, ctx: Ctx): void {
@@ -1389,7 +1391,12 @@ class ScopeBindings {
         if (node.msg) this.expr(node.msg);
         return;
       case 'ErrorStmt':
-        for (const expression of node.partial) this.expr(expression);
+        if (node.partialImport) this.statement(node.partialImport);
+        // the parser marks what a broken statement had bound (a def's name) as Store Names
+        for (const expression of node.partial) {
+          if (expression.type === 'Name' && expression.ctx === 'Store') this.add(expression.id);
+          else this.expr(expression);
+        }
         return;
     }
   }

@@ -256,8 +256,15 @@ export interface Continue extends Span {
 /** Source the parser skipped after a syntax error (up to the next statement it could read). */
 export interface ErrorStmt extends Span {
   type: 'ErrorStmt';
-  /** Whatever expressions were read before the error, so names in them still count. */
+  /**
+   * Whatever was read before the error, so names in it still count: the expressions read, then the
+   * names read that those do not hold (`x.loc[(:, 1)]` keeps x), then the name a broken def or class
+   * had bound, as a Store Name (`def f(:` keeps f). Names that may be local to a lambda or a
+   * comprehension are left out.
+   */
   partial: Expr[];
+  /** An import broken after some of its names: those names, as an import (`import numpy as np,` keeps np). */
+  partialImport: Import | ImportFrom | null;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -410,12 +417,17 @@ export interface Keyword extends Span {
   value: Expr;
 }
 
-/** One `{...}` of an f-string. `conversion` is -1 (none) or the code of 's', 'r' or 'a', as in CPython. */
+/**
+ * One `{...}` of an f-string. `conversion` is -1 (none) or the code of 's', 'r' or 'a', as in CPython.
+ * The format spec is a JoinedStr, except where CPython 3.13 makes it a plain str Constant: a spec of
+ * literal text only that its tokenizer cut in two or more pieces, which it does after a `\N{...}` escape
+ * (`{x:\N{BULLET}>9}`).
+ */
 export interface FormattedValue extends Span {
   type: 'FormattedValue';
   value: Expr;
   conversion: number;
-  formatSpec: JoinedStr | null;
+  formatSpec: JoinedStr | Constant | null;
 }
 
 export interface JoinedStr extends Span {

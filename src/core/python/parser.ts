@@ -17,115 +17,35 @@
  * Correctness is held to CPython by the oracle tests in test/unit/python-frontend (every file of the
  * machine's standard library, the corpus, the fixtures and a seeded generator of nasty inputs).
  *
- * Error recovery: a statement that cannot be read becomes an ErrorStmt (with the expressions read so
- * far), the error is recorded with its exact range, and parsing resumes at the next statement, so the
- * rest of the cell is still analysed. Nesting is capped (200 brackets in the tokenizer, 1,000 levels of
- * expression nesting here), so no input can overflow the JS stack.
+ * Error recovery: a statement that cannot be read becomes an ErrorStmt (with what it read before the
+ * error: its expressions, the names it met outside lambdas and comprehensions, a def's or class's name,
+ * an import's complete aliases), followed by the statements of the blocks it had read whole and of its
+ * indented body; the error is recorded with its exact range, and parsing resumes at the next statement,
+ * so the rest of the cell is still analysed. Inside a `match` block a broken case is recovered on its
+ * own, so the match's DEDENT still closes the match. Nesting is capped (200 brackets in the
+ * tokenizer, 1,000 levels of expression nesting here), so no input can overflow the JS stack.
  */
 import type * as A from './ast';
 import { Kw, Op, Tok, tokenize, stringPrefix, lineOf, type Tokens } from './tokenizer';
+import { lookupUnicodeName } from './unicodeNames';
 
-// Token codes copied into module constants: imported enum members are property reads through the
-// module object when the sources run unbundled (tests, tsx); locals are plain constants.
-const KW_And = Kw.And;
-const KW_As = Kw.As;
-const KW_Assert = Kw.Assert;
-const KW_Async = Kw.Async;
-const KW_Await = Kw.Await;
-const KW_Break = Kw.Break;
-const KW_Class = Kw.Class;
-const KW_Continue = Kw.Continue;
-const KW_Def = Kw.Def;
-const KW_Del = Kw.Del;
-const KW_Elif = Kw.Elif;
-const KW_Else = Kw.Else;
-const KW_Except = Kw.Except;
-const KW_False = Kw.False;
-const KW_Finally = Kw.Finally;
-const KW_For = Kw.For;
-const KW_From = Kw.From;
-const KW_Global = Kw.Global;
-const KW_If = Kw.If;
-const KW_Import = Kw.Import;
-const KW_In = Kw.In;
-const KW_Is = Kw.Is;
-const KW_Lambda = Kw.Lambda;
-const KW_NoneKw = Kw.NoneKw;
-const KW_Nonlocal = Kw.Nonlocal;
-const KW_Not = Kw.Not;
-const KW_Or = Kw.Or;
-const KW_Pass = Kw.Pass;
-const KW_Raise = Kw.Raise;
-const KW_Return = Kw.Return;
-const KW_True = Kw.True;
-const KW_Try = Kw.Try;
-const KW_While = Kw.While;
-const KW_With = Kw.With;
-const KW_Yield = Kw.Yield;
-const OP_Amper = Op.Amper;
-const OP_AmperEqual = Op.AmperEqual;
-const OP_At = Op.At;
-const OP_AtEqual = Op.AtEqual;
-const OP_Circumflex = Op.Circumflex;
-const OP_CircumflexEqual = Op.CircumflexEqual;
-const OP_Colon = Op.Colon;
-const OP_ColonEqual = Op.ColonEqual;
-const OP_Comma = Op.Comma;
-const OP_Dot = Op.Dot;
-const OP_DoubleSlash = Op.DoubleSlash;
-const OP_DoubleSlashEqual = Op.DoubleSlashEqual;
-const OP_DoubleStar = Op.DoubleStar;
-const OP_DoubleStarEqual = Op.DoubleStarEqual;
-const OP_Ellipsis = Op.Ellipsis;
-const OP_EqEqual = Op.EqEqual;
-const OP_Equal = Op.Equal;
-const OP_Exclamation = Op.Exclamation;
-const OP_Greater = Op.Greater;
-const OP_GreaterEqual = Op.GreaterEqual;
-const OP_LBrace = Op.LBrace;
-const OP_LPar = Op.LPar;
-const OP_LSqb = Op.LSqb;
-const OP_LeftShift = Op.LeftShift;
-const OP_LeftShiftEqual = Op.LeftShiftEqual;
-const OP_Less = Op.Less;
-const OP_LessEqual = Op.LessEqual;
-const OP_MinEqual = Op.MinEqual;
-const OP_Minus = Op.Minus;
-const OP_NotEqual = Op.NotEqual;
-const OP_Percent = Op.Percent;
-const OP_PercentEqual = Op.PercentEqual;
-const OP_Plus = Op.Plus;
-const OP_PlusEqual = Op.PlusEqual;
-const OP_RArrow = Op.RArrow;
-const OP_RBrace = Op.RBrace;
-const OP_RPar = Op.RPar;
-const OP_RSqb = Op.RSqb;
-const OP_RightShift = Op.RightShift;
-const OP_RightShiftEqual = Op.RightShiftEqual;
-const OP_Semi = Op.Semi;
-const OP_Slash = Op.Slash;
-const OP_SlashEqual = Op.SlashEqual;
-const OP_Star = Op.Star;
-const OP_StarEqual = Op.StarEqual;
-const OP_Tilde = Op.Tilde;
-const OP_VBar = Op.VBar;
-const OP_VBarEqual = Op.VBarEqual;
-const TOK_Dedent = Tok.Dedent;
-const TOK_EndMarker = Tok.EndMarker;
-const TOK_Error = Tok.Error;
-const TOK_FStringEnd = Tok.FStringEnd;
-const TOK_FStringMiddle = Tok.FStringMiddle;
-const TOK_FStringStart = Tok.FStringStart;
-const TOK_Indent = Tok.Indent;
-const TOK_Name = Tok.Name;
-const TOK_Newline = Tok.Newline;
-const TOK_Number = Tok.Number;
-const TOK_Op = Tok.Op;
-const TOK_String = Tok.String;
-
+// Token codes are read from tokenizer.ts's const enums, their one definition: esbuild inlines them
+// as numbers in the bundles (and within tokenizer.ts in any build).
 
 export { tokenize } from './tokenizer';
 
+/**
+ * Expression nesting the parser accepts (a level per nested expression, operator of a chain, trailer
+ * of a primary). CPython 3.13 goes further in some shapes (measured: ~10,000 for `a + a + ...`,
+ * `a.b.b...` and `f()()...`, ~6,000 for unary, `not` and `if`/`else` chains, ~3,000 for `**` and
+ * `lambda:` chains), but the cap guards every consumer of the tree, not only the parser: the cell
+ * analysis walks expressions recursively, also on the main thread (extract, a pool-less engine), whose
+ * stack is Node's default ~1 MB; cellAnalysisPool's workers get Node's default 4 MB. Measured on Node 20
+ * in a fresh process, the analysis overflows the main thread from ~1,700 levels of `await a + ...`,
+ * ~2,000 of `lambda:` and ~2,900 of the other shapes, and with half the stack it already fails at 1,000
+ * for those two. So 1,000 stays: about 1.7x headroom in the worst shape. Raising it needs an analysis
+ * walk that does not recurse per level (test/unit/python-frontend/nestingCap.test.ts holds the promise).
+ */
 const MAX_DEPTH = 1000;
 /**
  * `elif` clauses of one `if`: CPython 3.13 parses 5,001 and stops with "Parser stack overflowed"
@@ -144,22 +64,22 @@ class ParseError {
 }
 
 const AUG_OPS: Record<number, A.BinaryOperator> = {
-  [OP_PlusEqual]: '+', [OP_MinEqual]: '-', [OP_StarEqual]: '*', [OP_AtEqual]: '@', [OP_SlashEqual]: '/',
-  [OP_PercentEqual]: '%', [OP_DoubleStarEqual]: '**', [OP_LeftShiftEqual]: '<<', [OP_RightShiftEqual]: '>>',
-  [OP_VBarEqual]: '|', [OP_CircumflexEqual]: '^', [OP_AmperEqual]: '&', [OP_DoubleSlashEqual]: '//',
+  [Op.PlusEqual]: '+', [Op.MinEqual]: '-', [Op.StarEqual]: '*', [Op.AtEqual]: '@', [Op.SlashEqual]: '/',
+  [Op.PercentEqual]: '%', [Op.DoubleStarEqual]: '**', [Op.LeftShiftEqual]: '<<', [Op.RightShiftEqual]: '>>',
+  [Op.VBarEqual]: '|', [Op.CircumflexEqual]: '^', [Op.AmperEqual]: '&', [Op.DoubleSlashEqual]: '//',
 };
 
 // binary operator precedence (higher binds tighter); 0 = not a binary operator
 const BIN_PREC = new Uint8Array(64);
 const BIN_OP: A.BinaryOperator[] = [];
 function bin(op: Op, prec: number, text: A.BinaryOperator): void { BIN_PREC[op] = prec; BIN_OP[op] = text; }
-bin(OP_VBar, 1, '|'); bin(OP_Circumflex, 2, '^'); bin(OP_Amper, 3, '&');
-bin(OP_LeftShift, 4, '<<'); bin(OP_RightShift, 4, '>>');
-bin(OP_Plus, 5, '+'); bin(OP_Minus, 5, '-');
-bin(OP_Star, 6, '*'); bin(OP_Slash, 6, '/'); bin(OP_DoubleSlash, 6, '//'); bin(OP_Percent, 6, '%'); bin(OP_At, 6, '@');
+bin(Op.VBar, 1, '|'); bin(Op.Circumflex, 2, '^'); bin(Op.Amper, 3, '&');
+bin(Op.LeftShift, 4, '<<'); bin(Op.RightShift, 4, '>>');
+bin(Op.Plus, 5, '+'); bin(Op.Minus, 5, '-');
+bin(Op.Star, 6, '*'); bin(Op.Slash, 6, '/'); bin(Op.DoubleSlash, 6, '//'); bin(Op.Percent, 6, '%'); bin(Op.At, 6, '@');
 
 const COMPARE_OPS: Record<number, A.CompareOperator> = {
-  [OP_EqEqual]: '==', [OP_NotEqual]: '!=', [OP_Less]: '<', [OP_LessEqual]: '<=', [OP_Greater]: '>', [OP_GreaterEqual]: '>=',
+  [Op.EqEqual]: '==', [Op.NotEqual]: '!=', [Op.Less]: '<', [Op.LessEqual]: '<=', [Op.Greater]: '>', [Op.GreaterEqual]: '>=',
 };
 
 const SIMPLE_ESCAPES: Record<number, string> = {
@@ -175,7 +95,7 @@ export function parseModule(source: string): A.Module {
     // Every nesting the grammar allows is capped, so this is a safety net, not a path: a source too
     // complex for the stack is one syntax error over all of it, never an exception for the caller.
     if (!(e instanceof RangeError)) throw e;
-    return { type: 'Module', start: 0, end: source.length, body: [{ type: 'ErrorStmt', start: 0, end: source.length, partial: [] }], errors: [{ start: 0, end: source.length, message: 'source too complex to parse' }] };
+    return { type: 'Module', start: 0, end: source.length, body: [{ type: 'ErrorStmt', start: 0, end: source.length, partial: [], partialImport: null }], errors: [{ start: 0, end: source.length, message: 'source too complex to parse' }] };
   }
 }
 
@@ -216,6 +136,26 @@ class Parser {
   private readonly errors: A.SyntaxErrorInfo[] = [];
   /** Expressions read so far in the current statement (kept in an ErrorStmt if it fails). */
   private partial: A.Expr[] = [];
+  /**
+   * Every Name met by the statements being parsed, innermost statement last: a statement that fails
+   * keeps those of its own (from its mark on) that no expression of `partial` holds, so a name read or
+   * bound before the error still counts (`x.loc[(:, 1)]` reads x; `with open(p) as fh, (` binds fh;
+   * `(a := f(` binds a). Names that may be local to a lambda body or a comprehension are not recorded
+   * (`localNesting`), and a comprehension's element drops what it recorded once the comprehension
+   * shows itself.
+   */
+  private readonly names: A.Name[] = [];
+  /** The recorded names are names[0..namesTop): a statement's end drops its own by lowering the top. */
+  private namesTop = 0;
+  private localNesting = 0;
+  /** Names a failing def or class had bound, and the import read as far as the error. */
+  private partialBindings: A.Name[] = [];
+  private partialImport: A.Import | A.ImportFrom | null = null;
+  /**
+   * The blocks a compound statement had read whole before it failed (`if a:` with its body, then a
+   * broken `elif`): recovery keeps their statements, so `x = 1` in that body still binds x.
+   */
+  private partialBlocks: A.Stmt[][] | null = null;
   /** Start offsets of expressions that were written in parentheses. */
   private readonly parenthesized = new Set<A.Expr>();
 
@@ -243,25 +183,25 @@ class Parser {
   // token helpers
 
   private at(k: Tok): boolean { return this.kind[this.i] === k; }
-  private atOp(op: Op): boolean { return this.kind[this.i] === TOK_Op && this.sub[this.i] === op; }
-  private atKw(kw: Kw): boolean { return this.kind[this.i] === TOK_Name && this.sub[this.i] === kw; }
-  private atName(): boolean { return this.kind[this.i] === TOK_Name && this.sub[this.i] === 0; }
-  private opAt(j: number, op: Op): boolean { return this.kind[j] === TOK_Op && this.sub[j] === op; }
+  private atOp(op: Op): boolean { return this.kind[this.i] === Tok.Op && this.sub[this.i] === op; }
+  private atKw(kw: Kw): boolean { return this.kind[this.i] === Tok.Name && this.sub[this.i] === kw; }
+  private atName(): boolean { return this.kind[this.i] === Tok.Name && this.sub[this.i] === 0; }
+  private opAt(j: number, op: Op): boolean { return this.kind[j] === Tok.Op && this.sub[j] === op; }
   private isSoft(j: number, word: string): boolean {
-    return this.kind[j] === TOK_Name && this.sub[j] === 0 && this.en[j]! - this.st[j]! === word.length && this.src.startsWith(word, this.st[j]!);
+    return this.kind[j] === Tok.Name && this.sub[j] === 0 && this.en[j]! - this.st[j]! === word.length && this.src.startsWith(word, this.st[j]!);
   }
   private prevEnd(): number { return this.en[this.i - 1]!; }
   private curStart(): number { return this.st[this.i]!; }
 
   private fail(message = 'invalid syntax', start?: number, end?: number): never {
     const i = this.i;
-    if (this.kind[i] === TOK_Error) throw new ParseError(this.st[i]!, this.en[i]!, '', true);
+    if (this.kind[i] === Tok.Error) throw new ParseError(this.st[i]!, this.en[i]!, '', true);
     if (start === undefined) {
-      if (this.kind[i] === TOK_EndMarker || (this.kind[i] === TOK_Newline && this.st[i] === this.en[i] && this.st[i] === this.src.length)) {
+      if (this.kind[i] === Tok.EndMarker || (this.kind[i] === Tok.Newline && this.st[i] === this.en[i] && this.st[i] === this.src.length)) {
         if (message === 'invalid syntax') message = 'unexpected EOF while parsing';
       }
-      if (this.kind[i] === TOK_Indent && message === 'invalid syntax') message = 'unexpected indent';
-      if (this.kind[i] === TOK_Dedent && message === 'invalid syntax') message = 'unindent does not match any outer indentation level';
+      if (this.kind[i] === Tok.Indent && message === 'invalid syntax') message = 'unexpected indent';
+      if (this.kind[i] === Tok.Dedent && message === 'invalid syntax') message = 'unindent does not match any outer indentation level';
       start = this.st[i]!;
       end = this.en[i]!;
     }
@@ -269,19 +209,19 @@ class Parser {
   }
 
   private expectOp(op: Op, text?: string): number {
-    if (this.kind[this.i] === TOK_Op && this.sub[this.i] === op) return this.i++;
+    if (this.kind[this.i] === Tok.Op && this.sub[this.i] === op) return this.i++;
     return this.fail(text ? `expected '${text}'` : 'invalid syntax');
   }
 
   private expectKw(kw: Kw): number {
-    if (this.kind[this.i] === TOK_Name && this.sub[this.i] === kw) return this.i++;
+    if (this.kind[this.i] === Tok.Name && this.sub[this.i] === kw) return this.i++;
     return this.fail();
   }
 
   private identifier(): A.Identifier {
     const i = this.i;
-    if (this.kind[i] !== TOK_Name || this.sub[i] !== 0) {
-      if (this.kind[i] === TOK_Name) this.fail('invalid syntax');
+    if (this.kind[i] !== Tok.Name || this.sub[i] !== 0) {
+      if (this.kind[i] === Tok.Name) this.fail('invalid syntax');
       this.fail();
     }
     this.i++;
@@ -306,12 +246,12 @@ class Parser {
     const body: A.Stmt[] = [];
     for (;;) {
       const k = this.kind[this.i];
-      if (k === TOK_EndMarker) break;
-      if (k === TOK_Dedent) {
+      if (k === Tok.EndMarker) break;
+      if (k === Tok.Dedent) {
         if (top) { this.i++; continue; }
         break;
       }
-      if (k === TOK_Newline) { this.i++; continue; }
+      if (k === Tok.Newline) { this.i++; continue; }
       this.statementInto(body);
     }
     return body;
@@ -320,18 +260,54 @@ class Parser {
   private statementInto(body: A.Stmt[]): void {
     const first = this.i;
     this.partial = [];
+    this.partialBindings = [];
+    this.partialImport = null;
+    this.partialBlocks = null;
     const savedDepth = this.depth;
+    const savedNesting = this.localNesting;
+    const mark = this.namesTop;
     try {
-      if (this.kind[first] === TOK_Indent) {
+      if (this.kind[first] === Tok.Indent) {
         this.fail('unexpected indent');
       }
       this.statement(body);
     } catch (e) {
       if (!(e instanceof ParseError)) throw e;
       this.depth = savedDepth;
+      this.localNesting = savedNesting;
       if (!e.recorded) this.errors.push({ start: e.start, end: e.end, message: e.message });
+      this.partial = this.recoveredExpressions(mark);
       this.recover(first, body);
     }
+    this.namesTop = mark;
+  }
+
+  /**
+   * What a failed statement read and bound before its error: `partial`, then the names it met that
+   * `partial` does not hold, then the names of a def or class it had bound.
+   */
+  private recoveredExpressions(mark: number): A.Expr[] {
+    const partial = this.partial;
+    if (this.namesTop === mark && this.partialBindings.length === 0) return partial;
+    const held = new Set<A.Expr>();
+    const stack: unknown[] = [...partial];
+    while (stack.length) {
+      const node = stack.pop();
+      if (typeof node !== 'object' || node === null) continue;
+      if (Array.isArray(node)) { for (const x of node) stack.push(x); continue; }
+      if ((node as A.Expr).type === 'Name') { held.add(node as A.Name); continue; }
+      for (const key in node) {
+        const value = (node as Record<string, unknown>)[key];
+        if (typeof value === 'object' && value !== null) stack.push(value);
+      }
+    }
+    const result = [...partial];
+    for (let k = mark; k < this.namesTop; k++) {
+      const name = this.names[k]!;
+      if (!held.has(name)) result.push(name);
+    }
+    for (const name of this.partialBindings) result.push(name);
+    return result;
   }
 
   /** Skips to the next statement boundary and records the skipped text as an ErrorStmt. */
@@ -340,52 +316,57 @@ class Parser {
     this.partial = [];
     let j = Math.max(this.i, first);
     const kind = this.kind;
-    const atLineStart = j > first && (kind[j - 1] === TOK_Newline || kind[j - 1] === TOK_Indent || kind[j - 1] === TOK_Dedent);
+    const atLineStart = j > first && (kind[j - 1] === Tok.Newline || kind[j - 1] === Tok.Indent || kind[j - 1] === Tok.Dedent);
     if (!atLineStart || j === first) {
-      if (kind[j] === TOK_Indent && j === first) {
+      if (kind[j] === Tok.Indent && j === first) {
         // unexpected indent: read the indented block as statements of this level
       } else {
-        while (kind[j] !== TOK_Newline && kind[j] !== TOK_EndMarker) {
-          if (j > first && (kind[j] === TOK_Dedent || kind[j] === TOK_Indent) && kind[j - 1] === TOK_Newline) break;
+        while (kind[j] !== Tok.Newline && kind[j] !== Tok.EndMarker) {
+          if (j > first && (kind[j] === Tok.Dedent || kind[j] === Tok.Indent) && kind[j - 1] === Tok.Newline) break;
           j++;
         }
       }
     }
     let end = this.st[first]!;
     for (let k = first; k < j; k++) {
-      if (kind[k] !== TOK_Newline && kind[k] !== TOK_Indent && kind[k] !== TOK_Dedent && this.en[k]! > end) end = this.en[k]!;
+      if (kind[k] !== Tok.Newline && kind[k] !== Tok.Indent && kind[k] !== Tok.Dedent && this.en[k]! > end) end = this.en[k]!;
     }
     const start = this.st[first]!;
-    body.push({ type: 'ErrorStmt', start, end: Math.max(start, end), partial });
+    const partialImport = this.partialImport !== null && this.partialImport.names.length > 0 ? this.partialImport : null;
+    body.push({ type: 'ErrorStmt', start, end: Math.max(start, end), partial, partialImport });
+    if (this.partialBlocks !== null) for (const block of this.partialBlocks) for (const s of block) body.push(detached(s));
+    this.partialImport = null;
+    this.partialBindings = [];
+    this.partialBlocks = null;
     this.i = j;
-    if (kind[this.i] === TOK_Newline) this.i++;
+    if (kind[this.i] === Tok.Newline) this.i++;
     // the indented body of a broken compound statement: read it so its names still count
-    if (kind[this.i] === TOK_Indent) {
+    if (kind[this.i] === Tok.Indent) {
       this.i++;
       const inner = this.statementsUntilEnd(false);
-      for (const s of inner) body.push(s);
-      if (kind[this.i] === TOK_Dedent) this.i++;
+      for (const s of inner) body.push(detached(s));
+      if (kind[this.i] === Tok.Dedent) this.i++;
     }
   }
 
   private statement(body: A.Stmt[]): void {
     const i = this.i;
     const k = this.kind[i];
-    if (k === TOK_Name) {
+    if (k === Tok.Name) {
       switch (this.sub[i]) {
-        case KW_Def: body.push(this.funcDef([], i)); return;
-        case KW_Class: body.push(this.classDef([])); return;
-        case KW_If: body.push(this.ifStmt()); return;
-        case KW_While: body.push(this.whileStmt()); return;
-        case KW_For: body.push(this.forStmt(-1)); return;
-        case KW_Try: body.push(this.tryStmt()); return;
-        case KW_With: body.push(this.withStmt(-1)); return;
-        case KW_Async: {
+        case Kw.Def: body.push(this.funcDef([], i)); return;
+        case Kw.Class: body.push(this.classDef([])); return;
+        case Kw.If: body.push(this.ifStmt()); return;
+        case Kw.While: body.push(this.whileStmt()); return;
+        case Kw.For: body.push(this.forStmt(-1)); return;
+        case Kw.Try: body.push(this.tryStmt()); return;
+        case Kw.With: body.push(this.withStmt(-1)); return;
+        case Kw.Async: {
           const n = this.sub[i + 1];
-          if (this.kind[i + 1] === TOK_Name && (n === KW_Def || n === KW_For || n === KW_With)) {
+          if (this.kind[i + 1] === Tok.Name && (n === Kw.Def || n === Kw.For || n === Kw.With)) {
             this.i++;
-            if (n === KW_Def) body.push(this.funcDef([], i));
-            else if (n === KW_For) body.push(this.forStmt(i));
+            if (n === Kw.Def) body.push(this.funcDef([], i));
+            else if (n === Kw.For) body.push(this.forStmt(i));
             else body.push(this.withStmt(i));
             return;
           }
@@ -393,15 +374,12 @@ class Parser {
         }
         // eslint-disable-next-line no-fallthrough
         case 0:
-          if (this.isSoft(i, 'match')) {
-            const m = this.tryMatch();
-            if (m) { body.push(m); return; }
-          }
+          if (this.isSoft(i, 'match') && this.tryMatch(body)) return;
           break;
         default:
           break;
       }
-    } else if (k === TOK_Op && this.sub[i] === OP_At) {
+    } else if (k === Tok.Op && this.sub[i] === Op.At) {
       body.push(this.decorated());
       return;
     }
@@ -414,61 +392,61 @@ class Parser {
       // a statement followed by anything but `;` or the line end is not a statement (`x = f() 1`)
       if (!this.atStatementEnd()) this.fail();
       body.push(stmt);
-      if (this.atOp(OP_Semi)) {
+      if (this.atOp(Op.Semi)) {
         this.i++;
-        if (this.at(TOK_Newline)) break;
+        if (this.at(Tok.Newline)) break;
         continue;
       }
       break;
     }
-    if (this.at(TOK_Newline)) { this.i++; return; }
-    if (this.at(TOK_EndMarker)) return;
+    if (this.at(Tok.Newline)) { this.i++; return; }
+    if (this.at(Tok.EndMarker)) return;
     this.fail();
   }
 
   private simpleStatement(): A.Stmt {
     const i = this.i;
     const start = this.st[i]!;
-    if (this.kind[i] === TOK_Name) {
+    if (this.kind[i] === Tok.Name) {
       switch (this.sub[i]) {
-        case KW_Pass: this.i++; return { type: 'Pass', start, end: this.en[i]! };
-        case KW_Break: this.i++; return { type: 'Break', start, end: this.en[i]! };
-        case KW_Continue: this.i++; return { type: 'Continue', start, end: this.en[i]! };
-        case KW_Return: {
+        case Kw.Pass: this.i++; return { type: 'Pass', start, end: this.en[i]! };
+        case Kw.Break: this.i++; return { type: 'Break', start, end: this.en[i]! };
+        case Kw.Continue: this.i++; return { type: 'Continue', start, end: this.en[i]! };
+        case Kw.Return: {
           this.i++;
           let value: A.Expr | null = null;
           if (!this.atStatementEnd()) { value = this.starExpressions(); this.partial.push(value); }
           return { type: 'Return', start, end: this.prevEnd(), value };
         }
-        case KW_Raise: {
+        case Kw.Raise: {
           this.i++;
           let exc: A.Expr | null = null;
           let cause: A.Expr | null = null;
           if (!this.atStatementEnd()) {
             exc = this.expression(); this.partial.push(exc);
-            if (this.atKw(KW_From)) { this.i++; cause = this.expression(); this.partial.push(cause); }
+            if (this.atKw(Kw.From)) { this.i++; cause = this.expression(); this.partial.push(cause); }
           }
           return { type: 'Raise', start, end: this.prevEnd(), exc, cause };
         }
-        case KW_Global: case KW_Nonlocal: {
-          const isGlobal = this.sub[i] === KW_Global;
+        case Kw.Global: case Kw.Nonlocal: {
+          const isGlobal = this.sub[i] === Kw.Global;
           this.i++;
           const names: A.Identifier[] = [this.identifier()];
-          while (this.atOp(OP_Comma)) { this.i++; names.push(this.identifier()); }
+          while (this.atOp(Op.Comma)) { this.i++; names.push(this.identifier()); }
           return isGlobal ? { type: 'Global', start, end: this.prevEnd(), names } : { type: 'Nonlocal', start, end: this.prevEnd(), names };
         }
-        case KW_Del: return this.delStmt();
-        case KW_Assert: {
+        case Kw.Del: return this.delStmt();
+        case Kw.Assert: {
           this.i++;
           const test = this.expression(); this.partial.push(test);
           let msg: A.Expr | null = null;
-          if (this.atOp(OP_Comma)) { this.i++; msg = this.expression(); this.partial.push(msg); }
+          if (this.atOp(Op.Comma)) { this.i++; msg = this.expression(); this.partial.push(msg); }
           return { type: 'Assert', start, end: this.prevEnd(), test, msg };
         }
-        case KW_Import: return this.importStmt();
-        case KW_From: return this.importFrom();
+        case Kw.Import: return this.importStmt();
+        case Kw.From: return this.importFrom();
         case 0:
-          if (this.isSoft(i, 'type') && this.kind[i + 1] === TOK_Name && this.sub[i + 1] === 0 && (this.opAt(i + 2, OP_Equal) || this.opAt(i + 2, OP_LSqb))) {
+          if (this.isSoft(i, 'type') && this.kind[i + 1] === Tok.Name && this.sub[i + 1] === 0 && (this.opAt(i + 2, Op.Equal) || this.opAt(i + 2, Op.LSqb))) {
             return this.typeAlias();
           }
           break;
@@ -480,23 +458,23 @@ class Parser {
 
   private atStatementEnd(): boolean {
     const k = this.kind[this.i];
-    return k === TOK_Newline || k === TOK_EndMarker || (k === TOK_Op && this.sub[this.i] === OP_Semi);
+    return k === Tok.Newline || k === Tok.EndMarker || (k === Tok.Op && this.sub[this.i] === Op.Semi);
   }
 
   private expressionStatement(): A.Stmt {
     const i = this.i;
     const start = this.st[i]!;
-    const first = this.atKw(KW_Yield) ? this.yieldExpr() : this.starExpressions();
+    const first = this.atKw(Kw.Yield) ? this.yieldExpr() : this.starExpressions();
     this.partial.push(first);
-    if (this.kind[this.i] === TOK_Op) {
+    if (this.kind[this.i] === Tok.Op) {
       const op = this.sub[this.i]!;
-      if (op === OP_Equal) {
+      if (op === Op.Equal) {
         const exprs: A.Expr[] = [first];
-        while (this.atOp(OP_Equal)) {
+        while (this.atOp(Op.Equal)) {
           const eq = this.i;
           this.i++;
           if (this.atStatementEnd()) this.fail('invalid syntax', this.st[this.i], this.en[this.i]);
-          const e = this.atKw(KW_Yield) ? this.yieldExpr() : this.starExpressions();
+          const e = this.atKw(Kw.Yield) ? this.yieldExpr() : this.starExpressions();
           this.partial.push(e);
           exprs.push(e);
           void eq;
@@ -505,15 +483,15 @@ class Parser {
         for (const t of exprs) this.toTarget(t, 'Store');
         return { type: 'Assign', start, end: this.prevEnd(), targets: exprs, value };
       }
-      if (op === OP_Colon) {
+      if (op === Op.Colon) {
         this.i++;
         this.checkAnnotationTarget(first);
         const annotation = this.expression();
         this.partial.push(annotation);
         let value: A.Expr | null = null;
-        if (this.atOp(OP_Equal)) {
+        if (this.atOp(Op.Equal)) {
           this.i++;
-          value = this.atKw(KW_Yield) ? this.yieldExpr() : this.starExpressions();
+          value = this.atKw(Kw.Yield) ? this.yieldExpr() : this.starExpressions();
           this.partial.push(value);
         }
         const simple = first.type === 'Name' && !this.parenthesized.has(first);
@@ -526,13 +504,13 @@ class Parser {
         }
         this.toTarget(first, 'Store');
         this.i++;
-        const value = this.atKw(KW_Yield) ? this.yieldExpr() : this.starExpressions();
+        const value = this.atKw(Kw.Yield) ? this.yieldExpr() : this.starExpressions();
         this.partial.push(value);
         return { type: 'AugAssign', start, end: this.prevEnd(), target: first, op: aug, value };
       }
     }
     if (!this.atStatementEnd()) {
-      if (this.atOp(OP_ColonEqual)) this.fail('invalid syntax');
+      if (this.atOp(Op.ColonEqual)) this.fail('invalid syntax');
       if (first.type === 'Name' && (first.id === 'print' || first.id === 'exec') && !this.parenthesized.has(first)) {
         this.fail(`Missing parentheses in call to '${first.id}'. Did you mean ${first.id}(...)?`, first.start, this.en[this.i]);
       }
@@ -583,7 +561,7 @@ class Parser {
       this.partial.push(t);
       this.toTarget(t, 'Del');
       targets.push(t);
-      if (!this.atOp(OP_Comma)) break;
+      if (!this.atOp(Op.Comma)) break;
       this.i++;
       if (this.atStatementEnd()) break;
     }
@@ -593,7 +571,7 @@ class Parser {
 
   /** A target in `for`, `del` and comprehensions: parsed at bitwise-or level so `in` is not consumed. */
   private targetLike(): A.Expr {
-    if (this.atOp(OP_Star)) {
+    if (this.atOp(Op.Star)) {
       const s = this.curStart();
       this.i++;
       const v = this.bitOr();
@@ -605,11 +583,11 @@ class Parser {
   private targetList(): A.Expr {
     const s = this.curStart();
     const first = this.targetLike();
-    if (!this.atOp(OP_Comma)) return first;
+    if (!this.atOp(Op.Comma)) return first;
     const elts = [first];
-    while (this.atOp(OP_Comma)) {
+    while (this.atOp(Op.Comma)) {
       this.i++;
-      if (this.atKw(KW_In) || this.atOp(OP_Equal)) break;
+      if (this.atKw(Kw.In) || this.atOp(Op.Equal)) break;
       elts.push(this.targetLike());
     }
     return { type: 'Tuple', start: s, end: this.prevEnd(), elts, ctx: 'Load' };
@@ -619,7 +597,7 @@ class Parser {
     const first = this.identifier();
     let name = first.name;
     let end = first.end;
-    while (this.atOp(OP_Dot)) {
+    while (this.atOp(Op.Dot)) {
       this.i++;
       const n = this.identifier();
       name += '.' + n.name;
@@ -632,14 +610,19 @@ class Parser {
     const start = this.curStart();
     this.i++;
     const names: A.Alias[] = [];
+    // what was imported before an error still binds (`import numpy as np,` while typing binds np)
+    const partial: A.Import = { type: 'Import', start, end: start, names };
+    this.partialImport = partial;
     for (;;) {
       const name = this.dottedName();
       let asname: A.Identifier | null = null;
-      if (this.atKw(KW_As)) { this.i++; asname = this.identifier(); }
+      if (this.atKw(Kw.As)) { this.i++; asname = this.identifier(); }
       names.push({ start: name.start, end: asname ? asname.end : name.end, name, asname });
-      if (!this.atOp(OP_Comma)) break;
+      partial.end = this.prevEnd();
+      if (!this.atOp(Op.Comma)) break;
       this.i++;
     }
+    this.partialImport = null;
     return { type: 'Import', start, end: this.prevEnd(), names };
   }
 
@@ -647,31 +630,35 @@ class Parser {
     const start = this.curStart();
     this.i++;
     let level = 0;
-    while (this.atOp(OP_Dot) || this.atOp(OP_Ellipsis)) { level += this.atOp(OP_Dot) ? 1 : 3; this.i++; }
+    while (this.atOp(Op.Dot) || this.atOp(Op.Ellipsis)) { level += this.atOp(Op.Dot) ? 1 : 3; this.i++; }
     let module: A.Identifier | null = null;
-    if (!this.atKw(KW_Import)) module = this.dottedName();
+    if (!this.atKw(Kw.Import)) module = this.dottedName();
     else if (level === 0) this.fail();
-    this.expectKw(KW_Import);
+    this.expectKw(Kw.Import);
     const names: A.Alias[] = [];
-    if (this.atOp(OP_Star)) {
+    if (this.atOp(Op.Star)) {
       const s = this.curStart();
       this.i++;
       names.push({ start: s, end: s + 1, name: { name: '*', start: s, end: s + 1 }, asname: null });
       return { type: 'ImportFrom', start, end: this.prevEnd(), module, names, level };
     }
-    const paren = this.atOp(OP_LPar);
+    const paren = this.atOp(Op.LPar);
     if (paren) this.i++;
+    const partial: A.ImportFrom = { type: 'ImportFrom', start, end: start, module, names, level };
+    this.partialImport = partial;
     for (;;) {
       const name = this.identifier();
       let asname: A.Identifier | null = null;
-      if (this.atKw(KW_As)) { this.i++; asname = this.identifier(); }
+      if (this.atKw(Kw.As)) { this.i++; asname = this.identifier(); }
       names.push({ start: name.start, end: asname ? asname.end : name.end, name, asname });
-      if (!this.atOp(OP_Comma)) break;
+      partial.end = this.prevEnd();
+      if (!this.atOp(Op.Comma)) break;
       this.i++;
-      if (paren && this.atOp(OP_RPar)) break;
+      if (paren && this.atOp(Op.RPar)) break;
       if (!paren && this.atStatementEnd()) this.fail('trailing comma not allowed without surrounding parentheses', this.st[this.i - 1], this.en[this.i - 1]);
     }
-    if (paren) this.expectOp(OP_RPar, ')');
+    if (paren) this.expectOp(Op.RPar, ')');
+    this.partialImport = null;
     return { type: 'ImportFrom', start, end: this.prevEnd(), module, names, level };
   }
 
@@ -680,28 +667,28 @@ class Parser {
     this.i++;
     const id = this.identifier();
     const name: A.Name = { type: 'Name', start: id.start, end: id.end, id: id.name, ctx: 'Store' };
-    const typeParams = this.atOp(OP_LSqb) ? this.typeParams() : [];
-    this.expectOp(OP_Equal, '=');
+    const typeParams = this.atOp(Op.LSqb) ? this.typeParams() : [];
+    this.expectOp(Op.Equal, '=');
     const value = this.expression();
     this.partial.push(value);
     return { type: 'TypeAlias', start, end: this.prevEnd(), name, typeParams, value };
   }
 
   private typeParams(): A.TypeParam[] {
-    this.expectOp(OP_LSqb);
+    this.expectOp(Op.LSqb);
     const params: A.TypeParam[] = [];
-    if (this.atOp(OP_RSqb)) this.fail('Type parameter list cannot be empty');
-    while (!this.atOp(OP_RSqb)) {
+    if (this.atOp(Op.RSqb)) this.fail('Type parameter list cannot be empty');
+    while (!this.atOp(Op.RSqb)) {
       const s = this.curStart();
-      if (this.atOp(OP_Star) || this.atOp(OP_DoubleStar)) {
-        const isTuple = this.atOp(OP_Star);
+      if (this.atOp(Op.Star) || this.atOp(Op.DoubleStar)) {
+        const isTuple = this.atOp(Op.Star);
         this.i++;
         const name = this.identifier();
-        if (this.atOp(OP_Colon)) {
+        if (this.atOp(Op.Colon)) {
           this.fail(isTuple ? 'cannot use bound with TypeVarTuple' : 'cannot use bound with ParamSpec', this.curStart(), this.en[this.i]);
         }
         let defaultValue: A.Expr | null = null;
-        if (this.atOp(OP_Equal)) {
+        if (this.atOp(Op.Equal)) {
           this.i++;
           defaultValue = isTuple ? this.starExpression() : this.expression();
         }
@@ -711,14 +698,14 @@ class Parser {
         const name = this.identifier();
         let bound: A.Expr | null = null;
         let defaultValue: A.Expr | null = null;
-        if (this.atOp(OP_Colon)) { this.i++; bound = this.expression(); }
-        if (this.atOp(OP_Equal)) { this.i++; defaultValue = this.expression(); }
+        if (this.atOp(Op.Colon)) { this.i++; bound = this.expression(); }
+        if (this.atOp(Op.Equal)) { this.i++; defaultValue = this.expression(); }
         params.push({ type: 'TypeVar', start: s, end: this.prevEnd(), name, bound, defaultValue });
       }
-      if (!this.atOp(OP_Comma)) break;
+      if (!this.atOp(Op.Comma)) break;
       this.i++;
     }
-    this.expectOp(OP_RSqb, ']');
+    this.expectOp(Op.RSqb, ']');
     return params;
   }
 
@@ -726,65 +713,74 @@ class Parser {
 
   /** The body after a compound statement's `:`: an indented block or simple statements on the same line. */
   private block(what: string, headerStart: number): A.Stmt[] {
-    this.expectOp(OP_Colon, ':');
+    this.expectOp(Op.Colon, ':');
     const body: A.Stmt[] = [];
-    if (this.at(TOK_Newline)) {
+    if (this.at(Tok.Newline)) {
       this.i++;
-      if (!this.at(TOK_Indent)) {
+      if (!this.at(Tok.Indent)) {
         this.fail(`expected an indented block after ${what} on line ${lineOf(this.src, headerStart)}`, this.st[this.i], this.en[this.i]);
       }
       this.i++;
       if (++this.depth > MAX_DEPTH) this.fail('too many statically nested blocks');
       const savedPartial = this.partial;
-      while (!this.at(TOK_Dedent) && !this.at(TOK_EndMarker)) {
-        if (this.at(TOK_Newline)) { this.i++; continue; }
+      const savedBindings = this.partialBindings;
+      const savedBlocks = this.partialBlocks;
+      while (!this.at(Tok.Dedent) && !this.at(Tok.EndMarker)) {
+        if (this.at(Tok.Newline)) { this.i++; continue; }
         this.statementInto(body);
       }
       this.partial = savedPartial;
+      this.partialBindings = savedBindings;
+      this.partialBlocks = savedBlocks;
+      this.partialImport = null;
       this.depth--;
-      if (this.at(TOK_Dedent)) this.i++;
+      if (this.at(Tok.Dedent)) this.i++;
       if (body.length === 0) this.fail(`expected an indented block after ${what} on line ${lineOf(this.src, headerStart)}`);
+      (this.partialBlocks ??= []).push(body);
       return body;
     }
     this.simpleStatements(body);
+    (this.partialBlocks ??= []).push(body);
     return body;
   }
 
   /** End of the last token read that is not a NEWLINE, INDENT or DEDENT (where CPython ends a compound statement). */
   private lastTokenEnd(): number {
     let j = this.i - 1;
-    while (j > 0 && (this.kind[j] === TOK_Newline || this.kind[j] === TOK_Indent || this.kind[j] === TOK_Dedent)) j--;
+    while (j > 0 && (this.kind[j] === Tok.Newline || this.kind[j] === Tok.Indent || this.kind[j] === Tok.Dedent)) j--;
     return this.en[j]!;
   }
 
   private decorated(): A.Stmt {
     const decorators: A.Expr[] = [];
-    while (this.atOp(OP_At)) {
+    while (this.atOp(Op.At)) {
       this.i++;
       const d = this.namedExpression();
       this.partial.push(d);
       decorators.push(d);
-      if (!this.at(TOK_Newline)) this.fail();
+      if (!this.at(Tok.Newline)) this.fail();
       this.i++;
     }
     const i = this.i;
-    if (this.atKw(KW_Def)) return this.funcDef(decorators, i);
-    if (this.atKw(KW_Async) && this.kind[i + 1] === TOK_Name && this.sub[i + 1] === KW_Def) { this.i++; return this.funcDef(decorators, i); }
-    if (this.atKw(KW_Class)) return this.classDef(decorators);
+    if (this.atKw(Kw.Def)) return this.funcDef(decorators, i);
+    if (this.atKw(Kw.Async) && this.kind[i + 1] === Tok.Name && this.sub[i + 1] === Kw.Def) { this.i++; return this.funcDef(decorators, i); }
+    if (this.atKw(Kw.Class)) return this.classDef(decorators);
     return this.fail();
   }
 
   private funcDef(decorators: A.Expr[], startTok: number): A.FunctionDef {
-    const isAsync = this.kind[startTok] === TOK_Name && this.sub[startTok] === KW_Async;
+    const isAsync = this.kind[startTok] === Tok.Name && this.sub[startTok] === Kw.Async;
     const start = this.st[startTok]!;
-    this.expectKw(KW_Def);
+    this.expectKw(Kw.Def);
     const name = this.identifier();
-    const typeParams = this.atOp(OP_LSqb) ? this.typeParams() : [];
-    this.expectOp(OP_LPar, '(');
-    const args = this.parameters(OP_RPar, true);
-    this.expectOp(OP_RPar, ')');
+    // a def broken after its name still binds it (`def f(:` while typing)
+    this.partialBindings.push({ type: 'Name', start: name.start, end: name.end, id: name.name, ctx: 'Store' });
+    const typeParams = this.atOp(Op.LSqb) ? this.typeParams() : [];
+    this.expectOp(Op.LPar, '(');
+    const args = this.parameters(Op.RPar, true);
+    this.expectOp(Op.RPar, ')');
     let returns: A.Expr | null = null;
-    if (this.atOp(OP_RArrow)) { this.i++; returns = this.expression(); this.partial.push(returns); }
+    if (this.atOp(Op.RArrow)) { this.i++; returns = this.expression(); this.partial.push(returns); }
     const body = this.block("function definition", start);
     return { type: 'FunctionDef', start, end: this.lastTokenEnd(), isAsync, name, args, body, decorators, returns, typeParams };
   }
@@ -793,15 +789,16 @@ class Parser {
     const start = this.curStart();
     this.i++;
     const name = this.identifier();
-    const typeParams = this.atOp(OP_LSqb) ? this.typeParams() : [];
+    this.partialBindings.push({ type: 'Name', start: name.start, end: name.end, id: name.name, ctx: 'Store' });
+    const typeParams = this.atOp(Op.LSqb) ? this.typeParams() : [];
     let bases: A.Expr[] = [];
     let keywords: A.Keyword[] = [];
-    if (this.atOp(OP_LPar)) {
+    if (this.atOp(Op.LPar)) {
       this.i++;
       const r = this.callArguments(false);
       bases = r.args;
       keywords = r.keywords;
-      this.expectOp(OP_RPar, ')');
+      this.expectOp(Op.RPar, ')');
     }
     const body = this.block("class definition", start);
     return { type: 'ClassDef', start, end: this.lastTokenEnd(), name, bases, keywords, body, decorators, typeParams };
@@ -822,7 +819,7 @@ class Parser {
     let lastEnd = -1;
     while (!this.atOp(close)) {
       if (kwarg) this.fail('arguments cannot follow var-keyword argument');
-      if (this.atOp(OP_Slash)) {
+      if (this.atOp(Op.Slash)) {
         if (sawSlash) this.fail('/ may appear only once');
         if (sawStar) this.fail('/ must be ahead of *');
         if (args.length === 0) this.fail('at least one argument must precede /');
@@ -831,31 +828,31 @@ class Parser {
         args = [];
         lastEnd = this.en[this.i]!;
         this.i++;
-      } else if (this.atOp(OP_Star)) {
+      } else if (this.atOp(Op.Star)) {
         if (sawStar) this.fail('* argument may appear only once');
         sawStar = true;
         const s = this.curStart();
         this.i++;
-        if (this.atOp(OP_Comma)) {
+        if (this.atOp(Op.Comma)) {
           lastEnd = this.prevEnd();
           const j = this.i + 1;
-          if (this.opAt(j, close) || this.opAt(j, OP_DoubleStar)) this.fail('named arguments must follow bare *', s, s + 1);
+          if (this.opAt(j, close) || this.opAt(j, Op.DoubleStar)) this.fail('named arguments must follow bare *', s, s + 1);
         } else if (this.atOp(close)) {
           this.fail('named arguments must follow bare *', s, s + 1);
         } else {
           vararg = this.param(annotations, true);
           lastEnd = vararg.end;
-          if (this.atOp(OP_Equal)) this.fail('var-positional argument cannot have default value');
+          if (this.atOp(Op.Equal)) this.fail('var-positional argument cannot have default value');
         }
-      } else if (this.atOp(OP_DoubleStar)) {
+      } else if (this.atOp(Op.DoubleStar)) {
         this.i++;
         kwarg = this.param(annotations, false);
         lastEnd = kwarg.end;
-        if (this.atOp(OP_Equal)) this.fail('var-keyword argument cannot have default value');
+        if (this.atOp(Op.Equal)) this.fail('var-keyword argument cannot have default value');
       } else {
         const a = this.param(annotations, false);
         let def: A.Expr | null = null;
-        if (this.atOp(OP_Equal)) {
+        if (this.atOp(Op.Equal)) {
           this.i++;
           def = this.expression();
         }
@@ -869,10 +866,10 @@ class Parser {
           args.push(a);
         }
       }
-      if (this.atOp(OP_Comma)) { this.i++; continue; }
+      if (this.atOp(Op.Comma)) { this.i++; continue; }
       if (!this.atOp(close)) {
-        if (close === OP_Colon && this.at(TOK_Op) && this.sub[this.i] === OP_RPar) this.fail();
-        this.fail(close === OP_RPar ? "expected ')'" : 'invalid syntax');
+        if (close === Op.Colon && this.at(Tok.Op) && this.sub[this.i] === Op.RPar) this.fail();
+        this.fail(close === Op.RPar ? "expected ')'" : 'invalid syntax');
       }
     }
     const start = this.i > startTok ? this.st[startTok]! : this.curStart();
@@ -883,9 +880,9 @@ class Parser {
   private param(annotations: boolean, star: boolean): A.Arg {
     const name = this.identifier();
     let annotation: A.Expr | null = null;
-    if (annotations && this.atOp(OP_Colon)) {
+    if (annotations && this.atOp(Op.Colon)) {
       this.i++;
-      annotation = star && this.atOp(OP_Star) ? this.starExpression() : this.expression();
+      annotation = star && this.atOp(Op.Star) ? this.starExpression() : this.expression();
     }
     return { start: name.start, end: this.prevEnd(), arg: name, annotation };
   }
@@ -902,11 +899,11 @@ class Parser {
       this.partial.push(test);
       const body = this.block(clauses.length ? "'elif' statement" : "'if' statement", start);
       clauses.push({ start, test, body });
-      if (this.atKw(KW_Elif)) {
+      if (this.atKw(Kw.Elif)) {
         if (clauses.length >= MAX_ELIFS) this.fail('too many statically nested blocks');
         continue;
       }
-      if (this.atKw(KW_Else)) {
+      if (this.atKw(Kw.Else)) {
         const es = this.curStart();
         this.i++;
         orelse = this.block("'else' statement", es);
@@ -929,58 +926,62 @@ class Parser {
     this.partial.push(test);
     const body = this.block("'while' statement", start);
     let orelse: A.Stmt[] = [];
-    if (this.atKw(KW_Else)) { const es = this.curStart(); this.i++; orelse = this.block("'else' statement", es); }
+    if (this.atKw(Kw.Else)) { const es = this.curStart(); this.i++; orelse = this.block("'else' statement", es); }
     return { type: 'While', start, end: this.lastTokenEnd(), test, body, orelse };
   }
 
   private forStmt(asyncTok: number): A.For {
     const start = asyncTok >= 0 ? this.st[asyncTok]! : this.curStart();
-    this.expectKw(KW_For);
+    this.expectKw(Kw.For);
     const target = this.targetList();
     this.partial.push(target);
     this.toTarget(target, 'Store');
-    this.expectKw(KW_In);
+    this.expectKw(Kw.In);
     const iter = this.starExpressions();
     this.partial.push(iter);
     const body = this.block("'for' statement", start);
     let orelse: A.Stmt[] = [];
-    if (this.atKw(KW_Else)) { const es = this.curStart(); this.i++; orelse = this.block("'else' statement", es); }
+    if (this.atKw(Kw.Else)) { const es = this.curStart(); this.i++; orelse = this.block("'else' statement", es); }
     return { type: 'For', start, end: this.lastTokenEnd(), isAsync: asyncTok >= 0, target, iter, body, orelse };
   }
 
   private withStmt(asyncTok: number): A.With {
     const start = asyncTok >= 0 ? this.st[asyncTok]! : this.curStart();
-    this.expectKw(KW_With);
+    this.expectKw(Kw.With);
     let items: A.WithItem[] | null = null;
-    if (this.atOp(OP_LPar)) {
+    if (this.atOp(Op.LPar)) {
       // `with (a as b, c):` — try the parenthesized item list; fall back to an expression
       const save = this.i;
       const savedDepth = this.depth;
       const savedPartial = this.partial.length;
+      const savedNames = this.namesTop;
+      const savedNesting = this.localNesting;
       try {
         this.i++;
         const list: A.WithItem[] = [];
         for (;;) {
           list.push(this.withItem());
-          if (!this.atOp(OP_Comma)) break;
+          if (!this.atOp(Op.Comma)) break;
           this.i++;
-          if (this.atOp(OP_RPar)) break;
+          if (this.atOp(Op.RPar)) break;
         }
-        this.expectOp(OP_RPar);
-        if (!this.atOp(OP_Colon)) throw new ParseError(0, 0, '', false);
+        this.expectOp(Op.RPar);
+        if (!this.atOp(Op.Colon)) throw new ParseError(0, 0, '', false);
         items = list;
       } catch (e) {
         if (!(e instanceof ParseError)) throw e;
         this.i = save;
         this.depth = savedDepth;
         this.partial.length = savedPartial;
+        this.namesTop = savedNames;
+        this.localNesting = savedNesting;
       }
     }
     if (!items) {
       items = [];
       for (;;) {
         items.push(this.withItem());
-        if (!this.atOp(OP_Comma)) break;
+        if (!this.atOp(Op.Comma)) break;
         this.i++;
       }
     }
@@ -992,10 +993,10 @@ class Parser {
     const contextExpr = this.expression();
     this.partial.push(contextExpr);
     let optionalVars: A.Expr | null = null;
-    if (this.atKw(KW_As)) {
+    if (this.atKw(Kw.As)) {
       this.i++;
       optionalVars = this.targetLike();
-      if (!this.atOp(OP_Comma) && !this.atOp(OP_RPar) && !this.atOp(OP_Colon)) this.fail();
+      if (!this.atOp(Op.Comma) && !this.atOp(Op.RPar) && !this.atOp(Op.Colon)) this.fail();
       this.toTarget(optionalVars, 'Store');
     }
     return { start: contextExpr.start, end: optionalVars ? optionalVars.end : contextExpr.end, contextExpr, optionalVars };
@@ -1007,20 +1008,20 @@ class Parser {
     const body = this.block("'try' statement", start);
     const handlers: A.ExceptHandler[] = [];
     let star = -1;
-    while (this.atKw(KW_Except)) {
+    while (this.atKw(Kw.Except)) {
       const hs = this.curStart();
       this.i++;
       let isStar = false;
-      if (this.atOp(OP_Star)) { isStar = true; this.i++; }
+      if (this.atOp(Op.Star)) { isStar = true; this.i++; }
       if (star === -1) star = isStar ? 1 : 0;
       else if ((star === 1) !== isStar) this.fail("cannot have both 'except' and 'except*' on the same 'try'", hs, this.prevEnd());
       let exceptionType: A.Expr | null = null;
       let name: A.Identifier | null = null;
-      if (!this.atOp(OP_Colon)) {
+      if (!this.atOp(Op.Colon)) {
         exceptionType = this.expression();
         this.partial.push(exceptionType);
-        if (this.atOp(OP_Comma)) this.fail('multiple exception types must be parenthesized', exceptionType.start, this.en[this.i]);
-        if (this.atKw(KW_As)) { this.i++; name = this.identifier(); }
+        if (this.atOp(Op.Comma)) this.fail('multiple exception types must be parenthesized', exceptionType.start, this.en[this.i]);
+        if (this.atKw(Kw.As)) { this.i++; name = this.identifier(); }
       } else if (isStar) {
         this.fail('expected one or more exception types');
       }
@@ -1029,33 +1030,41 @@ class Parser {
     }
     let orelse: A.Stmt[] = [];
     let finalbody: A.Stmt[] = [];
-    if (this.atKw(KW_Else)) {
+    if (this.atKw(Kw.Else)) {
       if (handlers.length === 0) this.fail("expected 'except' or 'finally' block");
       const es = this.curStart(); this.i++; orelse = this.block("'else' statement", es);
     }
-    if (this.atKw(KW_Finally)) { const fs = this.curStart(); this.i++; finalbody = this.block("'finally' statement", fs); }
+    if (this.atKw(Kw.Finally)) { const fs = this.curStart(); this.i++; finalbody = this.block("'finally' statement", fs); }
     if (handlers.length === 0 && finalbody.length === 0) this.fail("expected 'except' or 'finally' block");
     return { type: 'Try', start, end: this.lastTokenEnd(), isStar: star === 1, body, handlers, orelse, finalbody };
   }
 
   // --- match
 
-  private tryMatch(): A.Match | null {
+  /**
+   * A `match` statement into `body`, or false (nothing read) when the line is not one. Once its header
+   * and the block's INDENT are read, a case that fails is recovered inside the match block: its error
+   * recorded, an ErrorStmt for its line, then its body's statements, and the next case is read, so the
+   * match's DEDENT closes the match, never the block around it.
+   */
+  private tryMatch(body: A.Stmt[]): boolean {
     const save = this.i;
     const savedDepth = this.depth;
+    const savedNames = this.namesTop;
+    const savedNesting = this.localNesting;
     const start = this.curStart();
     this.i++;
     // quick rejections: `match = ...`, `match.x`, `match(...)` followed by no colon are expressions
     let subject: A.Expr;
     try {
-      if (this.atStatementEnd() || this.atOp(OP_Equal) || this.atOp(OP_Dot) || this.atOp(OP_Colon)) throw new ParseError(0, 0, '', false);
+      if (this.atStatementEnd() || this.atOp(Op.Equal) || this.atOp(Op.Dot) || this.atOp(Op.Colon)) throw new ParseError(0, 0, '', false);
       const subjectStart = this.curStart();
       const first = this.starNamedExpression();
-      if (this.atOp(OP_Comma)) {
+      if (this.atOp(Op.Comma)) {
         const elts = [first];
-        while (this.atOp(OP_Comma)) {
+        while (this.atOp(Op.Comma)) {
           this.i++;
-          if (this.atOp(OP_Colon)) break;
+          if (this.atOp(Op.Colon)) break;
           elts.push(this.starNamedExpression());
         }
         subject = { type: 'Tuple', start: subjectStart, end: this.prevEnd(), elts, ctx: 'Load' };
@@ -1063,50 +1072,90 @@ class Parser {
         if (first.type === 'Starred') throw new ParseError(0, 0, '', false);
         subject = first;
       }
-      if (!this.atOp(OP_Colon) || this.kind[this.i + 1] !== TOK_Newline) throw new ParseError(0, 0, '', false);
+      if (!this.atOp(Op.Colon) || this.kind[this.i + 1] !== Tok.Newline) throw new ParseError(0, 0, '', false);
     } catch (e) {
       if (!(e instanceof ParseError)) throw e;
       this.i = save;
       this.depth = savedDepth;
-      return null;
+      this.namesTop = savedNames;
+      this.localNesting = savedNesting;
+      return false;
     }
     this.partial.push(subject);
+    const headerEnd = this.en[this.i]!;
     this.i += 2;
-    if (!this.at(TOK_Indent)) this.fail(`expected an indented block after 'match' statement on line ${lineOf(this.src, start)}`);
+    if (!this.at(Tok.Indent)) this.fail(`expected an indented block after 'match' statement on line ${lineOf(this.src, start)}`);
     this.i++;
     const cases: A.MatchCase[] = [];
-    while (!this.at(TOK_Dedent) && !this.at(TOK_EndMarker)) {
-      if (!this.isSoft(this.i, 'case')) this.fail();
-      const cs = this.curStart();
-      this.i++;
-      const pattern = this.patterns();
-      let guard: A.Expr | null = null;
-      if (this.atKw(KW_If)) { this.i++; guard = this.namedExpression(); this.partial.push(guard); }
-      const body = this.block("'case' statement", cs);
-      cases.push({ start: cs, end: body[body.length - 1]!.end, pattern, guard, body });
+    // what broken cases leave: an ErrorStmt each, and the statements of their bodies
+    const recovered: A.Stmt[] = [];
+    const matchPartial = this.partial;
+    while (!this.at(Tok.Dedent) && !this.at(Tok.EndMarker)) {
+      if (this.at(Tok.Newline)) { this.i++; continue; }
+      if (!this.isSoft(this.i, 'case') && !this.at(Tok.Indent)) {
+        // a statement where a case must be: reported there, then read as a statement so its names count
+        try {
+          this.fail();
+        } catch (e) {
+          if (!(e instanceof ParseError)) throw e;
+          if (!e.recorded) this.errors.push({ start: e.start, end: e.end, message: e.message });
+        }
+        this.statementInto(recovered);
+        continue;
+      }
+      const first = this.i;
+      const caseDepth = this.depth;
+      const caseNesting = this.localNesting;
+      const mark = this.namesTop;
+      const matchBlocks = this.partialBlocks;
+      this.partial = [];
+      this.partialBlocks = null;
+      try {
+        if (this.at(Tok.Indent)) this.fail('unexpected indent');
+        const cs = this.curStart();
+        this.i++;
+        const pattern = this.patterns();
+        let guard: A.Expr | null = null;
+        if (this.atKw(Kw.If)) { this.i++; guard = this.namedExpression(); this.partial.push(guard); }
+        const caseBody = this.block("'case' statement", cs);
+        cases.push({ start: cs, end: caseBody[caseBody.length - 1]!.end, pattern, guard, body: caseBody });
+      } catch (e) {
+        if (!(e instanceof ParseError)) throw e;
+        this.depth = caseDepth;
+        this.localNesting = caseNesting;
+        if (!e.recorded) this.errors.push({ start: e.start, end: e.end, message: e.message });
+        this.partial = this.recoveredExpressions(mark);
+        this.recover(first, recovered);
+      }
+      this.partialBlocks = matchBlocks;
+      this.namesTop = mark;
     }
-    if (this.at(TOK_Dedent)) this.i++;
-    return { type: 'Match', start, end: cases.length ? cases[cases.length - 1]!.end : this.prevEnd(), subject, cases };
+    this.partial = matchPartial;
+    if (this.at(Tok.Dedent)) this.i++;
+    if (cases.length > 0) body.push({ type: 'Match', start, end: cases[cases.length - 1]!.end, subject, cases });
+    else body.push({ type: 'ErrorStmt', start, end: headerEnd, partial: [subject], partialImport: null });
+    for (const s of recovered) body.push(s);
+    return true;
   }
 
   private patterns(): A.Pattern {
     const s = this.curStart();
     const first = this.maybeStarPattern();
-    if (!this.atOp(OP_Comma)) {
+    if (!this.atOp(Op.Comma)) {
       if (first.type === 'MatchStar') return { type: 'MatchSequence', start: first.start, end: first.end, patterns: [first] };
       return first;
     }
     const patterns = [first];
-    while (this.atOp(OP_Comma)) {
+    while (this.atOp(Op.Comma)) {
       this.i++;
-      if (this.atOp(OP_Colon) || this.atKw(KW_If)) break;
+      if (this.atOp(Op.Colon) || this.atKw(Kw.If)) break;
       patterns.push(this.maybeStarPattern());
     }
     return { type: 'MatchSequence', start: s, end: this.prevEnd(), patterns };
   }
 
   private maybeStarPattern(): A.Pattern {
-    if (this.atOp(OP_Star)) {
+    if (this.atOp(Op.Star)) {
       const s = this.curStart();
       this.i++;
       const id = this.identifier();
@@ -1119,7 +1168,7 @@ class Parser {
     this.enter();
     const s = this.curStart();
     const p = this.orPattern();
-    if (this.atKw(KW_As)) {
+    if (this.atKw(Kw.As)) {
       this.i++;
       const id = this.identifier();
       if (id.name === '_') this.fail("cannot use '_' as a target", id.start, id.end);
@@ -1133,9 +1182,9 @@ class Parser {
   private orPattern(): A.Pattern {
     const s = this.curStart();
     const first = this.closedPattern();
-    if (!this.atOp(OP_VBar)) return first;
+    if (!this.atOp(Op.VBar)) return first;
     const patterns = [first];
-    while (this.atOp(OP_VBar)) { this.i++; patterns.push(this.closedPattern()); }
+    while (this.atOp(Op.VBar)) { this.i++; patterns.push(this.closedPattern()); }
     return { type: 'MatchOr', start: s, end: this.prevEnd(), patterns };
   }
 
@@ -1143,37 +1192,37 @@ class Parser {
     const i = this.i;
     const k = this.kind[i];
     const s = this.st[i]!;
-    if (k === TOK_Number || (k === TOK_Op && this.sub[i] === OP_Minus)) {
+    if (k === Tok.Number || (k === Tok.Op && this.sub[i] === Op.Minus)) {
       const v = this.signedNumberPattern();
       return { type: 'MatchValue', start: v.start, end: v.end, value: v };
     }
-    if (k === TOK_String || k === TOK_FStringStart) {
+    if (k === Tok.String || k === Tok.FStringStart) {
       const v = this.strings();
       return { type: 'MatchValue', start: v.start, end: v.end, value: v };
     }
-    if (k === TOK_Name) {
+    if (k === Tok.Name) {
       const sb = this.sub[i];
-      if (sb === KW_NoneKw || sb === KW_True || sb === KW_False) {
+      if (sb === Kw.NoneKw || sb === Kw.True || sb === Kw.False) {
         this.i++;
-        return { type: 'MatchSingleton', start: s, end: this.en[i]!, value: sb === KW_NoneKw ? 'None' : sb === KW_True ? 'True' : 'False' };
+        return { type: 'MatchSingleton', start: s, end: this.en[i]!, value: sb === Kw.NoneKw ? 'None' : sb === Kw.True ? 'True' : 'False' };
       }
       const id = this.identifier();
       let value: A.Expr = { type: 'Name', start: id.start, end: id.end, id: id.name, ctx: 'Load' };
       let dotted = false;
-      while (this.atOp(OP_Dot)) {
+      while (this.atOp(Op.Dot)) {
         this.i++;
         const attr = this.identifier();
         value = { type: 'Attribute', start: value.start, end: attr.end, value, attr, ctx: 'Load' };
         dotted = true;
       }
-      if (this.atOp(OP_LPar)) return this.classPattern(value);
+      if (this.atOp(Op.LPar)) return this.classPattern(value);
       if (dotted) return { type: 'MatchValue', start: value.start, end: value.end, value };
       return { type: 'MatchAs', start: id.start, end: id.end, pattern: null, name: id.name === '_' ? null : id };
     }
-    if (k === TOK_Op) {
+    if (k === Tok.Op) {
       const op = this.sub[i];
-      if (op === OP_LPar || op === OP_LSqb) {
-        const close = op === OP_LPar ? OP_RPar : OP_RSqb;
+      if (op === Op.LPar || op === Op.LSqb) {
+        const close = op === Op.LPar ? Op.RPar : Op.RSqb;
         this.i++;
         this.enter();
         if (this.atOp(close)) {
@@ -1182,13 +1231,13 @@ class Parser {
           return { type: 'MatchSequence', start: s, end: this.prevEnd(), patterns: [] };
         }
         const first = this.maybeStarPattern();
-        if (op === OP_LPar && this.atOp(OP_RPar) && first.type !== 'MatchStar') {
+        if (op === Op.LPar && this.atOp(Op.RPar) && first.type !== 'MatchStar') {
           this.i++;
           this.depth--;
           return first; // a group
         }
         const patterns = [first];
-        while (this.atOp(OP_Comma)) {
+        while (this.atOp(Op.Comma)) {
           this.i++;
           if (this.atOp(close)) break;
           patterns.push(this.maybeStarPattern());
@@ -1197,7 +1246,7 @@ class Parser {
         this.depth--;
         return { type: 'MatchSequence', start: s, end: this.prevEnd(), patterns };
       }
-      if (op === OP_LBrace) return this.mappingPattern();
+      if (op === Op.LBrace) return this.mappingPattern();
     }
     return this.fail();
   }
@@ -1205,18 +1254,18 @@ class Parser {
   private signedNumberPattern(): A.Expr {
     const s = this.curStart();
     let left: A.Expr;
-    if (this.atOp(OP_Minus)) {
+    if (this.atOp(Op.Minus)) {
       this.i++;
-      if (!this.at(TOK_Number)) this.fail();
+      if (!this.at(Tok.Number)) this.fail();
       const n = this.number();
       left = { type: 'UnaryOp', start: s, end: n.end, op: '-', operand: n };
     } else {
       left = this.number();
     }
-    if (this.atOp(OP_Plus) || this.atOp(OP_Minus)) {
-      const op: A.BinaryOperator = this.atOp(OP_Plus) ? '+' : '-';
+    if (this.atOp(Op.Plus) || this.atOp(Op.Minus)) {
+      const op: A.BinaryOperator = this.atOp(Op.Plus) ? '+' : '-';
       this.i++;
-      if (!this.at(TOK_Number)) this.fail();
+      if (!this.at(Tok.Number)) this.fail();
       const right = this.number();
       if (right.kind !== 'complex') this.fail('imaginary number required in complex literal', right.start, right.end);
       if (left.type === 'Constant' && left.kind === 'complex' || (left.type === 'UnaryOp' && (left.operand as A.Constant).kind === 'complex')) {
@@ -1234,40 +1283,40 @@ class Parser {
     const keys: A.Expr[] = [];
     const patterns: A.Pattern[] = [];
     let rest: A.Identifier | null = null;
-    while (!this.atOp(OP_RBrace)) {
+    while (!this.atOp(Op.RBrace)) {
       if (rest) this.fail();
-      if (this.atOp(OP_DoubleStar)) {
+      if (this.atOp(Op.DoubleStar)) {
         this.i++;
         rest = this.identifier();
         if (rest.name === '_') this.fail('invalid syntax', rest.start, rest.end);
       } else {
         let key: A.Expr;
         const k = this.kind[this.i];
-        if (k === TOK_Number || this.atOp(OP_Minus)) key = this.signedNumberPattern();
-        else if (k === TOK_String || k === TOK_FStringStart) {
+        if (k === Tok.Number || this.atOp(Op.Minus)) key = this.signedNumberPattern();
+        else if (k === Tok.String || k === Tok.FStringStart) {
           key = this.strings();
-        } else if (this.atKw(KW_NoneKw) || this.atKw(KW_True) || this.atKw(KW_False)) {
+        } else if (this.atKw(Kw.NoneKw) || this.atKw(Kw.True) || this.atKw(Kw.False)) {
           const i = this.i++;
           const sb = this.sub[i];
-          key = { type: 'Constant', start: this.st[i]!, end: this.en[i]!, kind: sb === KW_NoneKw ? 'None' : sb === KW_True ? 'True' : 'False', value: sb === KW_NoneKw ? 'None' : sb === KW_True ? 'True' : 'False', prefixU: false };
+          key = { type: 'Constant', start: this.st[i]!, end: this.en[i]!, kind: sb === Kw.NoneKw ? 'None' : sb === Kw.True ? 'True' : 'False', value: sb === Kw.NoneKw ? 'None' : sb === Kw.True ? 'True' : 'False', prefixU: false };
         } else {
           const id = this.identifier();
           key = { type: 'Name', start: id.start, end: id.end, id: id.name, ctx: 'Load' };
-          if (!this.atOp(OP_Dot)) this.fail();
-          while (this.atOp(OP_Dot)) {
+          if (!this.atOp(Op.Dot)) this.fail();
+          while (this.atOp(Op.Dot)) {
             this.i++;
             const attr = this.identifier();
             key = { type: 'Attribute', start: key.start, end: attr.end, value: key, attr, ctx: 'Load' };
           }
         }
-        this.expectOp(OP_Colon, ':');
+        this.expectOp(Op.Colon, ':');
         keys.push(key);
         patterns.push(this.pattern());
       }
-      if (!this.atOp(OP_Comma)) break;
+      if (!this.atOp(Op.Comma)) break;
       this.i++;
     }
-    this.expectOp(OP_RBrace, '}');
+    this.expectOp(Op.RBrace, '}');
     this.depth--;
     return { type: 'MatchMapping', start: s, end: this.prevEnd(), keys, patterns, rest };
   }
@@ -1278,8 +1327,8 @@ class Parser {
     const patterns: A.Pattern[] = [];
     const kwdAttrs: A.Identifier[] = [];
     const kwdPatterns: A.Pattern[] = [];
-    while (!this.atOp(OP_RPar)) {
-      if (this.atName() && this.opAt(this.i + 1, OP_Equal)) {
+    while (!this.atOp(Op.RPar)) {
+      if (this.atName() && this.opAt(this.i + 1, Op.Equal)) {
         const id = this.identifier();
         this.i++;
         kwdAttrs.push(id);
@@ -1289,10 +1338,10 @@ class Parser {
         if (kwdAttrs.length) this.fail('positional patterns follow keyword patterns', p.start, p.end);
         patterns.push(p);
       }
-      if (!this.atOp(OP_Comma)) break;
+      if (!this.atOp(Op.Comma)) break;
       this.i++;
     }
-    this.expectOp(OP_RPar, ')');
+    this.expectOp(Op.RPar, ')');
     this.depth--;
     return { type: 'MatchClass', start: cls.start, end: this.prevEnd(), cls, patterns, kwdAttrs, kwdPatterns };
   }
@@ -1304,9 +1353,9 @@ class Parser {
   private starExpressions(): A.Expr {
     const s = this.curStart();
     const first = this.starExpression();
-    if (!this.atOp(OP_Comma)) return first;
+    if (!this.atOp(Op.Comma)) return first;
     const elts = [first];
-    while (this.atOp(OP_Comma)) {
+    while (this.atOp(Op.Comma)) {
       this.i++;
       if (!this.startsExpression()) break;
       elts.push(this.starExpression());
@@ -1316,21 +1365,21 @@ class Parser {
 
   private startsExpression(): boolean {
     const k = this.kind[this.i];
-    if (k === TOK_Name) {
+    if (k === Tok.Name) {
       const sb = this.sub[this.i];
-      return sb === 0 || sb === KW_NoneKw || sb === KW_True || sb === KW_False || sb === KW_Not || sb === KW_Lambda || sb === KW_Await;
+      return sb === 0 || sb === Kw.NoneKw || sb === Kw.True || sb === Kw.False || sb === Kw.Not || sb === Kw.Lambda || sb === Kw.Await;
     }
-    if (k === TOK_Number || k === TOK_String || k === TOK_FStringStart) return true;
-    if (k === TOK_Op) {
+    if (k === Tok.Number || k === Tok.String || k === Tok.FStringStart) return true;
+    if (k === Tok.Op) {
       const op = this.sub[this.i];
-      return op === OP_LPar || op === OP_LSqb || op === OP_LBrace || op === OP_Minus || op === OP_Plus || op === OP_Tilde
-        || op === OP_Star || op === OP_Ellipsis;
+      return op === Op.LPar || op === Op.LSqb || op === Op.LBrace || op === Op.Minus || op === Op.Plus || op === Op.Tilde
+        || op === Op.Star || op === Op.Ellipsis;
     }
     return false;
   }
 
   private starExpression(): A.Expr {
-    if (this.atOp(OP_Star)) {
+    if (this.atOp(Op.Star)) {
       const s = this.curStart();
       this.i++;
       const v = this.bitOr();
@@ -1340,7 +1389,7 @@ class Parser {
   }
 
   private starNamedExpression(): A.Expr {
-    if (this.atOp(OP_Star)) {
+    if (this.atOp(Op.Star)) {
       const s = this.curStart();
       this.i++;
       const v = this.bitOr();
@@ -1350,15 +1399,16 @@ class Parser {
   }
 
   private namedExpression(): A.Expr {
-    if (this.atName() && this.opAt(this.i + 1, OP_ColonEqual)) {
+    if (this.atName() && this.opAt(this.i + 1, Op.ColonEqual)) {
       const i = this.i;
       this.i += 2;
       const target: A.Name = { type: 'Name', start: this.st[i]!, end: this.en[i]!, id: this.nameText(i), ctx: 'Store' };
+      if (this.localNesting === 0) this.names[this.namesTop++] = target;
       const value = this.expression();
       return { type: 'NamedExpr', start: target.start, end: this.prevEnd(), target, value };
     }
     const e = this.expression();
-    if (this.atOp(OP_ColonEqual)) {
+    if (this.atOp(Op.ColonEqual)) {
       this.fail(`cannot use assignment expressions with ${describe(e) === 'expression' && e.type !== 'Name' ? describe(e) : e.type === 'Attribute' ? 'attribute' : e.type === 'Subscript' ? 'subscript' : describe(e)}`, e.start, e.end);
     }
     return e;
@@ -1368,15 +1418,15 @@ class Parser {
   private expression(): A.Expr {
     if (++this.depth > MAX_DEPTH) this.fail('too many nested expressions (the parser gives up beyond 1000 levels)');
     let result: A.Expr;
-    if (this.atKw(KW_Lambda)) {
+    if (this.atKw(Kw.Lambda)) {
       result = this.lambda();
     } else {
       const s = this.curStart();
       const body = this.disjunction();
-      if (this.atKw(KW_If)) {
+      if (this.atKw(Kw.If)) {
         this.i++;
         const test = this.disjunction();
-        if (!this.atKw(KW_Else)) this.fail("expected 'else' after 'if' expression");
+        if (!this.atKw(Kw.Else)) this.fail("expected 'else' after 'if' expression");
         this.i++;
         const orelse = this.expression();
         result = { type: 'IfExp', start: s, end: this.prevEnd(), test, body, orelse };
@@ -1391,34 +1441,37 @@ class Parser {
   private lambda(): A.Expr {
     const start = this.curStart();
     this.i++;
-    const args = this.parameters(OP_Colon, false);
-    this.expectOp(OP_Colon, ':');
+    const args = this.parameters(Op.Colon, false);
+    this.expectOp(Op.Colon, ':');
+    // the body's names may be the parameters, and run only when called: not recorded
+    this.localNesting++;
     const body = this.expression();
+    this.localNesting--;
     return { type: 'Lambda', start, end: this.prevEnd(), args, body };
   }
 
   private disjunction(): A.Expr {
     const s = this.curStart();
     const first = this.conjunction();
-    if (!this.atKw(KW_Or)) return first;
+    if (!this.atKw(Kw.Or)) return first;
     const values = [first];
-    while (this.atKw(KW_Or)) { this.i++; values.push(this.conjunction()); }
+    while (this.atKw(Kw.Or)) { this.i++; values.push(this.conjunction()); }
     return { type: 'BoolOp', start: s, end: this.prevEnd(), op: 'or', values };
   }
 
   private conjunction(): A.Expr {
     const s = this.curStart();
     const first = this.inversion();
-    if (!this.atKw(KW_And)) return first;
+    if (!this.atKw(Kw.And)) return first;
     const values = [first];
-    while (this.atKw(KW_And)) { this.i++; values.push(this.inversion()); }
+    while (this.atKw(Kw.And)) { this.i++; values.push(this.inversion()); }
     return { type: 'BoolOp', start: s, end: this.prevEnd(), op: 'and', values };
   }
 
   private inversion(): A.Expr {
-    if (!this.atKw(KW_Not)) return this.comparison();
+    if (!this.atKw(Kw.Not)) return this.comparison();
     const starts: number[] = [];
-    while (this.atKw(KW_Not)) { starts.push(this.curStart()); this.i++; }
+    while (this.atKw(Kw.Not)) { starts.push(this.curStart()); this.i++; }
     if (this.depth + starts.length > MAX_DEPTH) this.fail('too many nested expressions (the parser gives up beyond 1000 levels)');
     let e = this.comparison();
     for (let k = starts.length - 1; k >= 0; k--) e = { type: 'UnaryOp', start: starts[k]!, end: this.prevEnd(), op: 'not', operand: e };
@@ -1433,16 +1486,16 @@ class Parser {
     for (;;) {
       let op: A.CompareOperator | undefined;
       const k = this.kind[this.i];
-      if (k === TOK_Op) {
+      if (k === Tok.Op) {
         op = COMPARE_OPS[this.sub[this.i]!];
         if (op === undefined) break;
         this.i++;
-      } else if (k === TOK_Name) {
+      } else if (k === Tok.Name) {
         const sb = this.sub[this.i];
-        if (sb === KW_In) { op = 'in'; this.i++; } else if (sb === KW_Is) {
+        if (sb === Kw.In) { op = 'in'; this.i++; } else if (sb === Kw.Is) {
           this.i++;
-          if (this.atKw(KW_Not)) { this.i++; op = 'is not'; } else op = 'is';
-        } else if (sb === KW_Not && this.kind[this.i + 1] === TOK_Name && this.sub[this.i + 1] === KW_In) {
+          if (this.atKw(Kw.Not)) { this.i++; op = 'is not'; } else op = 'is';
+        } else if (sb === Kw.Not && this.kind[this.i + 1] === Tok.Name && this.sub[this.i + 1] === Kw.In) {
           this.i += 2; op = 'not in';
         } else break;
       } else break;
@@ -1464,7 +1517,7 @@ class Parser {
     let left = this.factor();
     let chain = 0;
     for (;;) {
-      if (this.kind[this.i] !== TOK_Op) break;
+      if (this.kind[this.i] !== Tok.Op) break;
       const op = this.sub[this.i]!;
       const prec = BIN_PREC[op]!;
       if (prec === 0 || prec < minPrec) break;
@@ -1478,19 +1531,19 @@ class Parser {
 
   private factor(): A.Expr {
     const k = this.kind[this.i];
-    if (k === TOK_Op) {
+    if (k === Tok.Op) {
       const op = this.sub[this.i];
-      if (op === OP_Minus || op === OP_Plus || op === OP_Tilde) {
+      if (op === Op.Minus || op === Op.Plus || op === Op.Tilde) {
         const ops: number[] = [];
         const starts: number[] = [];
-        while (this.kind[this.i] === TOK_Op && (this.sub[this.i] === OP_Minus || this.sub[this.i] === OP_Plus || this.sub[this.i] === OP_Tilde)) {
+        while (this.kind[this.i] === Tok.Op && (this.sub[this.i] === Op.Minus || this.sub[this.i] === Op.Plus || this.sub[this.i] === Op.Tilde)) {
           ops.push(this.sub[this.i]!); starts.push(this.curStart()); this.i++;
         }
         if (this.depth + ops.length > MAX_DEPTH) this.fail('too many nested expressions (the parser gives up beyond 1000 levels)');
         let e = this.power();
         for (let j = ops.length - 1; j >= 0; j--) {
           const o = ops[j];
-          e = { type: 'UnaryOp', start: starts[j]!, end: this.prevEnd(), op: o === OP_Minus ? '-' : o === OP_Plus ? '+' : '~', operand: e };
+          e = { type: 'UnaryOp', start: starts[j]!, end: this.prevEnd(), op: o === Op.Minus ? '-' : o === Op.Plus ? '+' : '~', operand: e };
         }
         return e;
       }
@@ -1501,7 +1554,7 @@ class Parser {
   private power(): A.Expr {
     const s = this.curStart();
     const base = this.awaitPrimary();
-    if (!this.atOp(OP_DoubleStar)) return base;
+    if (!this.atOp(Op.DoubleStar)) return base;
     this.i++;
     if (++this.depth > MAX_DEPTH) this.fail('too many nested expressions (the parser gives up beyond 1000 levels)');
     const exp = this.factor();
@@ -1510,7 +1563,7 @@ class Parser {
   }
 
   private awaitPrimary(): A.Expr {
-    if (this.atKw(KW_Await)) {
+    if (this.atKw(Kw.Await)) {
       const s = this.curStart();
       this.i++;
       if (++this.depth > MAX_DEPTH) this.fail('too many nested expressions (the parser gives up beyond 1000 levels)');
@@ -1526,18 +1579,18 @@ class Parser {
     let e = this.atom();
     let chain = 0;
     for (;;) {
-      if (this.kind[this.i] !== TOK_Op) break;
+      if (this.kind[this.i] !== Tok.Op) break;
       const op = this.sub[this.i];
-      if (op === OP_Dot) {
+      if (op === Op.Dot) {
         this.i++;
         const attr = this.identifier();
         e = { type: 'Attribute', start: s, end: attr.end, value: e, attr, ctx: 'Load' };
-      } else if (op === OP_LPar) {
+      } else if (op === Op.LPar) {
         e = this.call(e, s);
-      } else if (op === OP_LSqb) {
+      } else if (op === Op.LSqb) {
         this.i++;
         const slice = this.slices();
-        this.expectOp(OP_RSqb, ']');
+        this.expectOp(Op.RSqb, ']');
         e = { type: 'Subscript', start: s, end: this.prevEnd(), value: e, slice, ctx: 'Load' };
       } else break;
       if (++chain + this.depth > MAX_DEPTH) this.fail('too many nested expressions (the parser gives up beyond 1000 levels)');
@@ -1546,24 +1599,24 @@ class Parser {
   }
 
   private slices(): A.Expr {
-    if (this.atOp(OP_RSqb)) this.fail('invalid syntax');
+    if (this.atOp(Op.RSqb)) this.fail('invalid syntax');
     const s = this.curStart();
     const first = this.sliceItem();
-    if (!this.atOp(OP_Comma)) {
+    if (!this.atOp(Op.Comma)) {
       if (first.type === 'Starred') return { type: 'Tuple', start: s, end: this.prevEnd(), elts: [first], ctx: 'Load' };
       return first;
     }
     const elts = [first];
-    while (this.atOp(OP_Comma)) {
+    while (this.atOp(Op.Comma)) {
       this.i++;
-      if (this.atOp(OP_RSqb)) break;
+      if (this.atOp(Op.RSqb)) break;
       elts.push(this.sliceItem());
     }
     return { type: 'Tuple', start: s, end: this.prevEnd(), elts, ctx: 'Load' };
   }
 
   private sliceItem(): A.Expr {
-    if (this.atOp(OP_Star)) {
+    if (this.atOp(Op.Star)) {
       const s = this.curStart();
       this.i++;
       const v = this.bitOr();
@@ -1571,17 +1624,17 @@ class Parser {
     }
     const s = this.curStart();
     let lower: A.Expr | null = null;
-    if (!this.atOp(OP_Colon)) {
+    if (!this.atOp(Op.Colon)) {
       lower = this.namedExpression();
-      if (!this.atOp(OP_Colon)) return lower;
+      if (!this.atOp(Op.Colon)) return lower;
     }
     this.i++;
     let upper: A.Expr | null = null;
     let step: A.Expr | null = null;
-    if (!this.atOp(OP_Colon) && !this.atOp(OP_Comma) && !this.atOp(OP_RSqb)) upper = this.expression();
-    if (this.atOp(OP_Colon)) {
+    if (!this.atOp(Op.Colon) && !this.atOp(Op.Comma) && !this.atOp(Op.RSqb)) upper = this.expression();
+    if (this.atOp(Op.Colon)) {
       this.i++;
-      if (!this.atOp(OP_Comma) && !this.atOp(OP_RSqb)) step = this.expression();
+      if (!this.atOp(Op.Comma) && !this.atOp(Op.RSqb)) step = this.expression();
     }
     return { type: 'Slice', start: s, end: this.prevEnd(), lower, upper, step };
   }
@@ -1596,7 +1649,7 @@ class Parser {
     const r = this.callArguments(true);
     args = r.args;
     keywords = r.keywords;
-    this.expectOp(OP_RPar, ')');
+    this.expectOp(Op.RPar, ')');
     if (r.genexp) {
       const g = args[0] as A.GeneratorExp;
       g.start = this.st[open]!;
@@ -1613,37 +1666,38 @@ class Parser {
     let sawDoubleStar = false;
     let genexp = false;
     let count = 0;
-    while (!this.atOp(OP_RPar)) {
+    while (!this.atOp(Op.RPar)) {
       const s = this.curStart();
-      if (this.atOp(OP_Star)) {
+      if (this.atOp(Op.Star)) {
         this.i++;
         const v = this.expression();
         if (sawDoubleStar) this.fail('iterable argument unpacking follows keyword argument unpacking', s, v.end);
         args.push({ type: 'Starred', start: s, end: this.prevEnd(), value: v, ctx: 'Load' });
-      } else if (this.atOp(OP_DoubleStar)) {
+      } else if (this.atOp(Op.DoubleStar)) {
         this.i++;
         const v = this.expression();
         keywords.push({ start: s, end: this.prevEnd(), arg: null, value: v });
         sawDoubleStar = true;
-      } else if (this.atName() && this.opAt(this.i + 1, OP_Equal)) {
+      } else if (this.atName() && this.opAt(this.i + 1, Op.Equal)) {
         const id = this.identifier();
         this.i++;
         const v = this.expression();
         keywords.push({ start: s, end: this.prevEnd(), arg: id, value: v });
         sawKeyword = true;
       } else {
-        if (this.kind[this.i] === TOK_Name && this.sub[this.i] !== 0 && this.opAt(this.i + 1, OP_Equal)) {
+        if (this.kind[this.i] === Tok.Name && this.sub[this.i] !== 0 && this.opAt(this.i + 1, Op.Equal)) {
           const kw = this.sub[this.i];
-          if (kw === KW_True || kw === KW_False || kw === KW_NoneKw) this.fail(`cannot assign to ${this.src.slice(this.st[this.i]!, this.en[this.i]!)}`, this.st[this.i], this.en[this.i]);
+          if (kw === Kw.True || kw === Kw.False || kw === Kw.NoneKw) this.fail(`cannot assign to ${this.src.slice(this.st[this.i]!, this.en[this.i]!)}`, this.st[this.i], this.en[this.i]);
           this.fail('invalid syntax');
         }
+        const eltMark = this.namesTop;
         let v = this.namedExpression();
         if (this.atComprehension()) {
-          const generators = this.comprehensionClauses();
+          const generators = this.comprehensionClauses(eltMark);
           v = { type: 'GeneratorExp', start: v.start, end: this.prevEnd(), elt: v, generators };
-          if (!allowGenexp || count > 0 || !this.atOp(OP_RPar)) this.fail('Generator expression must be parenthesized', v.start, v.end);
+          if (!allowGenexp || count > 0 || !this.atOp(Op.RPar)) this.fail('Generator expression must be parenthesized', v.start, v.end);
           genexp = true;
-        } else if (this.atOp(OP_Equal)) {
+        } else if (this.atOp(Op.Equal)) {
           this.fail('expression cannot contain assignment, perhaps you meant "=="?', v.start, this.en[this.i]);
         }
         if (sawDoubleStar) this.fail('positional argument follows keyword argument unpacking', v.start, v.end);
@@ -1651,30 +1705,40 @@ class Parser {
         args.push(v);
       }
       count++;
-      if (!this.atOp(OP_Comma)) break;
+      if (!this.atOp(Op.Comma)) break;
       this.i++;
     }
     return { args, keywords, genexp };
   }
 
-  private comprehensionClauses(): A.Comprehension[] {
+  /**
+   * `for ... in ... if ...` clauses. `eltMark` is where the names of the element (read before the
+   * comprehension showed itself) start: they, the targets and everything after the first iterable may
+   * be the comprehension's own, so only the first iterable's names stay recorded.
+   */
+  private comprehensionClauses(eltMark: number): A.Comprehension[] {
+    this.namesTop = eltMark;
     const gens: A.Comprehension[] = [];
     for (;;) {
       const s = this.curStart();
       let isAsync = false;
-      if (this.atKw(KW_Async)) {
-        if (!(this.kind[this.i + 1] === TOK_Name && this.sub[this.i + 1] === KW_For)) break;
+      if (this.atKw(Kw.Async)) {
+        if (!(this.kind[this.i + 1] === Tok.Name && this.sub[this.i + 1] === Kw.For)) break;
         isAsync = true;
         this.i++;
       }
-      if (!this.atKw(KW_For)) break;
+      if (!this.atKw(Kw.For)) break;
       this.i++;
+      this.localNesting++;
       const target = this.targetList();
       this.toTarget(target, 'Store');
-      this.expectKw(KW_In);
+      this.expectKw(Kw.In);
+      if (gens.length === 0) this.localNesting--;
       const iter = this.disjunction();
+      if (gens.length === 0) this.localNesting++;
       const ifs: A.Expr[] = [];
-      while (this.atKw(KW_If)) { this.i++; ifs.push(this.disjunction()); }
+      while (this.atKw(Kw.If)) { this.i++; ifs.push(this.disjunction()); }
+      this.localNesting--;
       const last = ifs.length ? ifs[ifs.length - 1]! : iter;
       gens.push({ start: s, end: last.end, target, iter, ifs, isAsync });
     }
@@ -1682,13 +1746,13 @@ class Parser {
   }
 
   private atComprehension(): boolean {
-    return this.atKw(KW_For) || (this.atKw(KW_Async) && this.kind[this.i + 1] === TOK_Name && this.sub[this.i + 1] === KW_For);
+    return this.atKw(Kw.For) || (this.atKw(Kw.Async) && this.kind[this.i + 1] === Tok.Name && this.sub[this.i + 1] === Kw.For);
   }
 
   private yieldExpr(): A.Expr {
     const s = this.curStart();
     this.i++;
-    if (this.atKw(KW_From)) {
+    if (this.atKw(Kw.From)) {
       this.i++;
       const v = this.expression();
       return { type: 'YieldFrom', start: s, end: this.prevEnd(), value: v };
@@ -1720,27 +1784,29 @@ class Parser {
     const k = this.kind[i];
     const s = this.st[i]!;
     switch (k) {
-      case TOK_Name: {
+      case Tok.Name: {
         const sb = this.sub[i];
         if (sb === 0) {
           this.i++;
-          return { type: 'Name', start: s, end: this.en[i]!, id: this.nameText(i), ctx: 'Load' };
+          const name: A.Name = { type: 'Name', start: s, end: this.en[i]!, id: this.nameText(i), ctx: 'Load' };
+          if (this.localNesting === 0) this.names[this.namesTop++] = name;
+          return name;
         }
-        if (sb === KW_True || sb === KW_False || sb === KW_NoneKw) {
+        if (sb === Kw.True || sb === Kw.False || sb === Kw.NoneKw) {
           this.i++;
-          const v = sb === KW_True ? 'True' : sb === KW_False ? 'False' : 'None';
+          const v = sb === Kw.True ? 'True' : sb === Kw.False ? 'False' : 'None';
           return { type: 'Constant', start: s, end: this.en[i]!, kind: v, value: v, prefixU: false };
         }
         return this.fail();
       }
-      case TOK_Number: return this.number();
-      case TOK_String: case TOK_FStringStart: return this.strings();
-      case TOK_Op: {
+      case Tok.Number: return this.number();
+      case Tok.String: case Tok.FStringStart: return this.strings();
+      case Tok.Op: {
         const op = this.sub[i];
-        if (op === OP_LPar) return this.parenAtom();
-        if (op === OP_LSqb) return this.listAtom();
-        if (op === OP_LBrace) return this.braceAtom();
-        if (op === OP_Ellipsis) { this.i++; return { type: 'Constant', start: s, end: this.en[i]!, kind: 'Ellipsis', value: '...', prefixU: false }; }
+        if (op === Op.LPar) return this.parenAtom();
+        if (op === Op.LSqb) return this.listAtom();
+        if (op === Op.LBrace) return this.braceAtom();
+        if (op === Op.Ellipsis) { this.i++; return { type: 'Constant', start: s, end: this.en[i]!, kind: 'Ellipsis', value: '...', prefixU: false }; }
         return this.fail();
       }
       default:
@@ -1752,44 +1818,45 @@ class Parser {
     const s = this.curStart();
     this.i++;
     this.enter();
-    if (this.atOp(OP_RPar)) {
+    if (this.atOp(Op.RPar)) {
       this.i++;
       this.depth--;
       return { type: 'Tuple', start: s, end: this.prevEnd(), elts: [], ctx: 'Load' };
     }
-    if (this.atKw(KW_Yield)) {
+    if (this.atKw(Kw.Yield)) {
       const y = this.yieldExpr();
-      this.expectOp(OP_RPar, ')');
+      this.expectOp(Op.RPar, ')');
       this.depth--;
       this.parenthesized.add(y);
       return y;
     }
+    const eltMark = this.namesTop;
     const first = this.starNamedExpression();
     if (this.atComprehension()) {
       if (first.type === 'Starred') this.fail('iterable unpacking cannot be used in comprehension', first.start, first.end);
-      const generators = this.comprehensionClauses();
-      this.expectOp(OP_RPar, ')');
+      const generators = this.comprehensionClauses(eltMark);
+      this.expectOp(Op.RPar, ')');
       this.depth--;
       return { type: 'GeneratorExp', start: s, end: this.prevEnd(), elt: first, generators };
     }
-    if (this.atOp(OP_RPar)) {
+    if (this.atOp(Op.RPar)) {
       this.i++;
       this.depth--;
       if (first.type === 'Starred') this.fail('cannot use starred expression here', first.start, first.end);
       this.parenthesized.add(first);
       return first;
     }
-    if (!this.atOp(OP_Comma)) {
-      if (first.type === 'NamedExpr' || this.atOp(OP_Equal) || this.atOp(OP_ColonEqual)) this.fail();
+    if (!this.atOp(Op.Comma)) {
+      if (first.type === 'NamedExpr' || this.atOp(Op.Equal) || this.atOp(Op.ColonEqual)) this.fail();
       this.fail("'(' was never closed", s, s + 1);
     }
     const elts = [first];
-    while (this.atOp(OP_Comma)) {
+    while (this.atOp(Op.Comma)) {
       this.i++;
-      if (this.atOp(OP_RPar)) break;
+      if (this.atOp(Op.RPar)) break;
       elts.push(this.starNamedExpression());
     }
-    this.expectOp(OP_RPar, ')');
+    this.expectOp(Op.RPar, ')');
     this.depth--;
     return { type: 'Tuple', start: s, end: this.prevEnd(), elts, ctx: 'Load' };
   }
@@ -1798,26 +1865,27 @@ class Parser {
     const s = this.curStart();
     this.i++;
     this.enter();
-    if (this.atOp(OP_RSqb)) {
+    if (this.atOp(Op.RSqb)) {
       this.i++;
       this.depth--;
       return { type: 'List', start: s, end: this.prevEnd(), elts: [], ctx: 'Load' };
     }
+    const eltMark = this.namesTop;
     const first = this.starNamedExpression();
     if (this.atComprehension()) {
       if (first.type === 'Starred') this.fail('iterable unpacking cannot be used in comprehension', first.start, first.end);
-      const generators = this.comprehensionClauses();
-      this.expectOp(OP_RSqb, ']');
+      const generators = this.comprehensionClauses(eltMark);
+      this.expectOp(Op.RSqb, ']');
       this.depth--;
       return { type: 'ListComp', start: s, end: this.prevEnd(), elt: first, generators };
     }
     const elts = [first];
-    while (this.atOp(OP_Comma)) {
+    while (this.atOp(Op.Comma)) {
       this.i++;
-      if (this.atOp(OP_RSqb)) break;
+      if (this.atOp(Op.RSqb)) break;
       elts.push(this.starNamedExpression());
     }
-    this.expectOp(OP_RSqb, ']');
+    this.expectOp(Op.RSqb, ']');
     this.depth--;
     return { type: 'List', start: s, end: this.prevEnd(), elts, ctx: 'Load' };
   }
@@ -1826,39 +1894,40 @@ class Parser {
     const s = this.curStart();
     this.i++;
     this.enter();
-    if (this.atOp(OP_RBrace)) {
+    if (this.atOp(Op.RBrace)) {
       this.i++;
       this.depth--;
       return { type: 'Dict', start: s, end: this.prevEnd(), keys: [], values: [] };
     }
     let result: A.Expr;
-    if (this.atOp(OP_DoubleStar)) {
+    if (this.atOp(Op.DoubleStar)) {
       result = this.dictRest(s, [], []);
     } else {
+      const eltMark = this.namesTop;
       const first = this.starNamedExpression();
-      if (this.atOp(OP_Colon) && first.type !== 'Starred' && (first.type !== 'NamedExpr' || this.parenthesized.has(first))) {
+      if (this.atOp(Op.Colon) && first.type !== 'Starred' && (first.type !== 'NamedExpr' || this.parenthesized.has(first))) {
         this.i++;
         const value = this.expression();
         if (this.atComprehension()) {
-          const generators = this.comprehensionClauses();
-          this.expectOp(OP_RBrace, '}');
+          const generators = this.comprehensionClauses(eltMark);
+          this.expectOp(Op.RBrace, '}');
           result = { type: 'DictComp', start: s, end: this.prevEnd(), key: first, value, generators };
         } else {
           result = this.dictRest(s, [first], [value]);
         }
       } else if (this.atComprehension()) {
         if (first.type === 'Starred') this.fail('iterable unpacking cannot be used in comprehension', first.start, first.end);
-        const generators = this.comprehensionClauses();
-        this.expectOp(OP_RBrace, '}');
+        const generators = this.comprehensionClauses(eltMark);
+        this.expectOp(Op.RBrace, '}');
         result = { type: 'SetComp', start: s, end: this.prevEnd(), elt: first, generators };
       } else {
         const elts = [first];
-        while (this.atOp(OP_Comma)) {
+        while (this.atOp(Op.Comma)) {
           this.i++;
-          if (this.atOp(OP_RBrace)) break;
+          if (this.atOp(Op.RBrace)) break;
           elts.push(this.starNamedExpression());
         }
-        this.expectOp(OP_RBrace, '}');
+        this.expectOp(Op.RBrace, '}');
         result = { type: 'Set', start: s, end: this.prevEnd(), elts };
       }
     }
@@ -1870,24 +1939,24 @@ class Parser {
     let first = keys.length === 0;
     for (;;) {
       if (!first) {
-        if (!this.atOp(OP_Comma)) break;
+        if (!this.atOp(Op.Comma)) break;
         this.i++;
-        if (this.atOp(OP_RBrace)) break;
+        if (this.atOp(Op.RBrace)) break;
       }
       first = false;
-      if (this.atOp(OP_DoubleStar)) {
+      if (this.atOp(Op.DoubleStar)) {
         this.i++;
         keys.push(null);
         values.push(this.bitOr());
       } else {
         const k = this.expression();
-        this.expectOp(OP_Colon, ':');
+        this.expectOp(Op.Colon, ':');
         keys.push(k);
         values.push(this.expression());
       }
     }
     if (this.atComprehension()) this.fail('dict unpacking cannot be used in dict comprehension');
-    this.expectOp(OP_RBrace, '}');
+    this.expectOp(Op.RBrace, '}');
     return { type: 'Dict', start: s, end: this.prevEnd(), keys, values };
   }
 
@@ -1907,7 +1976,7 @@ class Parser {
     let first = true;
     for (;;) {
       const k = this.kind[this.i];
-      if (k === TOK_String) {
+      if (k === Tok.String) {
         const i = this.i++;
         const ts = this.st[i]!;
         const te = this.en[i]!;
@@ -1932,7 +2001,7 @@ class Parser {
         }
         continue;
       }
-      if (k === TOK_FStringStart) {
+      if (k === Tok.FStringStart) {
         if (bytes === 1) this.fail('cannot mix bytes and nonbytes literals', s, this.en[this.i]);
         bytes = 0;
         first = false;
@@ -1978,18 +2047,18 @@ class Parser {
     this.enter();
     for (;;) {
       const k = this.kind[this.i];
-      if (k === TOK_FStringEnd) {
+      if (k === Tok.FStringEnd) {
         this.i++;
         // a literal right before the closing quote ends at the quote
         break;
       }
-      if (k === TOK_FStringMiddle) {
+      if (k === Tok.FStringMiddle) {
         const i = this.i++;
         const value = this.decode(this.st[i]!, this.en[i]!, raw, false, true);
         this.pushConstant(parts, value, this.st[i]!, this.en[i]!);
         continue;
       }
-      if (k === TOK_Op && this.sub[this.i] === OP_LBrace) {
+      if (k === Tok.Op && this.sub[this.i] === Op.LBrace) {
         parts.push(this.replacementField(raw, parts));
         continue;
       }
@@ -2001,15 +2070,15 @@ class Parser {
   private replacementField(raw: boolean, parts: Array<A.Constant | A.FormattedValue>): A.FormattedValue {
     const open = this.i++;
     const s = this.st[open]!;
-    if (this.atOp(OP_RBrace)) this.fail("f-string: valid expression required before '}'", s, this.en[this.i]);
-    if (this.atOp(OP_Exclamation) || this.atOp(OP_Colon) || this.atOp(OP_Equal)) {
+    if (this.atOp(Op.RBrace)) this.fail("f-string: valid expression required before '}'", s, this.en[this.i]);
+    if (this.atOp(Op.Exclamation) || this.atOp(Op.Colon) || this.atOp(Op.Equal)) {
       this.fail(`f-string: valid expression required before '${this.src[this.st[this.i]!]}'`, s, this.en[this.i]);
     }
-    const value = this.atKw(KW_Yield) ? this.yieldExpr() : this.starExpressions();
+    const value = this.atKw(Kw.Yield) ? this.yieldExpr() : this.starExpressions();
     this.partial.push(value);
     let conversion = -1;
     let debug = false;
-    if (this.atOp(OP_Equal)) {
+    if (this.atOp(Op.Equal)) {
       debug = true;
       const eqEnd = this.en[this.i]!;
       this.i++;
@@ -2018,9 +2087,9 @@ class Parser {
       void eqEnd;
       this.pushConstant(parts, this.src.slice(this.en[open]!, textEnd).replace(/\r\n?/g, '\n'), this.en[open]!, textEnd);
     }
-    if (this.atOp(OP_Exclamation)) {
+    if (this.atOp(Op.Exclamation)) {
       const bang = this.i++;
-      if (!this.atName() && !(this.kind[this.i] === TOK_Name)) this.fail("f-string: missing conversion character");
+      if (!this.atName() && !(this.kind[this.i] === Tok.Name)) this.fail("f-string: missing conversion character");
       const ci = this.i;
       if (this.st[ci] !== this.en[bang]) this.fail('f-string: conversion type must come right after the exclamanation mark', this.st[ci], this.en[ci]);
       const text = this.src.slice(this.st[ci]!, this.en[ci]!);
@@ -2030,22 +2099,31 @@ class Parser {
       conversion = text.charCodeAt(0);
       this.i++;
     }
-    let formatSpec: A.JoinedStr | null = null;
-    if (this.atOp(OP_Colon)) {
+    let formatSpec: A.JoinedStr | A.Constant | null = null;
+    if (this.atOp(Op.Colon)) {
       const colon = this.i++;
       const specParts: Array<A.Constant | A.FormattedValue> = [];
-      while (!this.atOp(OP_RBrace)) {
+      // literal pieces as CPython's tokenizer cuts them (it ends one after each `\N{...}` escape)
+      let literalPieces = 0;
+      let fields = 0;
+      while (!this.atOp(Op.RBrace)) {
         const k = this.kind[this.i];
-        if (k === TOK_FStringMiddle) {
+        if (k === Tok.FStringMiddle) {
           const i = this.i++;
-          this.pushConstant(specParts, this.decode(this.st[i]!, this.en[i]!, raw, false, true), this.st[i]!, this.en[i]!);
-        } else if (k === TOK_Op && this.sub[this.i] === OP_LBrace) {
+          literalPieces += raw ? 1 : namedEscapePieces(this.src, this.st[i]!, this.en[i]!);
+          // CPython 3.13 decodes a spec's text with escapes even in a raw f-string (rf"{x:\x41}" has spec 'A')
+          this.pushConstant(specParts, this.decode(this.st[i]!, this.en[i]!, false, false, true), this.st[i]!, this.en[i]!);
+        } else if (k === Tok.Op && this.sub[this.i] === Op.LBrace) {
           specParts.push(this.replacementField(raw, specParts));
+          fields++;
         } else this.fail("f-string: expecting '}'");
       }
-      formatSpec = { type: 'JoinedStr', start: this.st[colon]!, end: this.curStart(), values: dropEmpty(specParts) };
+      const values = dropEmpty(specParts);
+      // CPython 3.13 joins a spec of two or more literal pieces and no field into one str constant
+      formatSpec = fields === 0 && literalPieces >= 2 && values.length === 1 ? values[0] as A.Constant
+        : { type: 'JoinedStr', start: this.st[colon]!, end: this.curStart(), values };
     }
-    if (!this.atOp(OP_RBrace)) this.fail("f-string: expecting '}'");
+    if (!this.atOp(Op.RBrace)) this.fail("f-string: expecting '}'");
     this.i++;
     if (debug && conversion === -1 && formatSpec === null) conversion = 114;
     return { type: 'FormattedValue', start: s, end: this.prevEnd(), value, conversion, formatSpec };
@@ -2117,12 +2195,14 @@ class Parser {
         continue;
       }
       if (!bytes && d === 78 /* N */) {
-        if (src.charCodeAt(p + 2) !== 123) this.fail(`(unicode error) 'unicodeescape' codec can't decode bytes in position ${p - s}-${p - s + 1}: malformed \\N character escape`, p, p + 2);
+        if (p + 2 >= e || src.charCodeAt(p + 2) !== 123) this.fail(`(unicode error) 'unicodeescape' codec can't decode bytes in position ${p - s}-${p - s + 1}: malformed \\N character escape`, p, p + 2);
         let q = p + 3;
         while (q < e && src.charCodeAt(q) !== 125) q++;
         if (q >= e || q === p + 3) this.fail(`(unicode error) 'unicodeescape' codec can't decode bytes in position ${p - s}-${q - s}: malformed \\N character escape`, p, q);
-        // No Unicode name database in JS: the escape is kept as written (test/unit/python-frontend lists this).
-        out += src.slice(p, q + 1);
+        const codePoint = lookupUnicodeName(src.slice(p + 3, q));
+        if (codePoint === null) this.fail(`(unicode error) 'unicodeescape' codec can't decode bytes in position ${p - s}-${q - s}: unknown Unicode character name`, p, q + 1);
+        // without the name table (a build that left it out) the escape is kept as written
+        out += codePoint === undefined ? src.slice(p, q + 1) : String.fromCodePoint(codePoint);
         p = q + 1; chunk = p;
         continue;
       }
@@ -2133,6 +2213,39 @@ class Parser {
     out += src.slice(chunk, e);
     return bytes ? '' : out;
   }
+}
+
+/**
+ * A statement of a broken compound statement's block, moved into the enclosing block by recovery: a
+ * `return`, `raise`, `break` or `continue` there would end the enclosing block's flow (hiding every read
+ * after it), so it becomes an ErrorStmt holding its expressions.
+ */
+function detached(s: A.Stmt): A.Stmt {
+  switch (s.type) {
+    case 'Return': return { type: 'ErrorStmt', start: s.start, end: s.end, partial: s.value ? [s.value] : [], partialImport: null };
+    case 'Raise': return { type: 'ErrorStmt', start: s.start, end: s.end, partial: [...(s.exc ? [s.exc] : []), ...(s.cause ? [s.cause] : [])], partialImport: null };
+    case 'Break': case 'Continue': return { type: 'ErrorStmt', start: s.start, end: s.end, partial: [], partialImport: null };
+    default: return s;
+  }
+}
+
+/**
+ * How many FSTRING_MIDDLE tokens CPython 3.13 makes of the f-string literal `src[s..e)`: its tokenizer
+ * ends one right after each `\N{...}` escape that more text follows.
+ */
+function namedEscapePieces(src: string, s: number, e: number): number {
+  let pieces = 1;
+  for (let p = s; p < e; p++) {
+    if (src.charCodeAt(p) !== 92) continue;
+    if (src.charCodeAt(p + 1) === 78 && src.charCodeAt(p + 2) === 123) {
+      const close = src.indexOf('}', p + 3);
+      if (close >= 0 && close < e - 1) pieces++;
+      if (close >= 0) p = close;
+    } else {
+      p++; // an escaped character (a backslash among them) starts no escape
+    }
+  }
+  return pieces;
 }
 
 function dropEmpty(parts: Array<A.Constant | A.FormattedValue>): Array<A.Constant | A.FormattedValue> {

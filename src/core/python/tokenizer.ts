@@ -96,67 +96,6 @@ export interface Tokens {
   source: string;
 }
 
-// Token codes as module constants (an enum member read is a property load when the sources run unbundled).
-const OP_Amper = Op.Amper;
-const OP_AmperEqual = Op.AmperEqual;
-const OP_At = Op.At;
-const OP_AtEqual = Op.AtEqual;
-const OP_Circumflex = Op.Circumflex;
-const OP_CircumflexEqual = Op.CircumflexEqual;
-const OP_Colon = Op.Colon;
-const OP_ColonEqual = Op.ColonEqual;
-const OP_Comma = Op.Comma;
-const OP_Dot = Op.Dot;
-const OP_DoubleSlash = Op.DoubleSlash;
-const OP_DoubleSlashEqual = Op.DoubleSlashEqual;
-const OP_DoubleStar = Op.DoubleStar;
-const OP_DoubleStarEqual = Op.DoubleStarEqual;
-const OP_Ellipsis = Op.Ellipsis;
-const OP_EqEqual = Op.EqEqual;
-const OP_Equal = Op.Equal;
-const OP_Exclamation = Op.Exclamation;
-const OP_Greater = Op.Greater;
-const OP_GreaterEqual = Op.GreaterEqual;
-const OP_LBrace = Op.LBrace;
-const OP_LPar = Op.LPar;
-const OP_LSqb = Op.LSqb;
-const OP_LeftShift = Op.LeftShift;
-const OP_LeftShiftEqual = Op.LeftShiftEqual;
-const OP_Less = Op.Less;
-const OP_LessEqual = Op.LessEqual;
-const OP_MinEqual = Op.MinEqual;
-const OP_Minus = Op.Minus;
-const OP_NotEqual = Op.NotEqual;
-const OP_Percent = Op.Percent;
-const OP_PercentEqual = Op.PercentEqual;
-const OP_Plus = Op.Plus;
-const OP_PlusEqual = Op.PlusEqual;
-const OP_RArrow = Op.RArrow;
-const OP_RBrace = Op.RBrace;
-const OP_RPar = Op.RPar;
-const OP_RSqb = Op.RSqb;
-const OP_RightShift = Op.RightShift;
-const OP_RightShiftEqual = Op.RightShiftEqual;
-const OP_Semi = Op.Semi;
-const OP_Slash = Op.Slash;
-const OP_SlashEqual = Op.SlashEqual;
-const OP_Star = Op.Star;
-const OP_StarEqual = Op.StarEqual;
-const OP_Tilde = Op.Tilde;
-const OP_VBar = Op.VBar;
-const OP_VBarEqual = Op.VBarEqual;
-const TOK_Dedent = Tok.Dedent;
-const TOK_EndMarker = Tok.EndMarker;
-const TOK_Error = Tok.Error;
-const TOK_FStringEnd = Tok.FStringEnd;
-const TOK_FStringMiddle = Tok.FStringMiddle;
-const TOK_FStringStart = Tok.FStringStart;
-const TOK_Indent = Tok.Indent;
-const TOK_Name = Tok.Name;
-const TOK_Newline = Tok.Newline;
-const TOK_Number = Tok.Number;
-const TOK_Op = Tok.Op;
-const TOK_String = Tok.String;
 const MAX_PARENS = 200;
 const MAX_INDENT = 100;
 /** CPython's MAXFSTRINGLEVEL: at most 149 f-strings inside one another. */
@@ -246,7 +185,7 @@ function tokenizeOnce(source: string, forced: readonly number[]): Tokens & { unc
   }
   function error(s: number, e: number, message: string): void {
     errors.push({ start: s, end: e, message });
-    push(TOK_Error, 0, s, e);
+    push(Tok.Error, 0, s, e);
   }
 
   const indents: number[] = [0];
@@ -287,7 +226,7 @@ function tokenizeOnce(source: string, forced: readonly number[]): Tokens & { unc
       const litStart = pos;
       while (true) {
         if (pos >= n) {
-          if (litStart < pos) push(TOK_FStringMiddle, 0, litStart, pos);
+          if (litStart < pos) push(Tok.FStringMiddle, 0, litStart, pos);
           const fs = modeStart[fi]!;
           error(fs, n, triple ? `unterminated triple-quoted f-string literal (detected at line ${lineOf(source, n)})`
             : `unterminated f-string literal (detected at line ${lineOf(source, fs)})`);
@@ -299,15 +238,15 @@ function tokenizeOnce(source: string, forced: readonly number[]): Tokens & { unc
         if (c === quote && (!triple || (source.charCodeAt(pos + 1) === quote && source.charCodeAt(pos + 2) === quote))) {
           if (inSpec) {
             // the f-string ends inside a format spec: CPython reports the missing '}'
-            if (litStart < pos) push(TOK_FStringMiddle, 0, litStart, pos);
+            if (litStart < pos) push(Tok.FStringMiddle, 0, litStart, pos);
             error(pos, pos + 1, "f-string: expecting '}'");
             // unwind to the f-string
             modeKind.length = fi + 1; modeQuote.length = fi + 1; modeTriple.length = fi + 1; modeRaw.length = fi + 1; modeStart.length = fi + 1;
             continue main;
           }
-          if (litStart < pos) push(TOK_FStringMiddle, 0, litStart, pos);
+          if (litStart < pos) push(Tok.FStringMiddle, 0, litStart, pos);
           const e = pos + (triple ? 3 : 1);
-          push(TOK_FStringEnd, 0, pos, e);
+          push(Tok.FStringEnd, 0, pos, e);
           pos = e;
           modeKind.pop(); modeQuote.pop(); modeTriple.pop(); modeRaw.pop(); modeStart.pop();
           lineHasTokens = true;
@@ -315,7 +254,7 @@ function tokenizeOnce(source: string, forced: readonly number[]): Tokens & { unc
         }
         if (c === 123 /* { */) {
           if (!inSpec && source.charCodeAt(pos + 1) === 123) { pos += 2; continue; }
-          if (litStart < pos) push(TOK_FStringMiddle, 0, litStart, pos);
+          if (litStart < pos) push(Tok.FStringMiddle, 0, litStart, pos);
           if (inSpec) {
             let specs = 0;
             for (let m = depth - 1; m > fi; m--) if (modeKind[m] === Mode.Spec) specs++;
@@ -326,7 +265,7 @@ function tokenizeOnce(source: string, forced: readonly number[]): Tokens & { unc
             pos++;
             continue main;
           }
-          push(TOK_Op, OP_LBrace, pos, pos + 1);
+          push(Tok.Op, Op.LBrace, pos, pos + 1);
           if (parenChar.length === 0) parenLineIndent = currentLineIndent;
           parenChar.push(123); parenPos.push(pos);
           modeKind.push(Mode.Field); modeQuote.push(parenChar.length); modeTriple.push(false); modeRaw.push(false); modeStart.push(pos);
@@ -335,17 +274,17 @@ function tokenizeOnce(source: string, forced: readonly number[]): Tokens & { unc
         }
         if (c === 125 /* } */) {
           if (inSpec) {
-            if (litStart < pos) push(TOK_FStringMiddle, 0, litStart, pos);
+            if (litStart < pos) push(Tok.FStringMiddle, 0, litStart, pos);
             modeKind.pop(); modeQuote.pop(); modeTriple.pop(); modeRaw.pop(); modeStart.pop();
             // close the field
-            push(TOK_Op, OP_RBrace, pos, pos + 1);
+            push(Tok.Op, Op.RBrace, pos, pos + 1);
             parenChar.pop(); parenPos.pop();
             modeKind.pop(); modeQuote.pop(); modeTriple.pop(); modeRaw.pop(); modeStart.pop();
             pos++;
             continue main;
           }
           if (source.charCodeAt(pos + 1) === 125) { pos += 2; continue; }
-          if (litStart < pos) push(TOK_FStringMiddle, 0, litStart, pos);
+          if (litStart < pos) push(Tok.FStringMiddle, 0, litStart, pos);
           error(pos, pos + 1, "f-string: single '}' is not allowed");
           pos++;
           continue main;
@@ -363,7 +302,7 @@ function tokenizeOnce(source: string, forced: readonly number[]): Tokens & { unc
           continue;
         }
         if (isLineEnd(c) && !triple) {
-          if (litStart < pos) push(TOK_FStringMiddle, 0, litStart, pos);
+          if (litStart < pos) push(Tok.FStringMiddle, 0, litStart, pos);
           const fs = modeStart[fi]!;
           if (inSpec) error(pos, pos + 1, 'f-string: newlines are not allowed in format specifiers for single quoted f-strings');
           else error(fs, pos, `unterminated f-string literal (detected at line ${lineOf(source, fs)})`);
@@ -409,12 +348,12 @@ function tokenizeOnce(source: string, forced: readonly number[]): Tokens & { unc
         else if (alt <= altTop) error(pos, p, 'inconsistent use of tabs and spaces in indentation');
         else {
           indents.push(col); altIndents.push(alt);
-          push(TOK_Indent, 0, pos, p);
+          push(Tok.Indent, 0, pos, p);
         }
       } else {
         while (indents.length > 1 && col < indents[indents.length - 1]!) {
           indents.pop(); altIndents.pop();
-          push(TOK_Dedent, 0, p, p);
+          push(Tok.Dedent, 0, p, p);
         }
         if (col !== indents[indents.length - 1]) error(pos, p, 'unindent does not match any outer indentation level');
         else if (alt !== altIndents[altIndents.length - 1]) error(pos, p, 'inconsistent use of tabs and spaces in indentation');
@@ -455,13 +394,13 @@ function tokenizeOnce(source: string, forced: readonly number[]): Tokens & { unc
       pos += c === 13 && source.charCodeAt(pos + 1) === 10 ? 2 : 1;
       if (parenChar.length > 0) {
         if (modeKind.length === 0 && recoverUnclosed(pos)) {
-          push(TOK_Newline, 0, start, pos);
+          push(Tok.Newline, 0, start, pos);
           lineHasTokens = false;
           atLineStart = true;
         }
         continue;
       }
-      if (lineHasTokens) push(TOK_Newline, 0, start, pos);
+      if (lineHasTokens) push(Tok.Newline, 0, start, pos);
       lineHasTokens = false;
       atLineStart = true;
       continue;
@@ -483,13 +422,13 @@ function tokenizeOnce(source: string, forced: readonly number[]): Tokens & { unc
         if (prefix >= 0) {
           if (prefix & 4) { startFString(pos, p, (prefix & 1) !== 0); continue main; }
           pos = scanString(pos, p);
-          push(TOK_String, 0, start, pos);
+          push(Tok.String, 0, start, pos);
           continue main;
         }
       }
       pos = p;
       const kw = ascii && p - start >= 2 && p - start <= 8 ? keywordAt(source, start, p - start) : 0;
-      push(TOK_Name, kw, start, p);
+      push(Tok.Name, kw, start, p);
       continue;
     }
 
@@ -502,7 +441,7 @@ function tokenizeOnce(source: string, forced: readonly number[]): Tokens & { unc
     // strings
     if (c === 34 || c === 39) {
       pos = scanString(pos, pos);
-      push(TOK_String, 0, start, pos);
+      push(Tok.String, 0, start, pos);
       continue;
     }
 
@@ -516,7 +455,7 @@ function tokenizeOnce(source: string, forced: readonly number[]): Tokens & { unc
         if (parenChar.length >= MAX_PARENS) { error(pos, pos + 1, 'too many nested parentheses'); pos++; continue main; }
         if (parenChar.length === 0) parenLineIndent = currentLineIndent;
         parenChar.push(c); parenPos.push(pos);
-        push(TOK_Op, c === 40 ? OP_LPar : c === 91 ? OP_LSqb : OP_LBrace, pos, pos + 1);
+        push(Tok.Op, c === 40 ? Op.LPar : c === 91 ? Op.LSqb : Op.LBrace, pos, pos + 1);
         pos++;
         continue main;
       }
@@ -540,7 +479,7 @@ function tokenizeOnce(source: string, forced: readonly number[]): Tokens & { unc
           continue main;
         }
         parenChar.pop(); parenPos.pop();
-        push(TOK_Op, c === 41 ? OP_RPar : c === 93 ? OP_RSqb : OP_RBrace, pos, pos + 1);
+        push(Tok.Op, c === 41 ? Op.RPar : c === 93 ? Op.RSqb : Op.RBrace, pos, pos + 1);
         pos++;
         if (fieldTop === parenChar.length + 1) {
           // closed an f-string replacement field: back to the literal
@@ -549,40 +488,40 @@ function tokenizeOnce(source: string, forced: readonly number[]): Tokens & { unc
         continue main;
       }
       case 58: // :
-        if (d === 61 && !(modeKind.length > 0 && modeKind[modeKind.length - 1] === Mode.Field && modeQuote[modeKind.length - 1] === parenChar.length)) { op = OP_ColonEqual; len = 2; break; }
-        op = OP_Colon;
+        if (d === 61 && !(modeKind.length > 0 && modeKind[modeKind.length - 1] === Mode.Field && modeQuote[modeKind.length - 1] === parenChar.length)) { op = Op.ColonEqual; len = 2; break; }
+        op = Op.Colon;
         if (modeKind.length > 0 && modeKind[modeKind.length - 1] === Mode.Field && modeQuote[modeKind.length - 1] === parenChar.length) {
-          push(TOK_Op, OP_Colon, pos, pos + 1);
+          push(Tok.Op, Op.Colon, pos, pos + 1);
           pos++;
           modeKind.push(Mode.Spec); modeQuote.push(0); modeTriple.push(false); modeRaw.push(false); modeStart.push(pos);
           continue main;
         }
         break;
-      case 44: op = OP_Comma; break;
-      case 59: op = OP_Semi; break;
-      case 43: if (d === 61) { op = OP_PlusEqual; len = 2; } else op = OP_Plus; break;
-      case 45: if (d === 61) { op = OP_MinEqual; len = 2; } else if (d === 62) { op = OP_RArrow; len = 2; } else op = OP_Minus; break;
+      case 44: op = Op.Comma; break;
+      case 59: op = Op.Semi; break;
+      case 43: if (d === 61) { op = Op.PlusEqual; len = 2; } else op = Op.Plus; break;
+      case 45: if (d === 61) { op = Op.MinEqual; len = 2; } else if (d === 62) { op = Op.RArrow; len = 2; } else op = Op.Minus; break;
       case 42:
-        if (d === 42) { if (e === 61) { op = OP_DoubleStarEqual; len = 3; } else { op = OP_DoubleStar; len = 2; } } else if (d === 61) { op = OP_StarEqual; len = 2; } else op = OP_Star;
+        if (d === 42) { if (e === 61) { op = Op.DoubleStarEqual; len = 3; } else { op = Op.DoubleStar; len = 2; } } else if (d === 61) { op = Op.StarEqual; len = 2; } else op = Op.Star;
         break;
       case 47:
-        if (d === 47) { if (e === 61) { op = OP_DoubleSlashEqual; len = 3; } else { op = OP_DoubleSlash; len = 2; } } else if (d === 61) { op = OP_SlashEqual; len = 2; } else op = OP_Slash;
+        if (d === 47) { if (e === 61) { op = Op.DoubleSlashEqual; len = 3; } else { op = Op.DoubleSlash; len = 2; } } else if (d === 61) { op = Op.SlashEqual; len = 2; } else op = Op.Slash;
         break;
-      case 124: if (d === 61) { op = OP_VBarEqual; len = 2; } else op = OP_VBar; break;
-      case 38: if (d === 61) { op = OP_AmperEqual; len = 2; } else op = OP_Amper; break;
+      case 124: if (d === 61) { op = Op.VBarEqual; len = 2; } else op = Op.VBar; break;
+      case 38: if (d === 61) { op = Op.AmperEqual; len = 2; } else op = Op.Amper; break;
       case 60:
-        if (d === 60) { if (e === 61) { op = OP_LeftShiftEqual; len = 3; } else { op = OP_LeftShift; len = 2; } } else if (d === 61) { op = OP_LessEqual; len = 2; } else if (d === 62) { op = OP_NotEqual; len = 2; error(pos, pos + 2, 'invalid syntax'); pos += 2; continue main; } else op = OP_Less;
+        if (d === 60) { if (e === 61) { op = Op.LeftShiftEqual; len = 3; } else { op = Op.LeftShift; len = 2; } } else if (d === 61) { op = Op.LessEqual; len = 2; } else if (d === 62) { op = Op.NotEqual; len = 2; error(pos, pos + 2, 'invalid syntax'); pos += 2; continue main; } else op = Op.Less;
         break;
       case 62:
-        if (d === 62) { if (e === 61) { op = OP_RightShiftEqual; len = 3; } else { op = OP_RightShift; len = 2; } } else if (d === 61) { op = OP_GreaterEqual; len = 2; } else op = OP_Greater;
+        if (d === 62) { if (e === 61) { op = Op.RightShiftEqual; len = 3; } else { op = Op.RightShift; len = 2; } } else if (d === 61) { op = Op.GreaterEqual; len = 2; } else op = Op.Greater;
         break;
-      case 61: if (d === 61) { op = OP_EqEqual; len = 2; } else op = OP_Equal; break;
-      case 46: if (d === 46 && e === 46) { op = OP_Ellipsis; len = 3; } else op = OP_Dot; break;
-      case 37: if (d === 61) { op = OP_PercentEqual; len = 2; } else op = OP_Percent; break;
-      case 33: if (d === 61) { op = OP_NotEqual; len = 2; } else op = OP_Exclamation; break;
-      case 126: op = OP_Tilde; break;
-      case 94: if (d === 61) { op = OP_CircumflexEqual; len = 2; } else op = OP_Circumflex; break;
-      case 64: if (d === 61) { op = OP_AtEqual; len = 2; } else op = OP_At; break;
+      case 61: if (d === 61) { op = Op.EqEqual; len = 2; } else op = Op.Equal; break;
+      case 46: if (d === 46 && e === 46) { op = Op.Ellipsis; len = 3; } else op = Op.Dot; break;
+      case 37: if (d === 61) { op = Op.PercentEqual; len = 2; } else op = Op.Percent; break;
+      case 33: if (d === 61) { op = Op.NotEqual; len = 2; } else op = Op.Exclamation; break;
+      case 126: op = Op.Tilde; break;
+      case 94: if (d === 61) { op = Op.CircumflexEqual; len = 2; } else op = Op.Circumflex; break;
+      case 64: if (d === 61) { op = Op.AtEqual; len = 2; } else op = Op.At; break;
       default: {
         const cp = source.codePointAt(pos)!;
         const w = cp > 0xffff ? 2 : 1;
@@ -593,7 +532,7 @@ function tokenizeOnce(source: string, forced: readonly number[]): Tokens & { unc
         continue main;
       }
     }
-    push(TOK_Op, op, pos, pos + len);
+    push(Tok.Op, op, pos, pos + len);
     pos += len;
   }
 
@@ -612,9 +551,9 @@ function tokenizeOnce(source: string, forced: readonly number[]): Tokens & { unc
     unclosed = p;
     error(p, p + 1, `'${String.fromCharCode(parenChar[0]!)}' was never closed`);
   }
-  if (lineHasTokens) push(TOK_Newline, 0, n, n);
-  while (indents.length > 1) { indents.pop(); push(TOK_Dedent, 0, n, n); }
-  push(TOK_EndMarker, 0, n, n);
+  if (lineHasTokens) push(Tok.Newline, 0, n, n);
+  while (indents.length > 1) { indents.pop(); push(Tok.Dedent, 0, n, n); }
+  push(Tok.EndMarker, 0, n, n);
   return { count, kind, sub, start: starts, end: ends, errors, source, unclosed };
 
   // --- helpers (function declarations: hoisted, no closure allocated per token)
@@ -671,7 +610,7 @@ function tokenizeOnce(source: string, forced: readonly number[]): Tokens & { unc
     const q = source.charCodeAt(quotePos);
     const triple = source.charCodeAt(quotePos + 1) === q && source.charCodeAt(quotePos + 2) === q;
     const e = quotePos + (triple ? 3 : 1);
-    push(TOK_FStringStart, 0, s, e);
+    push(Tok.FStringStart, 0, s, e);
     modeKind.push(Mode.FString); modeQuote.push(q); modeTriple.push(triple); modeRaw.push(raw); modeStart.push(s);
     pos = e;
   }
@@ -689,7 +628,7 @@ function tokenizeOnce(source: string, forced: readonly number[]): Tokens & { unc
         p++;
       }
       errors.push({ start: s, end: n, message: `unterminated triple-quoted string literal (detected at line ${lineOf(source, n)})` });
-      push(TOK_Error, 0, s, n);
+      push(Tok.Error, 0, s, n);
       return n;
     }
     if (source.charCodeAt(p) === quote) return p + 1;
@@ -706,7 +645,7 @@ function tokenizeOnce(source: string, forced: readonly number[]): Tokens & { unc
     }
     if (p > n) p = n;
     errors.push({ start: s, end: p, message: `unterminated string literal (detected at line ${lineOf(source, s)})` });
-    push(TOK_Error, 0, s, p);
+    push(Tok.Error, 0, s, p);
     return p;
   }
 
@@ -744,12 +683,12 @@ function tokenizeOnce(source: string, forced: readonly number[]): Tokens & { unc
   function endOfNumber(s: number, p: number, what: string): number {
     const ch = p < n ? source.charCodeAt(p) : 0;
     if (ch < 128 ? (CLASS[ch]! & 1) === 0 : !isIdentStartAt(p)) {
-      push(TOK_Number, 0, s, p);
+      push(Tok.Number, 0, s, p);
       return p;
     }
     for (const kw of ['and', 'else', 'for', 'if', 'in', 'is', 'not', 'or']) {
       if (source.startsWith(kw, p)) {
-        push(TOK_Number, 0, s, p);
+        push(Tok.Number, 0, s, p);
         return p;
       }
     }

@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { analyzeCell } from '../../../src/core/analysis/cellAnalysis';
@@ -56,6 +56,21 @@ describe('cell analysis store', () => {
     const reopened = new CellAnalysisStore(file, 'b', 2);
     assert.ok(reopened.get(a) && reopened.get(c));
     assert.equal(reopened.get(b), undefined);
+  });
+
+  it('is stamped with the analyser bundle and the name table beside it', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mlh-stamp-'));
+    const worker = path.join(dir, 'cellAnalysisWorker.js');
+    writeFileSync(worker, '// analyser\n');
+    const alone = analyzerStamp(worker);
+    writeFileSync(path.join(dir, 'unicodeNameTable.js'), '// table 1\n');
+    const withTable = analyzerStamp(worker);
+    writeFileSync(path.join(dir, 'unicodeNameTable.js'), '// table 2\n');
+    const otherTable = analyzerStamp(worker);
+    assert.ok(alone && withTable && otherTable);
+    assert.equal(new Set([alone, withTable, otherTable]).size, 3);
+    assert.equal(analyzerStamp(path.join(dir, 'missing.js')), undefined);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('lets a pool answer from it without parsing', async () => {

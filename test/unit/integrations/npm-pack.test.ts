@@ -34,7 +34,7 @@ describe('the packed tarball', { timeout: 300_000 }, () => {
   });
 
   test('ships the built CLI with its workers, the schemas and grammars, and no sources', () => {
-    for (const f of ['dist/cli.js', 'dist/server.js', 'dist/extension.js', 'dist/dvcHashWorker.js', 'dist/cellAnalysisWorker.js', 'dist/pipelineGraph.js', 'schemas/pyproject.schema.json', 'syntaxes/toml.tmLanguage.json', 'README.md', 'LICENSE', 'package.json'])
+    for (const f of ['dist/cli.js', 'dist/server.js', 'dist/extension.js', 'dist/dvcHashWorker.js', 'dist/cellAnalysisWorker.js', 'dist/unicodeNameTable.js', 'dist/pipelineGraph.js', 'schemas/pyproject.schema.json', 'syntaxes/toml.tmLanguage.json', 'README.md', 'LICENSE', 'package.json'])
       assert.ok(files.includes(f), `${f} in ${files.join(', ')}`);
     assert.deepEqual(files.filter((f) => /^(src|test|scripts|bench|examples|node_modules)\/|\.map$|\.ts$/.test(f)), []);
     const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies?: object };

@@ -22,19 +22,6 @@ import { compareWithCPythonParallel, oracleAvailable, oracleVersion, type Agreem
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 
-/**
- * Known differences, each with its reason. Only these files may disagree, and only in the way named.
- * `\N{NAME}` escapes: resolving a character name needs the Unicode name database (~1.8 MB), which
- * JavaScript does not carry; the parser keeps the escape as written in the string's value. Nothing the
- * analysis reads depends on the text of such a string.
- */
-const KNOWN_NAMED_ESCAPE_FILES = new Set([
-  'test/pickletester.py', 'test/re_tests.py', 'test/test_argparse.py', 'test/test_code_module.py', 'test/test_complex.py',
-  'test/test_float.py', 'test/test_fstring.py', 'test/test_http_cookies.py', 'test/test_int.py', 'test/test_json/test_unicode.py',
-  'test/test_multibytecodec.py', 'test/test_source_encoding.py', 'test/test_string_literals.py', 'test/test_textwrap.py',
-  'test/test_unparse.py', 'test/test_xmlrpc.py',
-]);
-
 function walk(dir: string, keep: (file: string) => boolean, out: string[] = []): string[] {
   for (const name of readdirSync(dir).sort()) {
     const p = path.join(dir, name);
@@ -109,9 +96,7 @@ test('stdlib: every .py file of the machine\'s python3 standard library parses e
   const files = walk(stdlib, (f) => f.endsWith('.py'));
   const items = files.map((f) => ({ id: path.relative(stdlib, f).split(path.sep).join('/'), source: readFileSync(f, 'utf8') }));
   const r = await compareWithCPythonParallel(items);
-  const known = r.disagreements.filter((d) => KNOWN_NAMED_ESCAPE_FILES.has(d.id) && d.what === 'tree' && d.detail.includes('\\\\N{'));
-  const unexplained = r.disagreements.filter((d) => !known.includes(d));
-  report(`stdlib (${stdlib})`, r, `; ${known.length} of them the known \\N{...} escapes`);
+  report(`stdlib (${stdlib})`, r);
   assert.ok(files.length > 1000, `only ${files.length} stdlib files under ${stdlib}`);
-  assert.deepEqual(unexplained, []);
+  assert.deepEqual(r.disagreements, []);
 });

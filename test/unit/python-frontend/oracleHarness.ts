@@ -3,7 +3,7 @@
  * at once: one interpreter process per batch, the first difference of each disagreeing source reported
  * as a path into the tree.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AST_TO_JSON_SCRIPT, cpythonParse, cpythonInterpreter, type CPythonParse } from '../../helpers/cpythonAst';
@@ -102,6 +102,34 @@ function loadPyodideOracle(): Promise<(source: string) => string> {
     return (source: string) => fn(source);
   })();
   return pyodideConvert;
+}
+
+let pyodide: Promise<import('pyodide').PyodideInterface> | undefined;
+
+/**
+ * Runs a Python script under CPython 3.13 (the oracle: native when the machine has one, else pyodide)
+ * with `input` as its standard input; resolves to what it printed.
+ */
+export async function runPython313(script: string, input: string): Promise<string> {
+  if (oracleKind() === 'native') {
+    const run = spawnSync(cpythonInterpreter()!.command, ['-c', script], { input, encoding: 'utf8', maxBuffer: 1 << 30 });
+    if (run.status !== 0) throw new Error(`python failed (${run.status}): ${run.stderr}`);
+    return run.stdout;
+  }
+  pyodide ??= (async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { loadPyodide } = require('pyodide') as typeof import('pyodide');
+    return loadPyodide({ indexURL: path.dirname(require.resolve('pyodide/package.json')) + path.sep });
+  })();
+  const py = await pyodide;
+  const scope = py.toPy({ __name__: '__main__', _stdin_text: input });
+  py.runPython('import io, sys\n_out = io.StringIO()\nsys.stdin = io.StringIO(_stdin_text)\n_saved_stdout = sys.stdout\nsys.stdout = _out', { globals: scope });
+  try {
+    py.runPython(script, { globals: scope });
+  } finally {
+    py.runPython('sys.stdout = _saved_stdout', { globals: scope });
+  }
+  return String(py.runPython('_out.getvalue()', { globals: scope }));
 }
 
 async function runPyodideOracle(sources: string[]): Promise<CPythonParse[]> {

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { parseModule } from '../../../src/core/python/parser';
 import type { Stmt } from '../../../src/core/python/ast';
 import { rng, SNIPPETS } from './nastyInputs';
+import { analyzeCell } from '../../../src/core/analysis/cellAnalysis';
 
 function shape(body: Stmt[]): string[] {
   return body.map((s) => `${s.type}@${s.start}-${s.end}`);
@@ -73,8 +74,9 @@ test('an error inside a function body stays inside it; the expressions read befo
   assert.deepEqual(shape(f.body), ['ErrorStmt@14-24', 'Return@29-37']);
   const partial = f.body[0]!;
   assert.ok(partial.type === 'ErrorStmt');
-  // `y = g(a) +` fails before its value is complete: what was read whole (the target) is kept
-  assert.deepEqual(partial.partial.map((e) => e.type === 'Name' && `${e.id}@${e.start}-${e.end}`), ['y@14-15']);
+  // `y = g(a) +` fails before its value is complete: what was read whole (the target) is kept, then
+  // the names read before the error that it does not hold
+  assert.deepEqual(partial.partial.map((e) => e.type === 'Name' && `${e.id}@${e.start}-${e.end}`), ['y@14-15', 'g@18-19', 'a@20-21']);
   const withPartial = parseModule('x = compute(data) 1\n');
   const e = withPartial.body[0]!;
   assert.ok(e.type === 'ErrorStmt');
@@ -146,4 +148,42 @@ test('an error on every line costs time in proportion to the source (no rescans,
   const ms = performance.now() - started;
   // quadratic behaviour took 2 s on 'f"{' alone at 20,000 lines, 12 s at 50,000; linear is ~1 s for all six
   assert.ok(ms < 10_000, `took ${ms} ms`);
+});
+
+test('a broken case is recovered inside its match: the match block, not the block around it, ends at its DEDENT', () => {
+  const src = 'def f(x):\n    match x:\n        case 1 +:\n            a = 1\n        case 2:\n            b = 2\n    return a\ny = f(1)\n';
+  const m = parseModule(src);
+  // one error, where CPython reports it; `case 2:` is read as a case, not as a second error
+  assert.deepEqual(m.errors, [{ start: 39, end: 40, message: 'invalid syntax' }]);
+  assert.deepEqual(shape(m.body), ['FunctionDef@0-105', 'Assign@106-114']);
+  const f = m.body[0]!;
+  assert.ok(f.type === 'FunctionDef');
+  // the match with the case that parses, then the broken case's line and its body; `return a` stays in f
+  assert.deepEqual(shape(f.body), ['Match@14-92', 'ErrorStmt@31-40', 'Assign@53-58', 'Return@97-105']);
+  const match = f.body[0]!;
+  assert.ok(match.type === 'Match');
+  assert.deepEqual(match.cases.map((c) => src.slice(c.start, c.end)), ['case 2:\n            b = 2']);
+  const a = analyzeCell(src);
+  assert.deepEqual(a.reads, []);
+  assert.deepEqual(a.lateReads, [], 'a is local to f: its return reads no global');
+  assert.deepEqual(a.writes.map((w) => w.name), ['f', 'y']);
+
+  // in a loop: the loop body goes on after the match
+  const loop = 'for v in vs:\n    match v:\n        case {"k": }:\n            a = 1\n    total = v\nprint(total)\n';
+  const lm = parseModule(loop);
+  assert.deepEqual(lm.errors, [{ start: 45, end: 46, message: 'invalid syntax' }]);
+  assert.deepEqual(shape(lm.body), ['For@0-79', 'ExprStmt@80-92']);
+  assert.deepEqual(analyzeCell(loop).reads.map((r) => r.name), ['vs', 'total']);
+
+  // a statement where a case must be is reported there and still read
+  const stray = 'if c:\n    match v:\n        x = 1\n        case 1:\n            pass\n    z = 2\nw = 3\n';
+  const sm = parseModule(stray);
+  assert.deepEqual(sm.errors, [{ start: 27, end: 28, message: 'invalid syntax' }]);
+  assert.deepEqual(shape(sm.body), ['If@0-75', 'Assign@76-81']);
+  assert.deepEqual(analyzeCell(stray).writes.map((w) => w.name), ['x', 'z', 'w']);
+
+  // every case broken: the header is an ErrorStmt holding the subject, the block still closes the match
+  const all = parseModule('def g(p):\n    match p:\n        case {"k": }:\n            q = 1\n    return q\n');
+  assert.ok(all.body[0]!.type === 'FunctionDef');
+  assert.deepEqual(shape(all.body[0].body), ['ErrorStmt@14-22', 'ErrorStmt@31-44', 'Assign@57-62', 'Return@67-75']);
 });

@@ -63,7 +63,7 @@ function collectPythonFacts(source: string): PythonFacts {
     for (const part of joined.values) {
       if (part.type !== 'FormattedValue') continue;
       stack.push(part.value);
-      if (part.formatSpec) pushFields(part.formatSpec);
+      if (part.formatSpec?.type === 'JoinedStr') pushFields(part.formatSpec);
     }
   };
   while (stack.length) {
