@@ -72,7 +72,7 @@ export interface ExtractPlanParams extends ExtractTarget {
 }
 
 export type ExtractPlanResult =
-  | { ok: true; edit: unknown; parameters: string[]; returns: string[]; callLine: string; importLine: string; importPathNote: string; hoisted?: string[]; functionName?: string; keptBack?: Array<{ name: string; reason: string }> }
+  | { ok: true; edit: unknown; parameters: string[]; returns: string[]; callLine: string; importLine: string; importPathNote: string; hoisted?: string[]; functionName?: string; keptBack?: Array<{ name: string; reason: string }>; importCells?: Array<{ codeIndex: number; emptied: boolean; reason: string }> }
   | { ok: false; reason: string };
 
 export const Notifications = {

@@ -16,6 +16,7 @@ import { analyzeCell, type CellAnalysis } from '../analysis/cellAnalysis';
 import type { EditOperation, TextEdit } from '../diagnostics';
 import type { PythonEnvironment } from '../environment/installedDistributions';
 import { planHoisting, withoutHoisted, type HoistCell, type HoistedDefinition } from '../extract/hoist';
+import { cellList, settleImportCells, type ImportsCellOutcome } from '../extract/importCells';
 import { cellSourceEdit, readNotebookForEdit } from '../extract/ipynbText';
 import { isValidIdentifier, toSnakeCase } from '../extract/naming';
 import { cellSyntax, displayedExpression, type ImportBinding } from '../extract/pySyntax';
@@ -59,6 +60,8 @@ export type ProductionizePlan =
       /** Module (dotted) → names moved there. */
       modules: Array<{ importName: string; names: string[] }>;
       keptBack: Array<{ name: string; reason: string }>;
+      /** Imports-only cells sharing a name with the moved definitions: emptied, or kept and why. */
+      importCells: ImportsCellOutcome[];
       params: Array<{ key: string; value: string }>;
       tests: number;
       /** Files the plan would have created but that exist: left alone. */
@@ -228,10 +231,12 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
   const files: Array<PlannedFile & { content: string }> = [];
   const params: Array<{ key: string; value: string }> = [];
   const moduleSummaries: Array<{ importName: string; names: string[] }> = [];
+  const moduleImports: ImportBinding[] = [];
   for (const m of modules) {
     const defs = hoist.hoisted.filter((h) => moduleOf.get(h) === m);
     const needs = new Set(defs.flatMap(readsOf));
     const imports: ImportBinding[] = hoist.imports.filter((b) => needs.has(b.name));
+    if (m !== 'params') moduleImports.push(...imports);
     const fromPackage = new Map<string, string[]>();
     for (const n of needs) {
       const home = definedIn.get(n);
@@ -288,6 +293,16 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
     const rest = withoutHoisted(c.source, mine, cellSyntax(c.source).linesInsideStrings);
     newCellText.set(c.codeIndex, [...importLineFor(mine.flatMap((h) => h.names)), ...(rest ? [rest] : [])].join('\n'));
   }
+  // Imports-only cells whose names only the moved definitions read: the modules import them now, and
+  // the notebook no longer needs them (importCells.ts); the others stay, with the cells that read them.
+  const definitionCells = new Set(newCellText.keys());
+  const importCells = settleImportCells({
+    after: codeInfos.map((c) => newCellText.get(c.codeIndex) ?? c.source),
+    changed: definitionCells,
+    movedReads: new Set(hoist.hoisted.flatMap(readsOf)),
+    moduleImports,
+  });
+  for (const o of importCells) if (o.emptied) newCellText.set(o.codeIndex, '');
 
   // --- The pipeline: the notebook's remaining steps as `main()`, for DVC to run.
   const steps: string[] = [];
@@ -485,7 +500,14 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
     if (!edit) return refuse(`Code cell ${index} has no "source" field in ${notebookName}; save the notebook from Jupyter or VS Code first.`);
     ipynbEdit.push(edit);
   }
-  if (newCellText.size) planned.push({ path: req.notebookPath, action: 'edit', description: `${newCellText.size} cells import from ${packageName} instead of defining` });
+  if (newCellText.size) {
+    const emptied = importCells.filter((o) => o.emptied).map((o) => o.codeIndex);
+    const described = [
+      ...(definitionCells.size ? [`${definitionCells.size} cells import from ${packageName} instead of defining`] : []),
+      ...(emptied.length ? [`imports-only ${cellList(emptied)} emptied (the modules import what they read)`] : []),
+    ];
+    planned.push({ path: req.notebookPath, action: 'edit', description: described.join('; ') });
+  }
   if (!operations.length) return refuse('Nothing to add: the project already has every file this would create, and the notebook defines nothing that can move.');
   return {
     ok: true,
@@ -495,6 +517,7 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
     packageName,
     modules: moduleSummaries,
     keptBack: [...hoist.keptBack].map(([name, reason]) => ({ name, reason })),
+    importCells,
     params,
     tests: testCount,
     skipped,
