@@ -38,7 +38,8 @@ export type ProductionizeResult =
   | {
       ok: true;
       edit: unknown;
-      files: Array<{ path: string; action: 'create' | 'edit'; description: string }>;
+      /** `optIn`: needs confirmation in the preview, so it starts unticked (the CI workflow). */
+      files: Array<{ path: string; action: 'create' | 'edit'; description: string; optIn?: boolean }>;
       modules: Array<{ importName: string; names: string[] }>;
       keptBack: Array<{ name: string; reason: string }>;
       tests: number;

@@ -46,6 +46,11 @@ export interface PlannedFile {
   action: 'create' | 'edit';
   /** What the file is for, shown in the preview. */
   description: string;
+  /**
+   * Added beyond what the notebook and its package need (the CI workflow, which runs on every push of
+   * the repository): the refactor preview leaves it unticked until the user opts in.
+   */
+  optIn?: boolean;
 }
 
 export type ProductionizePlan =
@@ -451,7 +456,8 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
     files.push({
       path: joinPath(req.projectRoot, '.github', 'workflows', 'tests.yml'),
       action: 'create',
-      description: 'CI running the tests on every push and pull request',
+      description: 'CI running the tests on every push and pull request (tick to add)',
+      optIn: true,
       content: [
         'name: tests',
         'on: [push, pull_request]',
@@ -486,7 +492,7 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
       if (!current.ok) continue;
       operations.push({ kind: 'edit', path: f.path, edits: [{ range: new LineIndex(current.text).rangeOf(0, current.text.length), newText: f.content }] });
     }
-    planned.push({ path: f.path, action: f.action, description: f.description });
+    planned.push({ path: f.path, action: f.action, description: f.description, ...(f.optIn ? { optIn: true } : {}) });
   }
   // A module that could not be created (it exists) must not be imported by the notebook.
   const missingModule = skipped.find((s) => s.startsWith(`src/${packageName}/`) && s.endsWith('.py') && !s.endsWith('__init__.py') && !s.endsWith(`${pipelineModule}.py`));
