@@ -17,7 +17,7 @@ import type { EditOperation, TextEdit } from '../diagnostics';
 import { readTextFile, type FileSystem } from '../fs/fileSystem';
 import { basename, relativePath } from '../fs/paths';
 import { LineIndex } from '../text/lineIndex';
-import { planHoisting, withoutHoistedRows, type HoistCell, type HoistedDefinition } from './hoist';
+import { planHoisting, withEvidentAnnotations, withoutHoistedRows, type HoistCell, type HoistedDefinition } from './hoist';
 import { moduleImportBindings, readersText, remainingReaders, settleImportCells, type ImportsCellOutcome } from './importCells';
 import { cellSourceEdit, readNotebookForEdit } from './ipynbText';
 import { locateModule } from './naming';
@@ -44,11 +44,11 @@ function normalise(source: string): string {
 }
 
 /** `a = 1` and `def f` are separated by blank lines the way PEP 8 separates them at module level. */
-function joinDefinitions(hoisted: HoistedDefinition[]): string {
+function joinDefinitions(hoisted: HoistedDefinition[], source: string): string {
   let text = '';
   hoisted.forEach((h, i) => {
     if (i > 0) text += hoisted[i - 1]!.kind === 'constant' && h.kind === 'constant' ? '\n' : '\n\n\n';
-    text += h.text;
+    text += withEvidentAnnotations(h, source);
   });
   return text;
 }
@@ -233,7 +233,7 @@ async function planSelection(fs: FileSystem, req: ExtractRequest): Promise<Cells
   const unique = dedupeImports(imports);
   if (!unique.ok) return refuse(unique.reason);
   imports = unique.imports.filter((b) => !names.includes(b.name));
-  const code = [joinDefinitions(hoist.hoisted), ...(functionText ? [functionText] : [])].join('\n\n\n') + '\n';
+  const code = [joinDefinitions(hoist.hoisted, merged), ...(functionText ? [functionText] : [])].join('\n\n\n') + '\n';
 
   const operations: EditOperation[] = [];
   const notebookName = basename(req.notebookPath);

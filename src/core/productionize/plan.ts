@@ -15,7 +15,7 @@
 import { analyzeCell, type CellAnalysis } from '../analysis/cellAnalysis';
 import type { EditOperation, TextEdit } from '../diagnostics';
 import type { PythonEnvironment } from '../environment/installedDistributions';
-import { planHoisting, withoutHoisted, type HoistCell, type HoistedDefinition } from '../extract/hoist';
+import { planHoisting, withEvidentAnnotations, withoutHoisted, type HoistCell, type HoistedDefinition } from '../extract/hoist';
 import { cellList, settleImportCells, type ImportsCellOutcome } from '../extract/importCells';
 import { cellSourceEdit, readNotebookForEdit } from '../extract/ipynbText';
 import { isValidIdentifier, toSnakeCase } from '../extract/naming';
@@ -253,16 +253,8 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
     let previousKind: string | undefined;
     for (const h of defs) {
       const param = m === 'params' ? hyperparameter(h) : undefined;
-      let text = h.text;
-      const evident = param ? undefined : evidentConstantType(h);
-      if (evident) {
-        // `THRESHOLD = 0.5` → `THRESHOLD: float = 0.5`: the value's type is plain from the literal.
-        const name = h.names[0]!;
-        const at = h.statement.line - h.firstLine;
-        const lines = text.split('\n');
-        lines[at] = lines[at]!.replace(new RegExp(`^${name}\\s*=`), `${name}: ${evident} =`);
-        text = lines.join('\n');
-      }
+      // `THRESHOLD = 0.5` → `THRESHOLD: float = 0.5`, `def plot(...) -> None:`: types plain from the code.
+      let text = param ? h.text : withEvidentAnnotations(h, merged);
       if (param) {
         params.push({ key: param.key, value: param.value });
         const lines = h.text.split('\n');
@@ -632,14 +624,4 @@ async function dataFilesOf(fs: FileSystem, root: string, cells: Array<{ source: 
 /** The names an import statement binds. */
 function withCellSyntaxNames(statement: string): string[] {
   return cellSyntax(statement).statements.flatMap((s) => (s.imports ?? []).map((b) => b.name));
-}
-
-/** The annotation of a constant bound to a plain int, float, str, bytes or bool literal; else none. */
-function evidentConstantType(h: HoistedDefinition): string | undefined {
-  const node = h.statement.node;
-  if (h.kind !== 'constant' || node.type !== 'Assign') return undefined;
-  const value = node.value.type === 'UnaryOp' && (node.value.op === '-' || node.value.op === '+') ? node.value.operand : node.value;
-  if (value.type !== 'Constant') return undefined;
-  const byKind: Partial<Record<string, string>> = { int: 'int', float: 'float', str: 'str', bytes: 'bytes', True: 'bool', False: 'bool' };
-  return byKind[value.kind];
 }

@@ -49,7 +49,32 @@ describe('hoisting definitions to module level', () => {
     assert.equal(p.functionName, 'step');
     assert.deepEqual(p.returns, ['state']);
     assert.match(p.cellText, /^from churn\.steps import SEED, LABELS, rate, step\nstate = step\(\)$/);
-    assert.match(p.moduleText, /SEED = 7\nLABELS = \["a", "b"\]\nrate = 0\.5\n\n\ndef step\(\)/);
+    // Annotated where the literal makes the type plain; the list is left as written.
+    assert.match(p.moduleText, /SEED: int = 7\nLABELS = \["a", "b"\]\nrate: float = 0\.5\n\n\ndef step\(\)/);
+  });
+
+  test('hoisted functions that never return a value get `-> None`; anything less evident stays as written', async () => {
+    const p = ok(
+      await plan(
+        [
+          'import csv\n' +
+            'def show(rows, sep=")",  # the separator\n         *, width: int = 3):\n    for r in rows:\n        print(sep.join(r)[:width])\n    return None\n' +
+            'def total(xs):\n    return sum(xs)\n' +
+            'def each(xs):\n    yield from xs\n' +
+            'def inner():\n    def f():\n        return 1\n    f()\n' +
+            'def typed(x) -> int:\n    print(x)\n' +
+            'NAME = "run"\nNEG = -2\nFLAG = True\nNOTHING = None\nWRAPPED = (1)\n',
+          'show([["a"]])',
+        ],
+        0,
+      ),
+    );
+    assert.match(p.moduleText, /\ndef show\(rows, sep="\)",  # the separator\n         \*, width: int = 3\) -> None:\n/);
+    assert.match(p.moduleText, /\ndef total\(xs\):\n/);
+    assert.match(p.moduleText, /\ndef each\(xs\):\n/);
+    assert.match(p.moduleText, /\ndef inner\(\) -> None:\n    def f\(\):\n/);
+    assert.match(p.moduleText, /\ndef typed\(x\) -> int:\n/);
+    assert.match(p.moduleText, /\nNAME: str = "run"\nNEG: int = -2\nFLAG: bool = True\nNOTHING = None\nWRAPPED: int = \(1\)\n/);
   });
 
   test('a lower-case mutable value stays in the notebook: mutating the module object would leak', async () => {
