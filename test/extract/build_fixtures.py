@@ -108,6 +108,10 @@ NOTEBOOKS = {
         code("# Median per feature\nmedians = {k: median(v) for k, v in features.items()}\nprint(textwrap.fill(str(medians), width=12))"),
         code("spread = {k: max(v) - min(v) for k, v in features.items()}\nprint(json.dumps(spread, sort_keys=True))"),
         code("medians", outputs=[{"data": {"text/plain": ["{'a': 4, 'b': 2.5}"]}, "execution_count": 5, "metadata": {}, "output_type": "execute_result"}], count=5),
+        md("## Scaled values, computed lazily"),
+        # A stored generator reads `factor` when consumed, after the next cell rebinds it.
+        code("factor = 10\nscaled = (v * factor for v in features[\"a\"])"),
+        code("factor = 100\nprint(list(scaled))"),
     ],
 }
 

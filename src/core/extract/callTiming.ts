@@ -150,3 +150,46 @@ export function topLevelGlobalWriters(source: string, name: string): string[] | 
   }
   return writers;
 }
+
+/**
+ * Generator expressions whose value may outlive their statement (stored in a name, returned, handed to
+ * a function that may keep it): their body runs when the generator is consumed, maybe in a later
+ * cell, and reads the globals of that moment, exactly like a function body. Each comes with the names
+ * its body reads (the first iterable is evaluated at once and is not among them; names its own `for`
+ * clauses bind are not either). A generator consumed on the spot (`sum(x for x in xs)`,
+ * `", ".join(...)`, `for v in (...)`, `functools.reduce(f, (...))`) runs with its statement and is not listed.
+ */
+export function generatorsOutlivingStatement(source: string, shadowed: (builtin: string) => boolean): Array<{ start: number; reads: string[] }> {
+  const tree = treeOf(source);
+  if (!tree.ok) return [];
+  const out: Array<{ start: number; reads: string[] }> = [];
+  const within = (outer: AnyNode, n: AnyNode) => n.start >= outer.start && n.end <= outer.end;
+  for (const gen of tree.nodes) {
+    if (gen.type !== 'GeneratorExp' || insideDeferred(tree, gen)) continue;
+    const parent = tree.parent.get(gen);
+    const func = parent?.type === 'Call' ? (parent.func as AnyNode) : undefined;
+    const args = parent?.type === 'Call' ? (parent.args as AnyNode[]) : [];
+    const consumed =
+      (parent && builtinCall(parent, EAGER_CONSUMERS, shadowed) && args[0] === gen) ||
+      (func?.type === 'Attribute' && (func.attr as { name: string }).name === 'join' && (func.value as AnyNode).type === 'Constant' && args[0] === gen) ||
+      (func?.type === 'Attribute' && (func.attr as { name: string }).name === 'reduce' && (func.value as AnyNode).type === 'Name' && (func.value as AnyNode).id === 'functools' && args[1] === gen) ||
+      (parent?.type === 'For' && parent.iter === gen) ||
+      (parent?.type === undefined && parent?.iter === gen && ['ListComp', 'SetComp', 'DictComp'].includes(tree.parent.get(parent)?.type ?? ''));
+    if (consumed) continue;
+    const firstIter = (gen.generators as AnyNode[])[0]?.iter as AnyNode | undefined;
+    const bound = new Set<string>();
+    const reads = new Set<string>();
+    for (const n of tree.nodes) {
+      if (n.type !== 'Name' || !within(gen, n) || (firstIter && within(firstIter, n))) continue;
+      if (n.ctx === 'Store') bound.add(n.id as string);
+      else reads.add(n.id as string);
+    }
+    out.push({ start: gen.start, reads: [...reads].filter((r) => !bound.has(r)) });
+  }
+  return out;
+}
+
+function builtinCall(call: AnyNode, names: Set<string>, shadowed: (builtin: string) => boolean): boolean {
+  const name = calleeName(call);
+  return name !== undefined && names.has(name) && !shadowed(name);
+}

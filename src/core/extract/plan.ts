@@ -21,7 +21,7 @@ import { readTextFile, type FileSystem } from '../fs/fileSystem';
 import { basename, joinPath, relativePath } from '../fs/paths';
 import { parseIpynb } from '../notebook/ipynb';
 import { LineIndex } from '../text/lineIndex';
-import { lambdasCalledOnlyWhileRunning, mentionsName, onlyCalledDirectly, topLevelGlobalWriters } from './callTiming';
+import { generatorsOutlivingStatement, lambdasCalledOnlyWhileRunning, mentionsName, onlyCalledDirectly, topLevelGlobalWriters } from './callTiming';
 import { cellSourceEdit, locateCells, type LocatedCell } from './ipynbText';
 import { isValidIdentifier, locateModule, hasBuildSystem, type ModuleLocation } from './naming';
 import {
@@ -240,6 +240,16 @@ function leadingDeletes(source: string): { text: string; rest: string; rows: num
   });
 }
 
+/**
+ * Generator expressions whose value outlives their statement, as late readers like function bodies:
+ * consumed later, they read the globals of that moment (callTiming.ts). Builtins are left out, as
+ * `readsGlobals` leaves them out.
+ */
+function storedGenerators(source: string, shadowed: (builtin: string) => boolean): Array<{ name: string; start: number; readsGlobals: string[] }> {
+  if (!source.includes('for')) return [];
+  return generatorsOutlivingStatement(source, shadowed).map((g) => ({ name: '<genexpr>', start: g.start, readsGlobals: g.reads.filter((n) => !isBuiltinName(n)) }));
+}
+
 /** The closest earlier code cell that binds `name`, or undefined. */
 function earlierWriter(cells: CodeCell[], k: number, name: string): CodeCell | undefined {
   for (let j = k - 1; j >= 0; j--) if (cells[j]!.writes.has(name)) return cells[j];
@@ -359,7 +369,7 @@ async function planWithSyntax(fs: FileSystem, req: ExtractRequest, ctx: PlanCont
   for (const c of cells.slice(0, k)) {
     // A lambda that only ran while its cell ran (`sorted(xs, key=lambda ...)`) reads nothing later.
     const ranAlready = c.analysis.definedFunctions.some((f) => f.name === '<lambda>') ? lambdasCalledOnlyWhileRunning(c.source, shadowedBuiltin) : new Set<number>();
-    for (const f of c.analysis.definedFunctions) {
+    for (const f of [...c.analysis.definedFunctions, ...storedGenerators(c.source, shadowedBuiltin)]) {
       if (f.name === '<lambda>' && ranAlready.has(f.start)) continue;
       for (const n of f.readsGlobals) if (!earlierLateReaders.has(n)) earlierLateReaders.set(n, `\`${f.name}\` (${cellLabel(c.codeIndex)})`);
     }
@@ -400,7 +410,7 @@ async function planWithSyntax(fs: FileSystem, req: ExtractRequest, ctx: PlanCont
   // A lambda called only while the cell runs (`sorted(xs, key=lambda ...)`) reads them within the cell:
   // what it reads becomes an input of the function like any other read.
   const runsWithCell = a.definedFunctions.some((f) => f.name === '<lambda>') ? lambdasCalledOnlyWhileRunning(source, shadowedBuiltin) : new Set<number>();
-  for (const f of a.definedFunctions) {
+  for (const f of [...a.definedFunctions, ...storedGenerators(source, shadowedBuiltin)]) {
     const duringCell = f.name === '<lambda>' && runsWithCell.has(f.start);
     for (const name of f.readsGlobals) {
       const where = `\`${f.name}\` (line ${lineOf(source, f.start)})`;

@@ -172,7 +172,11 @@ const MUST_EMPTY_IMPORTS: Record<string, Record<number, number[]>> = {
 };
 /** Cells the extraction must refuse, because moving them would change behaviour, and why. */
 const MUST_REFUSE: Record<string, Record<number, RegExp>> = {
-  '07_feature_summary.ipynb': { 0: /The cell only imports modules, and the notebook still reads them: `textwrap`, `median` in cell 2\./ },
+  '07_feature_summary.ipynb': {
+    0: /The cell only imports modules, and the notebook still reads them: `textwrap`, `median` in cell 2\./,
+    5: /`<genexpr>` \(line 2\) reads `factor` when called; cell 6 rebinds `factor` later/,
+    6: /The cell rebinds `factor`, which `<genexpr>` \(cell 5\) reads when called/,
+  },
   '02_train_loop.ipynb': { 6: /`<lambda>` \(line 2\) reads the notebook global `w` \(from cell 3\) when it is called/ },
   '04_config_grid.ipynb': {
     2: /`global counter` on line 2/,

@@ -179,6 +179,9 @@ describe('refusals name the construct and the line', () => {
     ['a lambda handed to an unknown function', [code('t = 1\ndef apply(f):\n    return f'), code('g = apply(lambda v: v > t)')], 1, /`<lambda>` \(line 1\) reads the notebook global `t`/],
     ['a sort key that returns closures', [code('t = 1\nxs = [1, 2]'), code('fs = list(map(lambda v: (lambda: v + t), xs))')], 1, /`<lambda>` \(line 1\) reads the notebook global `t`/],
     ['a builtin that a cell shadows is not trusted', [code('t = 1\nxs = [1]\nsorted = lambda xs, key: key'), code('k = sorted(xs, key=lambda v: v > t)')], 1, /`<lambda>` \(line 1\) reads the notebook global `t`/],
+    ['a stored generator reads a name a later cell rebinds', [code('t = 1\nxs = [1, 2, 3]'), code('g = (x > t for x in xs)'), code('t = 5\nprint(list(g))')], 1, /`<genexpr>` \(line 1\) reads `t` when called; cell 2 rebinds `t` later/],
+    ['consuming a stored generator while rebinding what it reads', [code('t = 1\nxs = [1, 2, 3]\ng = (x > t for x in xs)'), code('t = 5\nprint(list(g))')], 1, /The cell rebinds `t`, which `<genexpr>` \(cell 0\) reads when called/],
+    ['a generator passed to a shadowed consumer', [code('t = 1\nxs = [1]\nsum = lambda g: g'), code('g = sum(x > t for x in xs)'), code('t = 5\nprint(list(g))')], 1, /`<genexpr>` \(line 1\) reads `t` when called; cell 2 rebinds `t` later/],
     ['a global writer called through another function', [code('c = 0\ndef bump():\n    global c\n    c += 1\ndef run():\n    bump()'), code('run()\nprint(c)')], 1, /A function from cell 0 rebinds the notebook global `c`/],
     ['a global writer passed around as a value', [code('c = 0\ndef bump():\n    global c\n    c += 1\nhooks = [bump]'), code('hooks[0]()\nprint(c)')], 1, /A function from cell 0 rebinds the notebook global `c`/],
     ['class definition', [code('class Point:\n    pass\np = Point()'), code('print(p)')], 0, /Line 1 defines class `Point`/],
@@ -216,6 +219,13 @@ describe('refusals name the construct and the line', () => {
     assert.deepEqual(global.parameters, ['xs', 'w']);
     // A later cell rebinding what an earlier eager lambda read is no longer a reason to refuse.
     ok(await plan([code('xs = [3, 1]\nt = 2\nprint(sorted(xs, key=lambda v: abs(v - t)))'), code('t = 5\nprint(sum(v > t for v in xs))')], 1));
+  });
+
+  test('a generator consumed on the spot reads like the rest of the cell', async () => {
+    for (const consume of ['total = sum(x * t for x in xs)', 'total = ", ".join(str(x + t) for x in xs)', 'total = [y for y in (x + t for x in xs)]', 'for total in (x + t for x in xs):\n    pass']) {
+      const p = ok(await plan([code('t = 1\nxs = [1, 2]'), code(consume), code('t = 5\nprint(total)')], 1));
+      assert.deepEqual([...p.parameters].sort(), ['t', 'xs'], consume);
+    }
   });
 
   test('a global rebound only by direct top-level calls elsewhere is read as a parameter', async () => {
