@@ -425,6 +425,10 @@ async function planWithSyntax(fs: FileSystem, req: ExtractRequest, ctx: PlanCont
         // notebook global as long as nothing outside the cell rebinds the global afterwards.
         const rebinding = duringCell ? undefined : laterWriters(name)[0];
         if (rebinding) return refuse(`${where} reads \`${name}\` when called; ${cellLabel(rebinding.codeIndex)} rebinds \`${name}\` later, which the extracted function's closure would not see.`);
+        // A function with `global name` rebinds it whenever it is called, from any later cell.
+        const laterGlobalWriter = laterCells.find((c) => c.analysis.globalDecls.some((g) => g.name === name));
+        const globalWriter = duringCell ? undefined : (earlierGlobalWriters.get(name) ?? (laterGlobalWriter ? cellLabel(laterGlobalWriter.codeIndex) : undefined));
+        if (globalWriter) return refuse(`${where} reads \`${name}\` when called; a function from ${globalWriter} rebinds \`${name}\` (\`global ${name}\`) whenever it is called, which the extracted function's closure would not see.`);
         if (cellWrites.has(name) && definedEarlier(name)) addParameter(name); // so the closure starts from the notebook's value
         continue;
       }
