@@ -42,6 +42,8 @@ export type ProductionizeResult =
       files: Array<{ path: string; action: 'create' | 'edit'; description: string; optIn?: boolean }>;
       modules: Array<{ importName: string; names: string[] }>;
       keptBack: Array<{ name: string; reason: string }>;
+      /** Imports-only cells sharing a name with the moved definitions: emptied, or kept and why. */
+      importCells?: Array<{ codeIndex: number; emptied: boolean; reason: string }>;
       tests: number;
       params: string[];
       skipped: string[];

@@ -49,6 +49,7 @@ export async function productionize(state: WorkspaceState, notebooks: NotebookDo
     files: plan.files.map((f) => ({ path: f.path, action: f.action, description: f.description, ...(f.optIn ? { optIn: true } : {}) })),
     modules: plan.modules,
     keptBack: plan.keptBack,
+    ...(plan.importCells.length ? { importCells: plan.importCells.map((c) => ({ codeIndex: c.codeIndex, emptied: c.emptied, reason: c.reason })) } : {}),
     tests: plan.tests,
     params: plan.params.map((p) => p.key),
     skipped: plan.skipped,
