@@ -69,6 +69,7 @@ export async function runProductionize(args: ProductionizeArgs, out: (s: string)
   for (const s of plan.skipped) out(`keep   ${s}  (exists; not overwritten)`);
   for (const m of plan.modules) out(`${m.importName}: ${m.names.join(', ')}`);
   for (const k of plan.keptBack) out(`stays in the notebook: ${k.name}, because ${k.reason}`);
+  for (const c of plan.importCells) out(c.emptied ? `imports cell ${c.codeIndex} emptied: ${c.reason}` : `imports cell ${c.codeIndex} stays: ${c.reason}`);
   if (args.flags.has('--dry-run')) return 0;
 
   for (const op of plan.edit.operations) {

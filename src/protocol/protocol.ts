@@ -38,9 +38,12 @@ export type ProductionizeResult =
   | {
       ok: true;
       edit: unknown;
-      files: Array<{ path: string; action: 'create' | 'edit'; description: string }>;
+      /** `optIn`: needs confirmation in the preview, so it starts unticked (the CI workflow). */
+      files: Array<{ path: string; action: 'create' | 'edit'; description: string; optIn?: boolean }>;
       modules: Array<{ importName: string; names: string[] }>;
       keptBack: Array<{ name: string; reason: string }>;
+      /** Imports-only cells sharing a name with the moved definitions: emptied, or kept and why. */
+      importCells?: Array<{ codeIndex: number; emptied: boolean; reason: string }>;
       tests: number;
       params: string[];
       skipped: string[];
@@ -72,7 +75,7 @@ export interface ExtractPlanParams extends ExtractTarget {
 }
 
 export type ExtractPlanResult =
-  | { ok: true; edit: unknown; parameters: string[]; returns: string[]; callLine: string; importLine: string; importPathNote: string; hoisted?: string[]; functionName?: string; keptBack?: Array<{ name: string; reason: string }> }
+  | { ok: true; edit: unknown; parameters: string[]; returns: string[]; callLine: string; importLine: string; importPathNote: string; hoisted?: string[]; functionName?: string; keptBack?: Array<{ name: string; reason: string }>; importCells?: Array<{ codeIndex: number; emptied: boolean; reason: string }> }
   | { ok: false; reason: string };
 
 export const Notifications = {

@@ -99,6 +99,20 @@ NOTEBOOKS = {
         code("def scale(v, factor=items[-1]):\n    return v * factor\nitems.append(99)\nprint(scale(2), items)"),
         code("squares = {n: n * n for n in items if (half := n // 2) > 0}\nprint(squares, half)"),
     ],
+    # Imports-only cell whose names one later cell reads: extracting that cell empties it.
+    "07_feature_summary": [
+        md("# Feature summary"),
+        code("import textwrap\nfrom statistics import median"),
+        code("import json\nraw = '{\"a\": [1, 4, 9], \"b\": [2, 3]}'\nfeatures = json.loads(raw)\nprint(sorted(features))"),
+        md("## Per-feature statistics"),
+        code("# Median per feature\nmedians = {k: median(v) for k, v in features.items()}\nprint(textwrap.fill(str(medians), width=12))"),
+        code("spread = {k: max(v) - min(v) for k, v in features.items()}\nprint(json.dumps(spread, sort_keys=True))"),
+        code("medians", outputs=[{"data": {"text/plain": ["{'a': 4, 'b': 2.5}"]}, "execution_count": 5, "metadata": {}, "output_type": "execute_result"}], count=5),
+        md("## Scaled values, computed lazily"),
+        # A stored generator reads `factor` when consumed, after the next cell rebinds it.
+        code("factor = 10\nscaled = (v * factor for v in features[\"a\"])"),
+        code("factor = 100\nprint(list(scaled))"),
+    ],
 }
 
 

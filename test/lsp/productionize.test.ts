@@ -1,11 +1,12 @@
 /**
  * "Turn notebook into project" over a real LSP connection: the plan comes back as one workspace edit
- * whose every change carries a `needsConfirmation` annotation (VS Code then shows its refactor preview
- * listing each file), with creates for the new files and the notebook's cells rewritten.
+ * whose every change carries a change annotation (VS Code then shows its refactor preview listing each
+ * file; only the opt-in CI workflow needs confirmation, so only it starts unticked), with creates for
+ * the new files and the notebook's cells rewritten.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LspClient, fileUri } from './lspClient';
@@ -36,7 +37,7 @@ after(async () => {
   rmSync(path.dirname(dir), { recursive: true, force: true });
 });
 
-test('one workspace edit, every change annotated as needing confirmation, one annotation per file', async () => {
+test('one workspace edit, one annotation per file; only the opt-in CI workflow needs confirmation (starts unticked)', async () => {
   const result = (await client.connection.sendRequest('mlHygiene/productionize', { notebookUri: fileUri(nbPath()) })) as ProductionizeResult;
   assert.ok(result.ok, JSON.stringify(result));
   const edit = result.edit as {
@@ -59,13 +60,28 @@ test('one workspace edit, every change annotated as needing confirmation, one an
     const ids = change.kind ? [change.annotationId] : change.edits!.map((e) => e.annotationId);
     for (const id of ids) {
       assert.ok(id && edit.changeAnnotations[id], `unannotated change ${JSON.stringify(change).slice(0, 120)}`);
-      assert.equal(edit.changeAnnotations[id]!.needsConfirmation, true);
+      assert.equal(edit.changeAnnotations[id]!.needsConfirmation, id === '.github/workflows/tests.yml', `${id}: only the CI workflow is opt-in`);
     }
   }
   assert.ok(edit.changeAnnotations['report.ipynb'], 'the notebook is one entry of the preview');
   const cell1 = edit.documentChanges.find((c) => c.textDocument?.uri === cellUri(1))!;
   assert.equal(cell1.edits![0]!.newText, 'from sales_report.report import VAT, REGIONS, gross');
   assert.deepEqual(result.modules, [{ importName: 'sales_report.report', names: ['VAT', 'REGIONS', 'gross', 'best_month'] }]);
+});
+
+test('without an opt-in file (the project has CI already) every change needs confirmation, so the preview still opens', async () => {
+  mkdirSync(path.join(dir, '.github', 'workflows'), { recursive: true });
+  writeFileSync(path.join(dir, '.github', 'workflows', 'ci.yml'), 'name: ci\n');
+  try {
+    const result = (await client.connection.sendRequest('mlHygiene/productionize', { notebookUri: fileUri(nbPath()) })) as ProductionizeResult;
+    assert.ok(result.ok, JSON.stringify(result));
+    const annotations = Object.entries((result.edit as { changeAnnotations: Record<string, { needsConfirmation: boolean }> }).changeAnnotations);
+    assert.ok(!annotations.some(([id]) => id.startsWith('.github/')), 'no CI workflow is planned');
+    assert.ok(annotations.length > 3);
+    for (const [id, a] of annotations) assert.equal(a.needsConfirmation, true, id);
+  } finally {
+    rmSync(path.join(dir, '.github'), { recursive: true, force: true });
+  }
 });
 
 test('unsaved cell changes are refused: the tests are generated from the saved outputs', async () => {

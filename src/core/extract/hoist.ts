@@ -337,3 +337,86 @@ export function withoutHoistedRows(source: string, hoisted: HoistedDefinition[],
   while (kept.length && !kept[kept.length - 1]!.line.trim()) kept.pop();
   return { text: kept.map((k) => k.line).join('\n'), rows: kept.map((k) => k.row) };
 }
+
+/** Annotation of a literal the value's type is plain from: `7` int, `0.5` float, `"x"` str, `True` bool. */
+function literalType(value: Expr): string | undefined {
+  const inner = value.type === 'UnaryOp' && (value.op === '-' || value.op === '+') ? value.operand : value;
+  if (inner.type !== 'Constant') return undefined;
+  const byKind: Partial<Record<string, string>> = { int: 'int', float: 'float', str: 'str', bytes: 'bytes', True: 'bool', False: 'bool' };
+  return inner === value || inner.kind === 'int' || inner.kind === 'float' ? byKind[inner.kind] : undefined;
+}
+
+/** A function whose own body never returns a value nor yields (nested functions and classes aside). */
+function returnsNothing(body: Stmt[]): boolean {
+  const stack: unknown[] = [...body];
+  while (stack.length) {
+    const node = stack.pop() as { type?: string; value?: unknown } | null;
+    if (typeof node !== 'object' || node === null) continue;
+    if (node.type === 'FunctionDef' || node.type === 'ClassDef' || node.type === 'Lambda') continue;
+    if (node.type === 'Yield' || node.type === 'YieldFrom') return false;
+    if (node.type === 'Return') {
+      const value = node.value as { type?: string; kind?: string } | null;
+      if (value && !(value.type === 'Constant' && value.kind === 'None')) return false;
+    }
+    for (const key in node) {
+      const value = (node as Record<string, unknown>)[key];
+      if (typeof value === 'object' && value !== null) stack.push(...(Array.isArray(value) ? value : [value]));
+    }
+  }
+  return true;
+}
+
+/**
+ * Where ` -> None` goes: right after the `)` that closes the parameter list (found by skipping what may
+ * follow the last parameter: spaces, commas, `/`, comments), when a `:` follows. Undefined when unsure.
+ */
+function afterParameters(source: string, node: Extract<Stmt, { type: 'FunctionDef' }>): number | undefined {
+  const a = node.args;
+  const parts: Array<{ end: number }> = [...a.posonlyargs, ...a.args, ...a.kwonlyargs, ...a.defaults, ...a.kwDefaults.filter((d): d is Expr => d !== null)];
+  if (a.vararg) parts.push(a.vararg);
+  if (a.kwarg) parts.push(a.kwarg);
+  for (const arg of [...a.posonlyargs, ...a.args, ...a.kwonlyargs, a.vararg, a.kwarg]) if (arg?.annotation) parts.push(arg.annotation);
+  let i = parts.length ? Math.max(...parts.map((p) => p.end)) : source.indexOf('(', node.name.end);
+  if (i < 0) return undefined;
+  if (!parts.length) i++; // past `(`
+  for (; i < node.end; i++) {
+    const c = source[i]!;
+    if (c === '#') {
+      const eol = source.indexOf('\n', i);
+      if (eol < 0) return undefined;
+      i = eol;
+    } else if (c === ')') break;
+    else if (!/[\s,/\\*]/.test(c)) return undefined;
+  }
+  if (source[i] !== ')') return undefined;
+  const colon = /^[ \t]*:/.exec(source.slice(i + 1));
+  return colon ? i + 1 : undefined;
+}
+
+/**
+ * The definition's text with annotations where they are evident, as the extract plan annotates:
+ * a constant bound to a plain literal (`THRESHOLD: float = 0.5`), and ` -> None` on a plain function
+ * that never returns a value nor yields. Nothing else changes (same name, same value); a definition
+ * already annotated, decorated, async or generic is left as written.
+ */
+export function withEvidentAnnotations(h: HoistedDefinition, source: string): string {
+  const node = h.statement.node;
+  const inserts: Array<{ at: number; text: string }> = [];
+  if (h.kind === 'constant' && node.type === 'Assign' && node.targets.length === 1 && node.targets[0]!.type === 'Name') {
+    const type = literalType(node.value);
+    if (type) inserts.push({ at: node.targets[0]!.end, text: `: ${type}` });
+  } else if (node.type === 'FunctionDef' && !node.returns && !node.decorators.length && !node.isAsync && !node.typeParams.length && returnsNothing(node.body)) {
+    const at = afterParameters(source, node);
+    if (at !== undefined) inserts.push({ at, text: ' -> None' });
+  }
+  if (!inserts.length) return h.text;
+  // Offsets are the source's; the text starts at the first leading comment line.
+  const textStart = source.split('\n').slice(0, h.firstLine).reduce((n, line) => n + line.length + 1, 0);
+  let text = h.text;
+  for (const ins of inserts.sort((x, y) => y.at - x.at)) {
+    const at = ins.at - textStart;
+    if (at < 0 || at > text.length) return h.text;
+    text = text.slice(0, at) + ins.text + text.slice(at);
+  }
+  return text;
+}

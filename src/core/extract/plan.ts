@@ -21,6 +21,7 @@ import { readTextFile, type FileSystem } from '../fs/fileSystem';
 import { basename, joinPath, relativePath } from '../fs/paths';
 import { parseIpynb } from '../notebook/ipynb';
 import { LineIndex } from '../text/lineIndex';
+import { generatorsOutlivingStatement, lambdasCalledOnlyWhileRunning, mentionsName, onlyCalledDirectly, topLevelGlobalWriters } from './callTiming';
 import { cellSourceEdit, locateCells, type LocatedCell } from './ipynbText';
 import { isValidIdentifier, locateModule, hasBuildSystem, type ModuleLocation } from './naming';
 import {
@@ -127,6 +128,25 @@ export async function planExtraction(fs: FileSystem, req: ExtractRequest): Promi
   const k = req.codeCellIndex;
   const target = fileCodeCells[k]!;
 
+  // `del name` statements at the top of the cell stay there: they unbind notebook variables, which a
+  // function could not do, and run at the same moment as before, ahead of the call.
+  const leading = leadingDeletes(sources[k]!.replace(/\r\n?/g, '\n'));
+  if (leading) {
+    const inner = await planExtraction(fs, { ...req, notebookText, cells: sources.map((s, j) => (j === k ? leading.rest : s)) });
+    if (!inner.ok) {
+      const reason = inner.reason.replace(/\b([Ll])ine (\d+)/g, (_, l: string, n: string) => `${l}ine ${Number(n) + leading.rows}`);
+      return refuse(inner.reason === 'The cell has no code to extract.' ? 'The cell only deletes notebook variables; there is nothing to move into a function.' : reason);
+    }
+    const cellText = `${leading.text}\n${inner.cellText}`;
+    const ipynbEdit = cellSourceEdit(notebookText, target, cellText);
+    if (!ipynbEdit) return refuse(`Code cell ${k} has no "source" field in ${basename(req.notebookPath)}; save the notebook from Jupyter or VS Code first.`);
+    const original = sources[k]!;
+    const operations: EditOperation[] = inner.edit.operations.map((op) =>
+      op.kind === 'cellEdit' ? { ...op, edits: [{ range: new LineIndex(original).rangeOf(0, original.length), newText: cellText }] } : op,
+    );
+    return { ...inner, edit: { operations }, ipynbEdit: [ipynbEdit], cellText };
+  }
+
   // The module is written with `\n` line endings; analysing the normalised text keeps offsets consistent.
   const cells: CodeCell[] = sources.map((rawSource, codeIndex) => {
     const source = rawSource.replace(/\r\n?/g, '\n');
@@ -198,10 +218,66 @@ interface PlanContext {
   targetLocated: LocatedCell;
 }
 
+/**
+ * The `del a, b` statements (plain names only, each on lines of its own) that open the cell, with the
+ * comment and blank lines among them: their text, the rest of the cell, and how many lines they take.
+ */
+function leadingDeletes(source: string): { text: string; rest: string; rows: number } | undefined {
+  return withCellSyntax(source, (syntax) => {
+    if (syntax.hasError) return undefined;
+    let lastRow = -1;
+    for (const s of syntax.statements) {
+      if (s.node.type !== 'Delete' || !s.node.targets.every((t) => t.type === 'Name')) break;
+      const lineStart = source.lastIndexOf('\n', s.start - 1) + 1;
+      const lineEnd = source.indexOf('\n', s.end);
+      const after = source.slice(s.end, lineEnd < 0 ? undefined : lineEnd).trim();
+      if (source.slice(lineStart, s.start).trim() || (after && !after.startsWith('#'))) break;
+      lastRow = s.endLine;
+    }
+    if (lastRow < 0) return undefined;
+    const lines = source.split('\n');
+    return { text: lines.slice(0, lastRow + 1).join('\n'), rest: lines.slice(lastRow + 1).join('\n'), rows: lastRow + 1 };
+  });
+}
+
+/**
+ * Generator expressions whose value outlives their statement, as late readers like function bodies:
+ * consumed later, they read the globals of that moment (callTiming.ts). Builtins are left out, as
+ * `readsGlobals` leaves them out.
+ */
+function storedGenerators(source: string, shadowed: (builtin: string) => boolean): Array<{ name: string; start: number; readsGlobals: string[] }> {
+  if (!source.includes('for')) return [];
+  return generatorsOutlivingStatement(source, shadowed).map((g) => ({ name: '<genexpr>', start: g.start, readsGlobals: g.reads.filter((n) => !isBuiltinName(n)) }));
+}
+
 /** The closest earlier code cell that binds `name`, or undefined. */
 function earlierWriter(cells: CodeCell[], k: number, name: string): CodeCell | undefined {
   for (let j = k - 1; j >= 0; j--) if (cells[j]!.writes.has(name)) return cells[j];
   return undefined;
+}
+
+/**
+ * The functions that rebind the notebook global `name` (`global name`) cannot run while cell `k` runs:
+ * each is a top-level function of an earlier cell, every cell mentions it only as a direct top-level
+ * call `f(...)` (never inside a function, lambda, generator or decorator, never as a value), cell `k`
+ * does not mention it, and no cell looks names up dynamically (`globals()`, `eval`, `exec`, ...).
+ * Then the value of `name` cannot change under the extracted function, which may read it as a parameter.
+ */
+function globalWriterOutOfReach(cells: CodeCell[], k: number, name: string): boolean {
+  const writers: string[] = [];
+  for (const c of cells.slice(0, k)) {
+    if (!c.analysis.globalDecls.some((g) => g.name === name)) continue;
+    const own = topLevelGlobalWriters(c.source, name);
+    if (!own) return false;
+    writers.push(...own);
+  }
+  if (!writers.length) return false;
+  if (cells.some((c) => !c.analysis.parsed || c.analysis.magics.length || c.analysis.calls.some((call) => NAMESPACE_BUILTINS.has(call.callee)))) return false;
+  return writers.every(
+    (writer) =>
+      !mentionsName(cells[k]!.source, writer) &&
+      cells.every((c) => !c.analysis.definedFunctions.some((f) => f.readsGlobals.includes(writer)) && onlyCalledDirectly(c.source, writer)),
+  );
 }
 
 /** Cells between `from` (exclusive) and `k` (exclusive) whose bindings we cannot see: star imports, opaque magic cells. */
@@ -289,8 +365,14 @@ async function planWithSyntax(fs: FileSystem, req: ExtractRequest, ctx: PlanCont
   const hoistedNames = new Set(hoistable.flatMap((s) => s.imports!.map((b) => b.name)));
   const earlierLateReaders = new Map<string, string>();
   const earlierGlobalWriters = new Map<string, string>();
+  const shadowedBuiltin = (name: string) => cells.some((c) => c.writes.has(name));
   for (const c of cells.slice(0, k)) {
-    for (const f of c.analysis.definedFunctions) for (const n of f.readsGlobals) if (!earlierLateReaders.has(n)) earlierLateReaders.set(n, `\`${f.name}\` (${cellLabel(c.codeIndex)})`);
+    // A lambda that only ran while its cell ran (`sorted(xs, key=lambda ...)`) reads nothing later.
+    const ranAlready = c.analysis.definedFunctions.some((f) => f.name === '<lambda>') ? lambdasCalledOnlyWhileRunning(c.source, shadowedBuiltin) : new Set<number>();
+    for (const f of [...c.analysis.definedFunctions, ...storedGenerators(c.source, shadowedBuiltin)]) {
+      if (f.name === '<lambda>' && ranAlready.has(f.start)) continue;
+      for (const n of f.readsGlobals) if (!earlierLateReaders.has(n)) earlierLateReaders.set(n, `\`${f.name}\` (${cellLabel(c.codeIndex)})`);
+    }
     for (const g of c.analysis.globalDecls) if (!earlierGlobalWriters.has(g.name)) earlierGlobalWriters.set(g.name, cellLabel(c.codeIndex));
   }
   if (hoistable.length === syntax.statements.length) return refuse('The cell only imports modules; there is nothing to move into a function. Move the imports to the module by hand if the functions need them.');
@@ -325,7 +407,11 @@ async function planWithSyntax(fs: FileSystem, req: ExtractRequest, ctx: PlanCont
   }
 
   // --- Code that runs later: function and lambda bodies defined in the cell read globals when called.
-  for (const f of a.definedFunctions) {
+  // A lambda called only while the cell runs (`sorted(xs, key=lambda ...)`) reads them within the cell:
+  // what it reads becomes an input of the function like any other read.
+  const runsWithCell = a.definedFunctions.some((f) => f.name === '<lambda>') ? lambdasCalledOnlyWhileRunning(source, shadowedBuiltin) : new Set<number>();
+  for (const f of [...a.definedFunctions, ...storedGenerators(source, shadowedBuiltin)]) {
+    const duringCell = f.name === '<lambda>' && runsWithCell.has(f.start);
     for (const name of f.readsGlobals) {
       const where = `\`${f.name}\` (line ${lineOf(source, f.start)})`;
       if (hoistedNames.has(name) || moduleImports.some((b) => b.name === name && !cellWrites.has(name))) {
@@ -337,8 +423,12 @@ async function planWithSyntax(fs: FileSystem, req: ExtractRequest, ctx: PlanCont
       if (cellWrites.has(name) || parameters.includes(name)) {
         // Inside the function the name is a local that the nested function closes over: equal to the
         // notebook global as long as nothing outside the cell rebinds the global afterwards.
-        const rebinding = laterWriters(name)[0];
+        const rebinding = duringCell ? undefined : laterWriters(name)[0];
         if (rebinding) return refuse(`${where} reads \`${name}\` when called; ${cellLabel(rebinding.codeIndex)} rebinds \`${name}\` later, which the extracted function's closure would not see.`);
+        // A function with `global name` rebinds it whenever it is called, from any later cell.
+        const laterGlobalWriter = laterCells.find((c) => c.analysis.globalDecls.some((g) => g.name === name));
+        const globalWriter = duringCell ? undefined : (earlierGlobalWriters.get(name) ?? (laterGlobalWriter ? cellLabel(laterGlobalWriter.codeIndex) : undefined));
+        if (globalWriter) return refuse(`${where} reads \`${name}\` when called; a function from ${globalWriter} rebinds \`${name}\` (\`global ${name}\`) whenever it is called, which the extracted function's closure would not see.`);
         if (cellWrites.has(name) && definedEarlier(name)) addParameter(name); // so the closure starts from the notebook's value
         continue;
       }
@@ -348,6 +438,10 @@ async function planWithSyntax(fs: FileSystem, req: ExtractRequest, ctx: PlanCont
         const rebinding = laterCells.find((c) => c.writes.has(name) && importOnlyBinding(c, name)?.statement !== binding.statement);
         if (rebinding) return refuse(`${where} reads \`${name}\` when called, and ${cellLabel(rebinding.codeIndex)} rebinds it; in the module it would keep the import.`);
         moduleImports.push(binding);
+        continue;
+      }
+      if (provider && duringCell) {
+        addParameter(name);
         continue;
       }
       if (provider) {
@@ -367,7 +461,7 @@ async function planWithSyntax(fs: FileSystem, req: ExtractRequest, ctx: PlanCont
     }
     for (const name of [...cellWrites, ...parameters]) {
       const writer = earlierGlobalWriters.get(name);
-      if (writer) return refuse(`A function from ${writer} rebinds the notebook global \`${name}\` (\`global ${name}\`) when called; the extracted function would keep working on a stale local copy.`);
+      if (writer && !globalWriterOutOfReach(cells, k, name)) return refuse(`A function from ${writer} rebinds the notebook global \`${name}\` (\`global ${name}\`) when called; the extracted function would keep working on a stale local copy.`);
     }
   }
 

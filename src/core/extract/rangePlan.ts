@@ -17,7 +17,8 @@ import type { EditOperation, TextEdit } from '../diagnostics';
 import { readTextFile, type FileSystem } from '../fs/fileSystem';
 import { basename, relativePath } from '../fs/paths';
 import { LineIndex } from '../text/lineIndex';
-import { planHoisting, withoutHoistedRows, type HoistCell, type HoistedDefinition } from './hoist';
+import { planHoisting, withEvidentAnnotations, withoutHoistedRows, type HoistCell, type HoistedDefinition } from './hoist';
+import { moduleImportBindings, readersText, remainingReaders, settleImportCells, type ImportsCellOutcome } from './importCells';
 import { cellSourceEdit, readNotebookForEdit } from './ipynbText';
 import { locateModule } from './naming';
 import { appendToModule, dedupeImports, importResolution, planExtraction, renderImports, wrap, type ExtractPlan, type ExtractRequest } from './plan';
@@ -31,6 +32,8 @@ export type CellsExtractPlan =
       functionName?: string;
       /** Top-level definitions that stayed with the rest of the code, and why. */
       keptBack: Array<{ name: string; reason: string }>;
+      /** Imports-only cells sharing a name with the moved code: emptied by the edit, or kept and why. */
+      importCells?: ImportsCellOutcome[];
     })
   | { ok: false; reason: string };
 
@@ -41,16 +44,51 @@ function normalise(source: string): string {
 }
 
 /** `a = 1` and `def f` are separated by blank lines the way PEP 8 separates them at module level. */
-function joinDefinitions(hoisted: HoistedDefinition[]): string {
+function joinDefinitions(hoisted: HoistedDefinition[], source: string): string {
   let text = '';
   hoisted.forEach((h, i) => {
     if (i > 0) text += hoisted[i - 1]!.kind === 'constant' && h.kind === 'constant' ? '\n' : '\n\n\n';
-    text += h.text;
+    text += withEvidentAnnotations(h, source);
   });
   return text;
 }
 
 export async function planCellsExtraction(fs: FileSystem, req: ExtractRequest): Promise<CellsExtractPlan> {
+  const plan = await planSelection(fs, req);
+  return plan.ok ? withImportCells(fs, req, plan) : plan;
+}
+
+/**
+ * Imports-only cells whose names only the moved code read are emptied in the same edit (importCells.ts);
+ * the others that share a name with the moved code are listed with the reason they stay.
+ */
+async function withImportCells(fs: FileSystem, req: ExtractRequest, plan: Extract<CellsExtractPlan, { ok: true }>): Promise<CellsExtractPlan> {
+  const first = req.codeCellIndex;
+  const last = req.lastCodeCellIndex ?? first;
+  const notebook = await readNotebookForEdit(fs, req.notebookPath, req.notebookText);
+  if (!notebook.ok) return refuse(notebook.reason);
+  const fileCodeCells = notebook.cells.filter((c) => c.kind === 'code');
+  const rawSources = req.cells ?? fileCodeCells.map((c) => c.source);
+  const sources = rawSources.map(normalise);
+  const after = sources.map((s, j) => (j === first ? plan.cellText : j > first && j <= last ? '' : s));
+  const changed = new Set(sources.map((_, j) => j).filter((j) => j >= first && j <= last));
+  const moved = analyzeCell(sources.slice(first, last + 1).join('\n'));
+  const movedReads = new Set([...moved.reads, ...moved.lateReads].map((r) => r.name));
+  const outcomes = settleImportCells({ after, changed, movedReads, moduleImports: moduleImportBindings(plan.moduleText) });
+  const operations = [...plan.edit.operations];
+  const ipynbEdit = [...plan.ipynbEdit];
+  for (const o of outcomes.filter((o) => o.emptied)) {
+    const target = fileCodeCells[o.codeIndex]!;
+    const original = rawSources[o.codeIndex]!;
+    operations.push({ kind: 'cellEdit', path: req.notebookPath, cell: target.cellIndex, edits: [{ range: new LineIndex(original).rangeOf(0, original.length), newText: '' }] });
+    const edit = cellSourceEdit(notebook.text, target, '');
+    if (!edit) return refuse(`Code cell ${o.codeIndex} has no "source" field in ${basename(req.notebookPath)}; save the notebook from Jupyter or VS Code first.`);
+    ipynbEdit.push(edit);
+  }
+  return { ...plan, edit: { operations }, ipynbEdit, importCells: outcomes };
+}
+
+async function planSelection(fs: FileSystem, req: ExtractRequest): Promise<CellsExtractPlan> {
   const first = req.codeCellIndex;
   const last = req.lastCodeCellIndex ?? first;
   const notebook = await readNotebookForEdit(fs, req.notebookPath, req.notebookText);
@@ -75,12 +113,25 @@ export async function planCellsExtraction(fs: FileSystem, req: ExtractRequest): 
   const single = first === last;
   const emptied = sources.map((s, j) => (j === first ? merged : j > first && j <= last ? '' : s));
 
-  // Imports only: nothing to move; the modules that need them repeat them when code moves there.
+  // Imports only: they move with the code that needs them (every module gets the imports its code
+  // reads, and the edit that moves the last reader empties this cell); on their own they stay.
   const importsOnly = withCellSyntax(merged, (s) => !s.hasError && s.statements.length > 0 && s.statements.every((st) => st.type === 'Import' || st.type === 'ImportFrom'));
   if (importsOnly) {
+    const names = [...new Set(withCellSyntax(merged, (s) => s.statements.flatMap((st) => (st.imports ?? []).map((b) => b.name))))];
+    const selected = new Set(sources.map((_, j) => j).filter((j) => j >= first && j <= last));
+    const readers = remainingReaders(sources, names, selected);
+    const what = single ? 'The cell only imports modules' : 'The cells only import modules';
+    const unread = names.filter((n) => !readers.has(n));
+    if (readers.size) {
+      return refuse(
+        `${what}, and the notebook still reads them: ${readersText(readers)}` +
+          (unread.length ? ` (nothing reads ${unread.map((n) => `\`${n}\``).join(', ')})` : '') +
+          '. So the imports stay; extracting those cells gives their module the imports it needs, and the edit that moves the last code reading a name empties this cell.',
+      );
+    }
     return refuse(
-      `The ${single ? 'cell only imports' : 'cells only import'} modules, so nothing moves: the imports stay in the notebook, which still needs them, ` +
-        'and every module that code moves to gets the same imports it needs (an import returns the same module object). Extract the cells that use them.',
+      `${what}, and no code reads ${names.map((n) => `\`${n}\``).join(', ')}: ${names.length > 1 ? 'they are' : 'it is'} unused or imported for a side effect, ` +
+        'which a module would not reproduce at the same moment, so nothing moves. Delete the cell by hand if the imports are unused.',
     );
   }
 
@@ -182,7 +233,7 @@ export async function planCellsExtraction(fs: FileSystem, req: ExtractRequest): 
   const unique = dedupeImports(imports);
   if (!unique.ok) return refuse(unique.reason);
   imports = unique.imports.filter((b) => !names.includes(b.name));
-  const code = [joinDefinitions(hoist.hoisted), ...(functionText ? [functionText] : [])].join('\n\n\n') + '\n';
+  const code = [joinDefinitions(hoist.hoisted, merged), ...(functionText ? [functionText] : [])].join('\n\n\n') + '\n';
 
   const operations: EditOperation[] = [];
   const notebookName = basename(req.notebookPath);

@@ -15,7 +15,8 @@
 import { analyzeCell, type CellAnalysis } from '../analysis/cellAnalysis';
 import type { EditOperation, TextEdit } from '../diagnostics';
 import type { PythonEnvironment } from '../environment/installedDistributions';
-import { planHoisting, withoutHoisted, type HoistCell, type HoistedDefinition } from '../extract/hoist';
+import { planHoisting, withEvidentAnnotations, withoutHoisted, type HoistCell, type HoistedDefinition } from '../extract/hoist';
+import { cellList, settleImportCells, type ImportsCellOutcome } from '../extract/importCells';
 import { cellSourceEdit, readNotebookForEdit } from '../extract/ipynbText';
 import { isValidIdentifier, toSnakeCase } from '../extract/naming';
 import { cellSyntax, displayedExpression, type ImportBinding } from '../extract/pySyntax';
@@ -45,6 +46,11 @@ export interface PlannedFile {
   action: 'create' | 'edit';
   /** What the file is for, shown in the preview. */
   description: string;
+  /**
+   * Added beyond what the notebook and its package need (the CI workflow, which runs on every push of
+   * the repository): the refactor preview leaves it unticked until the user opts in.
+   */
+  optIn?: boolean;
 }
 
 export type ProductionizePlan =
@@ -59,6 +65,8 @@ export type ProductionizePlan =
       /** Module (dotted) → names moved there. */
       modules: Array<{ importName: string; names: string[] }>;
       keptBack: Array<{ name: string; reason: string }>;
+      /** Imports-only cells sharing a name with the moved definitions: emptied, or kept and why. */
+      importCells: ImportsCellOutcome[];
       params: Array<{ key: string; value: string }>;
       tests: number;
       /** Files the plan would have created but that exist: left alone. */
@@ -228,10 +236,12 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
   const files: Array<PlannedFile & { content: string }> = [];
   const params: Array<{ key: string; value: string }> = [];
   const moduleSummaries: Array<{ importName: string; names: string[] }> = [];
+  const moduleImports: ImportBinding[] = [];
   for (const m of modules) {
     const defs = hoist.hoisted.filter((h) => moduleOf.get(h) === m);
     const needs = new Set(defs.flatMap(readsOf));
     const imports: ImportBinding[] = hoist.imports.filter((b) => needs.has(b.name));
+    if (m !== 'params') moduleImports.push(...imports);
     const fromPackage = new Map<string, string[]>();
     for (const n of needs) {
       const home = definedIn.get(n);
@@ -243,16 +253,8 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
     let previousKind: string | undefined;
     for (const h of defs) {
       const param = m === 'params' ? hyperparameter(h) : undefined;
-      let text = h.text;
-      const evident = param ? undefined : evidentConstantType(h);
-      if (evident) {
-        // `THRESHOLD = 0.5` → `THRESHOLD: float = 0.5`: the value's type is plain from the literal.
-        const name = h.names[0]!;
-        const at = h.statement.line - h.firstLine;
-        const lines = text.split('\n');
-        lines[at] = lines[at]!.replace(new RegExp(`^${name}\\s*=`), `${name}: ${evident} =`);
-        text = lines.join('\n');
-      }
+      // `THRESHOLD = 0.5` → `THRESHOLD: float = 0.5`, `def plot(...) -> None:`: types plain from the code.
+      let text = param ? h.text : withEvidentAnnotations(h, merged);
       if (param) {
         params.push({ key: param.key, value: param.value });
         const lines = h.text.split('\n');
@@ -288,6 +290,16 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
     const rest = withoutHoisted(c.source, mine, cellSyntax(c.source).linesInsideStrings);
     newCellText.set(c.codeIndex, [...importLineFor(mine.flatMap((h) => h.names)), ...(rest ? [rest] : [])].join('\n'));
   }
+  // Imports-only cells whose names only the moved definitions read: the modules import them now, and
+  // the notebook no longer needs them (importCells.ts); the others stay, with the cells that read them.
+  const definitionCells = new Set(newCellText.keys());
+  const importCells = settleImportCells({
+    after: codeInfos.map((c) => newCellText.get(c.codeIndex) ?? c.source),
+    changed: definitionCells,
+    movedReads: new Set(hoist.hoisted.flatMap(readsOf)),
+    moduleImports,
+  });
+  for (const o of importCells) if (o.emptied) newCellText.set(o.codeIndex, '');
 
   // --- The pipeline: the notebook's remaining steps as `main()`, for DVC to run.
   const steps: string[] = [];
@@ -445,7 +457,8 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
     files.push({
       path: joinPath(req.projectRoot, '.github', 'workflows', 'tests.yml'),
       action: 'create',
-      description: 'CI running the tests on every push and pull request',
+      description: 'CI running the tests on every push and pull request (tick to add)',
+      optIn: true,
       content: [
         'name: tests',
         'on: [push, pull_request]',
@@ -481,7 +494,7 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
       if (!current.ok) continue;
       operations.push({ kind: 'edit', path: f.path, edits: [{ range: new LineIndex(current.text).rangeOf(0, current.text.length), newText: f.content }] });
     }
-    planned.push({ path: f.path, action: f.action, description: f.description });
+    planned.push({ path: f.path, action: f.action, description: f.description, ...(f.optIn ? { optIn: true } : {}) });
   }
   // A module that could not be created (it exists) must not be imported by the notebook.
   const missingModule = skipped.find((s) => s.startsWith(`src/${packageName}/`) && s.endsWith('.py') && !s.endsWith('__init__.py') && !s.endsWith(`${pipelineModule}.py`));
@@ -495,7 +508,14 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
     if (!edit) return refuse(`Code cell ${index} has no "source" field in ${notebookName}; save the notebook from Jupyter or VS Code first.`);
     ipynbEdit.push(edit);
   }
-  if (newCellText.size) planned.push({ path: req.notebookPath, action: 'edit', description: `${newCellText.size} cells import from ${packageName} instead of defining` });
+  if (newCellText.size) {
+    const emptied = importCells.filter((o) => o.emptied).map((o) => o.codeIndex);
+    const described = [
+      ...(definitionCells.size ? [`${definitionCells.size} cells import from ${packageName} instead of defining`] : []),
+      ...(emptied.length ? [`imports-only ${cellList(emptied)} emptied (the modules import what they read)`] : []),
+    ];
+    planned.push({ path: req.notebookPath, action: 'edit', description: described.join('; ') });
+  }
   if (!operations.length) return refuse('Nothing to add: the project already has every file this would create, and the notebook defines nothing that can move.');
   return {
     ok: true,
@@ -505,6 +525,7 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
     packageName,
     modules: moduleSummaries,
     keptBack: [...hoist.keptBack].map(([name, reason]) => ({ name, reason })),
+    importCells,
     params,
     tests: testCount,
     skipped,
@@ -634,14 +655,4 @@ async function dataFilesOf(fs: FileSystem, root: string, cells: Array<{ source: 
 /** The names an import statement binds. */
 function withCellSyntaxNames(statement: string): string[] {
   return cellSyntax(statement).statements.flatMap((s) => (s.imports ?? []).map((b) => b.name));
-}
-
-/** The annotation of a constant bound to a plain int, float, str, bytes or bool literal; else none. */
-function evidentConstantType(h: HoistedDefinition): string | undefined {
-  const node = h.statement.node;
-  if (h.kind !== 'constant' || node.type !== 'Assign') return undefined;
-  const value = node.value.type === 'UnaryOp' && (node.value.op === '-' || node.value.op === '+') ? node.value.operand : node.value;
-  if (value.type !== 'Constant') return undefined;
-  const byKind: Partial<Record<string, string>> = { int: 'int', float: 'float', str: 'str', bytes: 'bytes', True: 'bool', False: 'bool' };
-  return byKind[value.kind];
 }

@@ -86,5 +86,6 @@ export async function extractPlan(state: WorkspaceState, notebooks: NotebookDocu
     hoisted: plan.hoisted,
     ...(plan.functionName ? { functionName: plan.functionName } : {}),
     keptBack: plan.keptBack,
+    ...(plan.importCells?.length ? { importCells: plan.importCells.map((c) => ({ codeIndex: c.codeIndex, emptied: c.emptied, reason: c.reason })) } : {}),
   };
 }

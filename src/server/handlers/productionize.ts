@@ -13,8 +13,14 @@ const CODE_CELL = 2;
 
 /**
  * "Turn notebook into project": the plan as one LSP workspace edit in which every change carries a
- * `needsConfirmation` annotation, one per file, so VS Code opens its refactor preview listing every
- * file before anything is written, and a single undo takes it all back.
+ * change annotation, one per file, so VS Code's refactor preview lists every file before anything is
+ * written, and a single undo takes it all back.
+ * VS Code opens the preview when at least one change needs confirmation, and ticks exactly the changes
+ * that do not (bulkEditPreview.ts: checked = !needsConfirmation; microsoft/vscode#207578 asks for
+ * pre-ticked confirmations, still open). So the package, tests, pipeline files and the notebook's
+ * rewrite, which the user asked for and which depend on one another, start ticked; opt-in extras (the
+ * CI workflow) need confirmation and start unticked. A plan without any opt-in extra marks every change
+ * as needing confirmation: the preview must still open.
  */
 export async function productionize(state: WorkspaceState, notebooks: NotebookDocuments<TextDocument>, params: ProductionizeParams, cellUri: CellUriResolver): Promise<ProductionizeResult> {
   const path = uriToPath(params.notebookUri);
@@ -40,24 +46,27 @@ export async function productionize(state: WorkspaceState, notebooks: NotebookDo
   return {
     ok: true,
     edit: annotate(lsp, projectRoot, plan.files, path),
-    files: plan.files.map((f) => ({ path: f.path, action: f.action, description: f.description })),
+    files: plan.files.map((f) => ({ path: f.path, action: f.action, description: f.description, ...(f.optIn ? { optIn: true } : {}) })),
     modules: plan.modules,
     keptBack: plan.keptBack,
+    ...(plan.importCells.length ? { importCells: plan.importCells.map((c) => ({ codeIndex: c.codeIndex, emptied: c.emptied, reason: c.reason })) } : {}),
     tests: plan.tests,
     params: plan.params.map((p) => p.key),
     skipped: plan.skipped,
   };
 }
 
-/** One annotation per file (the notebook's cells share the notebook's), all needing confirmation. */
-function annotate(edit: WorkspaceEdit, root: string, files: Array<{ path: string; description: string }>, notebookPath: string): WorkspaceEdit {
+/** One annotation per file (the notebook's cells share the notebook's); opt-in files need confirmation (see above). */
+function annotate(edit: WorkspaceEdit, root: string, files: Array<{ path: string; description: string; optIn?: boolean }>, notebookPath: string): WorkspaceEdit {
   const changeAnnotations: Record<string, ChangeAnnotation> = {};
+  const anyOptIn = files.some((f) => f.optIn);
   const idFor = (uri: string): string => {
     const path = uriToPath(uri) ?? uri;
     // Notebook cell documents (vscode-notebook-cell:...) belong to the notebook's entry.
     const owner = files.find((f) => pathToUri(f.path) === uri)?.path ?? (uri.startsWith('vscode-notebook-cell:') ? notebookPath : path);
     const id = relativePath(root, owner);
-    changeAnnotations[id] ??= { label: id, description: files.find((f) => f.path === owner)?.description ?? '', needsConfirmation: true };
+    const file = files.find((f) => f.path === owner);
+    changeAnnotations[id] ??= { label: id, description: file?.description ?? '', needsConfirmation: !anyOptIn || file?.optIn === true };
     return id;
   };
   const documentChanges = (edit.documentChanges ?? []).map((change) => {

@@ -110,16 +110,28 @@ function assertSameBehaviour(original: RunResult, transformed: RunResult, label:
   }
 }
 
-/** The other cells of the notebook are unchanged, as parsed JSON (the byte-level check is a unit test). */
-function assertOnlyCellChanged(before: NotebookJson, afterwards: NotebookJson, changedCodeCell: number, label: string): void {
+/** A cell of import statements only (the one kind of cell outside the selection an extraction may empty). */
+const isImportsOnly = (source: string) => {
+  const lines = source.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'));
+  return lines.length > 0 && lines.every((l) => /^(import|from)\s/.test(l));
+};
+
+/**
+ * The other cells of the notebook are unchanged, as parsed JSON (the byte-level check is a unit test),
+ * except imports-only cells the extraction emptied (their readers all moved); returns their code indices.
+ */
+function assertOnlyCellChanged(before: NotebookJson, afterwards: NotebookJson, changedCodeCell: number, label: string): number[] {
   assert.equal(afterwards.cells.length, before.cells.length, `${label}: cell count changed`);
   let codeIndex = -1;
+  const emptied: number[] = [];
   before.cells.forEach((cell, i) => {
     if (cell.cell_type === 'code') codeIndex++;
-    if (cell.cell_type === 'code' && codeIndex === changedCodeCell) {
+    if (cell.cell_type === 'code' && (codeIndex === changedCodeCell || (isImportsOnly(sourceOf(cell)) && sourceOf(afterwards.cells[i]!) === ''))) {
       assert.deepEqual({ ...afterwards.cells[i], source: undefined }, { ...cell, source: undefined }, `${label}: only the source of the cell may change`);
+      if (codeIndex !== changedCodeCell) emptied.push(codeIndex);
     } else assert.deepEqual(afterwards.cells[i], cell, `${label}: cell ${i} changed`);
   });
+  return emptied;
 }
 
 /** "Line 3 reads `x`, which ..." → "Line N reads `…`, which ...": groups refusals by kind for the summary. */
@@ -141,25 +153,40 @@ const MUST_EXTRACT: Record<string, Record<number, string>> = {
   '01_clean_sales.ipynb': { 2: 'with statement', 3: 'try/except and augmented assignment', 4: 'comprehension and walrus', 5: 'dict comprehension rebinding a local', 6: 'del of a local', 7: 'in-place mutation of a parameter', 8: 'displayed expression' },
   '02_train_loop.ipynb': { 3: 'augmented assignment of parameters that are returned; in-place append to a parameter', 4: 'default evaluated at definition time', 5: 'rebinding a name a default already captured', 7: 'lambda closing over a parameter' },
   '03_text_stats.ipynb': { 1: 'multi-line string literal', 4: 'class hoisted to module level unchanged', 7: 'in-place mutation of a Counter parameter, del of a subscript', 8: 'lambda as a sort key', 9: 'multi-line f-string' },
-  '04_config_grid.ipynb': { 3: 'comprehension over itertools.product', 5: 'del of a local', 6: 'function closing over a parameter (the cell reads results too)' },
+  '04_config_grid.ipynb': {
+    3: 'comprehension over itertools.product',
+    5: 'del of a local',
+    6: 'function closing over a parameter (the cell reads results too)',
+    7: 'lambda consumed by list(filter(...)) within the cell, though cell 8 rebinds what it reads',
+    8: 'rebinding a name only an already-consumed lambda (cell 7) read',
+    9: 'reading a global that only direct top-level calls of bump() (cell 4) rebind',
+    10: 'leading `del` of a notebook variable, kept in the cell ahead of the call',
+  },
   '05_scores_report.ipynb': { 2: 'function reading imports when called', 3: 'displayed expression with a dict comprehension', 4: 'loop appending to a new list, calling an earlier function', 5: 'in-place mutation of two parameters, displayed result', 6: 'rebinding a parameter through a comprehension', 8: 'chain of augmented assignments', 9: 'name bound only under an if', 10: 'loop variable bound only if the loop runs' },
   '06_pipeline_funcs.ipynb': { 2: 'lambdas passed to an earlier function', 3: 'nested function closing over a cell-bound dict', 4: 'decorated recursive function', 6: 'augmented assignment on a list', 7: 'default evaluated at definition time from a parameter', 8: 'walrus inside a comprehension' },
+  '07_feature_summary.ipynb': { 1: 'an import inside the cell that a later cell reads', 2: 'the only reader of the imports-only cell 0 (which is emptied)', 4: 'displayed expression' },
+};
+/** Imports-only cells an extraction must empty (code index of the extracted cell → emptied cells). */
+const MUST_EMPTY_IMPORTS: Record<string, Record<number, number[]>> = {
+  '07_feature_summary.ipynb': { 2: [0] },
 };
 /** Cells the extraction must refuse, because moving them would change behaviour, and why. */
 const MUST_REFUSE: Record<string, Record<number, RegExp>> = {
+  '07_feature_summary.ipynb': {
+    0: /The cell only imports modules, and the notebook still reads them: `textwrap`, `median` in cell 2\./,
+    5: /`<genexpr>` \(line 2\) reads `factor` when called; cell 6 rebinds `factor` later/,
+    6: /The cell rebinds `factor`, which `<genexpr>` \(cell 5\) reads when called/,
+  },
   '02_train_loop.ipynb': { 6: /`<lambda>` \(line 2\) reads the notebook global `w` \(from cell 3\) when it is called/ },
   '04_config_grid.ipynb': {
     2: /`global counter` on line 2/,
     4: /A function from cell 2 rebinds the notebook global `counter`/,
-    7: /`<lambda>` \(line 2\) reads `threshold` when called; cell 8 rebinds `threshold` later/,
-    8: /The cell rebinds `threshold`, which `<lambda>` \(cell 7\) reads when called/,
-    10: /`del config` on line 1 unbinds a notebook variable/,
   },
 };
 
 describe('extract cell to module: execution equivalence', { skip: !python && 'python3 is not available' }, () => {
   let scratch: string;
-  const counts = { extracted: 0, refused: 0, rangesExtracted: 0, rangesRefused: 0 };
+  const counts = { extracted: 0, refused: 0, rangesExtracted: 0, rangesRefused: 0, importCellsEmptied: 0, rangeImportCellsEmptied: 0 };
   const refusedByKind = new Map<string, number>();
   const perNotebook: string[] = [];
 
@@ -171,6 +198,7 @@ describe('extract cell to module: execution equivalence', { skip: !python && 'py
     const lines = [
       `extract execution test: ${counts.extracted} cells extracted and equivalent, ${counts.refused} refused, 0 wrong (a wrong one fails the test)`,
       `  ranges of 2 and 3 cells: ${counts.rangesExtracted} extracted and equivalent, ${counts.rangesRefused} refused`,
+      `  imports-only cells emptied because only moved code read them: ${counts.importCellsEmptied} by single cells, ${counts.rangeImportCellsEmptied} by ranges`,
       ...perNotebook.map((l) => `  ${l}`),
       '  refusals by reason:',
       ...[...refusedByKind].sort((a, b) => b[1] - a[1]).map(([kind, n]) => `    ${n} × ${kind}`),
@@ -209,7 +237,9 @@ describe('extract cell to module: execution equivalence', { skip: !python && 'py
         }
         assert.equal(result.code, 0, `${label}: unexpected exit ${result.code}: ${result.message}`);
         assert.ok(!(i in (MUST_REFUSE[notebookFile] ?? {})), `${label} must be refused (${MUST_REFUSE[notebookFile]?.[i]}) but was extracted`);
-        assertOnlyCellChanged(originalNotebook, readNotebook(path.join(dir, 'notebooks', notebookFile)), i, label);
+        const emptied = assertOnlyCellChanged(originalNotebook, readNotebook(path.join(dir, 'notebooks', notebookFile)), i, label);
+        assert.deepEqual(emptied, MUST_EMPTY_IMPORTS[notebookFile]?.[i] ?? [], `${label}: imports cells emptied`);
+        counts.importCellsEmptied += emptied.length;
         const transformed = runNotebook(dir, notebookFile, [functionName, `${functionName}_output`]);
         assertSameBehaviour(original, transformed, label);
         extracted++;
@@ -244,6 +274,7 @@ describe('extract cell to module: execution equivalence', { skip: !python && 'py
           const codeAfter = codeCellsOf(afterwards);
           for (let j = 0; j < cells.length; j++) {
             if (j > first && j <= last) assert.equal(codeAfter[j]!.source, '', `${label}: cell ${j} is emptied`);
+            else if (j !== first && isImportsOnly(cells[j]!.source) && codeAfter[j]!.source === '') counts.rangeImportCellsEmptied++;
             else if (j !== first) assert.equal(codeAfter[j]!.source, cells[j]!.source, `${label}: cell ${j} changed`);
           }
           assertSameBehaviour(original, runNotebook(dir, notebookFile, [functionName, `${functionName}_output`]), label);

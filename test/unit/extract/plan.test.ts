@@ -172,7 +172,19 @@ describe('refusals name the construct and the line', () => {
     ['syntax error', [code('x = (1,')], 0, /syntax error on line 1/],
     ['function reading a notebook global when called', [code('rate = 2'), code('def f(v):\n    return v * rate')], 1, /`f` \(line 1\) reads the notebook global `rate` \(from cell 0\) when it is called/],
     ['closure over a name a later cell rebinds', [code('t = 1\nf = lambda v: v > t'), code('t = 2')], 0, /`<lambda>` \(line 2\) reads `t` when called; cell 1 rebinds `t` later/],
-    ['del of a notebook name', [code('x = 1'), code('del x')], 1, /`del x` on line 1 unbinds a notebook variable/],
+    ['del of a notebook name after other code', [code('x = 1'), code('print(x)\ndel x')], 1, /`del x` on line 2 unbinds a notebook variable/],
+    ['a cell that only deletes', [code('x = 1'), code('del x')], 1, /only deletes notebook variables/],
+    ['a refusal after leading deletes cites the cell\'s own line', [code('x = 1\ny = 2'), code('del x\nprint(y)\ndel y')], 1, /`del y` on line 3 unbinds/],
+    ['a lambda kept in a lazy map object', [code('t = 1\nxs = [1, 2]'), code('it = map(lambda v: v > t, xs)'), code('t = 5\nprint(list(it))')], 1, /`<lambda>` \(line 1\) reads the notebook global `t`/],
+    ['a lambda handed to an unknown function', [code('t = 1\ndef apply(f):\n    return f'), code('g = apply(lambda v: v > t)')], 1, /`<lambda>` \(line 1\) reads the notebook global `t`/],
+    ['a sort key that returns closures', [code('t = 1\nxs = [1, 2]'), code('fs = list(map(lambda v: (lambda: v + t), xs))')], 1, /`<lambda>` \(line 1\) reads the notebook global `t`/],
+    ['a builtin that a cell shadows is not trusted', [code('t = 1\nxs = [1]\nsorted = lambda xs, key: key'), code('k = sorted(xs, key=lambda v: v > t)')], 1, /`<lambda>` \(line 1\) reads the notebook global `t`/],
+    ['a stored generator reads a name a later cell rebinds', [code('t = 1\nxs = [1, 2, 3]'), code('g = (x > t for x in xs)'), code('t = 5\nprint(list(g))')], 1, /`<genexpr>` \(line 1\) reads `t` when called; cell 2 rebinds `t` later/],
+    ['consuming a stored generator while rebinding what it reads', [code('t = 1\nxs = [1, 2, 3]\ng = (x > t for x in xs)'), code('t = 5\nprint(list(g))')], 1, /The cell rebinds `t`, which `<genexpr>` \(cell 0\) reads when called/],
+    ['a generator passed to a shadowed consumer', [code('t = 1\nxs = [1]\nsum = lambda g: g'), code('g = sum(x > t for x in xs)'), code('t = 5\nprint(list(g))')], 1, /`<genexpr>` \(line 1\) reads `t` when called; cell 2 rebinds `t` later/],
+    ['a stored generator closing over a global a function rebinds later', [code('c = 0\ndef bump():\n    global c\n    c += 1'), code('g = (c for _ in [0])'), code('bump()\nprint(list(g))')], 1, /`<genexpr>` \(line 1\) reads `c` when called; a function from cell 0 rebinds `c` \(`global c`\)/],
+    ['a global writer called through another function', [code('c = 0\ndef bump():\n    global c\n    c += 1\ndef run():\n    bump()'), code('run()\nprint(c)')], 1, /A function from cell 0 rebinds the notebook global `c`/],
+    ['a global writer passed around as a value', [code('c = 0\ndef bump():\n    global c\n    c += 1\nhooks = [bump]'), code('hooks[0]()\nprint(c)')], 1, /A function from cell 0 rebinds the notebook global `c`/],
     ['class definition', [code('class Point:\n    pass\np = Point()'), code('print(p)')], 0, /Line 1 defines class `Point`/],
     ['display() outside IPython', [code('x = 1'), code('display(x)')], 1, /Line 1 uses `display`, which only exists in an IPython session/],
     ['__name__', [code('print(__name__)')], 0, /Line 1 reads `__name__`/],
@@ -188,6 +200,41 @@ describe('refusals name the construct and the line', () => {
       assert.match(refused(await plan(cells, index)), expected);
     });
   }
+
+  test('leading `del` statements stay at the top of the cell, ahead of the call', async () => {
+    const p = ok(await plan([code('x = 1\ny = 2'), code('# drop what we no longer need\ndel x\nprint(y)')], 1));
+    assert.equal(p.cellText, '# drop what we no longer need\ndel x\nfrom churn.steps import step\nstep(y)');
+    assert.deepEqual(p.parameters, ['y']);
+    assert.doesNotMatch(p.moduleText, /del x/);
+    const notebook = JSON.parse(applyTextEdits(ipynb([code('x = 1\ny = 2'), code('# drop what we no longer need\ndel x\nprint(y)')]), p.ipynbEdit)) as { cells: { source: string[] }[] };
+    assert.equal(notebook.cells[1]!.source.join(''), p.cellText);
+  });
+
+  test('a lambda called only while the cell runs reads like the rest of the cell', async () => {
+    // A later cell rebinds `t`; the key function is gone by then.
+    const own = ok(await plan([code('xs = [3, 1]'), code('t = 2\nabove = list(filter(lambda v: v > t, xs))'), code('t = 9\nprint(above, t)')], 1));
+    assert.deepEqual(own.parameters, ['xs']);
+    assert.deepEqual(own.returns, ['above']);
+    // A notebook global the key reads becomes a parameter.
+    const global = ok(await plan([code('w = 2\nxs = [3, 1]'), code('best = max(xs, key=lambda v: v * w)\nprint(best)')], 1));
+    assert.deepEqual(global.parameters, ['xs', 'w']);
+    // A later cell rebinding what an earlier eager lambda read is no longer a reason to refuse.
+    ok(await plan([code('xs = [3, 1]\nt = 2\nprint(sorted(xs, key=lambda v: abs(v - t)))'), code('t = 5\nprint(sum(v > t for v in xs))')], 1));
+  });
+
+  test('a generator consumed on the spot reads like the rest of the cell', async () => {
+    for (const consume of ['total = sum(x * t for x in xs)', 'total = ", ".join(str(x + t) for x in xs)', 'total = [y for y in (x + t for x in xs)]', 'for total in (x + t for x in xs):\n    pass']) {
+      const p = ok(await plan([code('t = 1\nxs = [1, 2]'), code(consume), code('t = 5\nprint(total)')], 1));
+      assert.deepEqual([...p.parameters].sort(), ['t', 'xs'], consume);
+    }
+  });
+
+  test('a global rebound only by direct top-level calls elsewhere is read as a parameter', async () => {
+    const p = ok(await plan([code('c = 0\ndef bump():\n    global c\n    c += 1'), code('bump()\nbump()'), code('ratio = 10 / c\nprint(ratio)')], 2));
+    assert.deepEqual(p.parameters, ['c']);
+    // The cell that calls the writer itself stays refused.
+    assert.match(refused(await plan([code('c = 0\ndef bump():\n    global c\n    c += 1'), code('bump()\nprint(c)')], 1)), /A function from cell 0 rebinds the notebook global `c`/);
+  });
 
   test('invalid function names and cell indices', async () => {
     assert.match(refused(await plan([code('x = 1')], 0, { functionName: 'class' })), /not a valid Python function name/);

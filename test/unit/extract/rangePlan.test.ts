@@ -49,7 +49,32 @@ describe('hoisting definitions to module level', () => {
     assert.equal(p.functionName, 'step');
     assert.deepEqual(p.returns, ['state']);
     assert.match(p.cellText, /^from churn\.steps import SEED, LABELS, rate, step\nstate = step\(\)$/);
-    assert.match(p.moduleText, /SEED = 7\nLABELS = \["a", "b"\]\nrate = 0\.5\n\n\ndef step\(\)/);
+    // Annotated where the literal makes the type plain; the list is left as written.
+    assert.match(p.moduleText, /SEED: int = 7\nLABELS = \["a", "b"\]\nrate: float = 0\.5\n\n\ndef step\(\)/);
+  });
+
+  test('hoisted functions that never return a value get `-> None`; anything less evident stays as written', async () => {
+    const p = ok(
+      await plan(
+        [
+          'import csv\n' +
+            'def show(rows, sep=")",  # the separator\n         *, width: int = 3):\n    for r in rows:\n        print(sep.join(r)[:width])\n    return None\n' +
+            'def total(xs):\n    return sum(xs)\n' +
+            'def each(xs):\n    yield from xs\n' +
+            'def inner():\n    def f():\n        return 1\n    f()\n' +
+            'def typed(x) -> int:\n    print(x)\n' +
+            'NAME = "run"\nNEG = -2\nFLAG = True\nNOTHING = None\nWRAPPED = (1)\n',
+          'show([["a"]])',
+        ],
+        0,
+      ),
+    );
+    assert.match(p.moduleText, /\ndef show\(rows, sep="\)",  # the separator\n         \*, width: int = 3\) -> None:\n/);
+    assert.match(p.moduleText, /\ndef total\(xs\):\n/);
+    assert.match(p.moduleText, /\ndef each\(xs\):\n/);
+    assert.match(p.moduleText, /\ndef inner\(\) -> None:\n    def f\(\):\n/);
+    assert.match(p.moduleText, /\ndef typed\(x\) -> int:\n/);
+    assert.match(p.moduleText, /\nNAME: str = "run"\nNEG: int = -2\nFLAG: bool = True\nNOTHING = None\nWRAPPED: int = \(1\)\n/);
   });
 
   test('a lower-case mutable value stays in the notebook: mutating the module object would leak', async () => {
@@ -85,10 +110,10 @@ describe('hoisting definitions to module level', () => {
     assert.match((p as { reason: string }).reason, /its class body runs statements other than definitions/);
   });
 
-  test('an imports-only cell says why nothing moves', async () => {
+  test('an imports-only cell nobody reads says why nothing moves', async () => {
     const p = await plan(['import os\nfrom pathlib import Path'], 0);
     assert.equal(p.ok, false);
-    assert.match((p as { reason: string }).reason, /only imports modules, so nothing moves: the imports stay in the notebook/);
+    assert.match((p as { reason: string }).reason, /The cell only imports modules, and no code reads `os`, `Path`: they are unused or imported for a side effect/);
   });
 
   test('an existing module is appended to, never overwritten, and a clash is refused', async () => {
@@ -137,5 +162,50 @@ describe('extracting a range of cells', () => {
     const p = await plan(['x = 1'], 0, 3);
     assert.equal(p.ok, false);
     assert.match((p as { reason: string }).reason, /has 1 code cells/);
+  });
+});
+
+describe('imports-only cells follow the code that reads them', () => {
+  const cellSources = (p: Extract<CellsExtractPlan, { ok: true }>) =>
+    p.edit.operations.flatMap((o) => (o.kind === 'cellEdit' ? [{ cell: o.cell, text: o.edits[0]!.newText }] : []));
+
+  test('extracting the only cell that reads the imports empties the imports cell in the same edit', async () => {
+    const p = ok(await plan(['import textwrap\nfrom statistics import mean', 'text = "a b c"', 'wrapped = textwrap.fill(text, width=3)\nprint(wrapped, mean([1, 2]))'], 2));
+    assert.deepEqual(p.importCells, [{ codeIndex: 0, names: ['textwrap', 'mean'], emptied: true, reason: 'only the moved code read `textwrap`, `mean`, which the module now imports' }]);
+    assert.deepEqual(cellSources(p).map((c) => c.cell).sort(), [0, 2]);
+    assert.equal(cellSources(p).find((c) => c.cell === 0)!.text, '');
+    assert.match(p.moduleText, /\nimport textwrap\nfrom statistics import mean\n/);
+    assert.equal(p.ipynbEdit.length, 2);
+  });
+
+  test('an imports cell another cell still reads stays, and the reason names the cells and names', async () => {
+    const p = ok(await plan(['import textwrap\nimport math', 'text = "a b c"', 'print(textwrap.fill(text, width=3), math.pi)', 'print(math.e)\nprint(textwrap.dedent(text))', 'print(math.tau)'], 2));
+    assert.deepEqual(p.importCells, [{ codeIndex: 0, names: ['textwrap', 'math'], emptied: false, reason: 'the notebook still reads `textwrap` in cell 3, `math` in cells 3 and 4' }]);
+    assert.deepEqual(cellSources(p).map((c) => c.cell), [2]);
+  });
+
+  test('an import nothing reads keeps its cell (it may be there for its side effect)', async () => {
+    const p = ok(await plan(['import textwrap\nimport this_registers_a_plugin', 'print(textwrap.fill("a b", width=1))'], 1));
+    assert.equal(p.importCells![0]!.emptied, false);
+    assert.match(p.importCells![0]!.reason, /nothing reads `this_registers_a_plugin`, which may be imported for its side effect/);
+  });
+
+  test('a cell reading the name through a magic or a later function body keeps the imports', async () => {
+    const viaMagic = ok(await plan(['import textwrap', 'print(textwrap.fill("a b", width=1))', '%timeit textwrap.fill("a b", width=1)'], 1));
+    assert.match(viaMagic.importCells![0]!.reason, /still reads `textwrap` in cell 2/);
+    const viaFunction = ok(await plan(['import textwrap', 'print(textwrap.fill("a b", width=1))', 'def later():\n    return textwrap.dedent(" x")'], 1));
+    assert.equal(viaFunction.importCells![0]!.emptied, false);
+  });
+
+  test('an imports-only cell extracted alone names the cells that still read each import', async () => {
+    const p = await plan(['import csv\nfrom pathlib import Path\nimport statistics', 'DATA = Path("x")', 'rows = list(csv.reader(DATA.open()))', 'print(Path(".").name)'], 0);
+    assert.equal(p.ok, false);
+    assert.match((p as { reason: string }).reason, /The cell only imports modules, and the notebook still reads them: `Path` in cells 1 and 3, `csv` in cell 2 \(nothing reads `statistics`\)\. So the imports stay/);
+  });
+
+  test('a range holding the imports cell and all their readers moves the imports into the module', async () => {
+    const p = ok(await plan(['import textwrap', 'out = textwrap.fill("a b", width=1)', 'print(out)'], 0, 1));
+    assert.match(p.moduleText, /\nimport textwrap\n/);
+    assert.doesNotMatch(p.cellText, /import textwrap/);
   });
 });

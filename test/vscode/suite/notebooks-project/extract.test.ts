@@ -8,7 +8,7 @@ import { suite, suiteSetup, teardown, test } from '../tdd';
 import { codeActionsAt, waitFor, workspaceFile } from '../workbench';
 import { activeExtension, codeCell, codeCells, exists, restoreNotebook, savedCodeSources, showNotebook } from './notebook';
 
-/** `# Summarize scores`: reads `scores` (code cell 1) and `statistics` (import, cell 0); `mean` and `spread` are read below. */
+/** `# Summarize scores`: reads `scores` (code cell 1) and `statistics` (import, cell 0, read by no other cell); `mean` and `spread` are read below. */
 const EXTRACTED_CELL = 2;
 const moduleUri = workspaceFile('src/exam_insights/summary.py');
 
@@ -62,7 +62,7 @@ suite('notebooks-project: extract cell to module', () => {
     assert.ok(refactors.some((a) => a.title === 'Extract cell to module'), `refactor.extract actions: ${JSON.stringify(refactors.map((a) => a.title))}`);
   });
 
-  test('the command writes the module and rewrites the cell; one undo in the cell restores both', async () => {
+  test('the command writes the module, rewrites the cell and empties the imports cell only it read; one undo in the cell restores all', async () => {
     const { notebook, editor } = await showNotebook();
     assert.deepEqual(codeCells(notebook).map((c) => c.document.getText()), sources, 'the test starts from the saved notebook');
     assert.equal(await exists(moduleUri), false, 'the module does not exist before the extraction');
@@ -83,13 +83,15 @@ suite('notebooks-project: extract cell to module', () => {
     assert.deepEqual(plan.parameters, ['scores'], '`scores` comes from an earlier cell');
     assert.deepEqual(plan.returns, ['mean', 'spread'], '`mean` and `spread` are read by later cells');
 
-    // The cell: the import and the call, nothing else; every other cell as it was.
+    // The cell: the import and the call, nothing else. `import statistics` (code cell 0) was read by
+    // this cell only: the module imports it now and the same edit empties that cell. Every other cell as it was.
     const rewritten = 'from exam_insights.summary import summarize_scores\nmean, spread = summarize_scores(scores)';
     assert.equal(codeCell(notebook, EXTRACTED_CELL).document.getText(), rewritten);
+    assert.deepEqual(plan.importCells?.map((c) => [c.codeIndex, c.emptied]), [[0, true]], 'the imports cell moves with its only reader');
     assert.deepEqual(
       codeCells(notebook).map((c) => c.document.getText()),
-      sources.map((s, i) => (i === EXTRACTED_CELL ? rewritten : s)),
-      'only the extracted cell changes',
+      sources.map((s, i) => (i === EXTRACTED_CELL ? rewritten : i === 0 ? '' : s)),
+      'only the extracted cell and the imports cell change',
     );
     assert.equal(notebook.isDirty, true, 'the notebook edit is unsaved, like any edit');
 
@@ -116,8 +118,8 @@ suite('notebooks-project: extract cell to module', () => {
     assert.equal(vscode.window.activeTextEditor?.document, cell.document, 'the cell editor still has focus after the extraction');
     await vscode.commands.executeCommand('undo');
     await waitFor(
-      'one undo to restore the cell and remove the module',
-      async () => cell.document.getText() === sources[EXTRACTED_CELL] && !(await exists(moduleUri)),
+      'one undo to restore the cell and the imports cell and remove the module',
+      async () => cell.document.getText() === sources[EXTRACTED_CELL] && codeCell(notebook, 0).document.getText() === sources[0] && !(await exists(moduleUri)),
       10_000,
     ).catch(async (error: Error) => {
       throw new Error(
@@ -144,12 +146,17 @@ suite('notebooks-project: extract cell to module', () => {
     assert.deepEqual(plan.returns, ['scores', 'mean', 'spread'], 'only names read after the selection come back');
     assert.equal(first.document.getText(), 'from exam_insights.summary import load_and_summarize\nscores, mean, spread = load_and_summarize()');
     assert.equal(second.document.getText(), '', 'the second selected cell is emptied');
+    assert.equal(codeCell(notebook, 0).document.getText(), '', 'so is `import statistics`, which only the selection read');
 
     editor.selections = [new vscode.NotebookRange(first.index, first.index + 1)];
     await vscode.commands.executeCommand('notebook.cell.edit');
     await waitFor('the cell editor to have focus', () => vscode.window.activeTextEditor?.document === first.document, 5_000);
     await vscode.commands.executeCommand('undo');
-    await waitFor('one undo to restore both cells and remove the module', async () => first.document.getText() === sources[1] && second.document.getText() === sources[2] && !(await exists(moduleUri)), 10_000);
+    await waitFor(
+      'one undo to restore the three cells and remove the module',
+      async () => codeCells(notebook).every((c, i) => c.document.getText() === sources[i]) && !(await exists(moduleUri)),
+      10_000,
+    );
     assert.deepEqual(codeCells(notebook).map((c) => c.document.getText()), sources, 'every cell is back as saved');
   });
 });

@@ -1,6 +1,6 @@
 // Issue 12: "Turn notebook into project" in a real VS Code, from the packaged .vsix, on a bare
 // prototype folder (a notebook, a README and a data file). The command opens VS Code's refactor
-// preview (every change needs confirmation); accepting it writes the package, tests, params.yaml,
+// preview (the opt-in CI workflow needs confirmation, the rest starts ticked); accepting it writes the package, tests, params.yaml,
 // dvc.yaml and pyproject.toml and rewrites the notebook's defining cells. One undo puts every file back
 // as it was and leaves no new file.
 import * as assert from 'node:assert/strict';
@@ -40,8 +40,8 @@ suite('prototype-project: turn notebook into project', () => {
     const planned = await api.client.sendRequest<ProductionizeResult>('mlHygiene/productionize', { notebookUri: notebook.uri.toString() });
     assert.ok(planned.ok, JSON.stringify(planned));
 
-    // The command waits on the preview. Every change needs confirmation, so each starts unticked: tick
-    // every entry (grouped by change type, one row per file) and press Apply, as a reviewer would.
+    // The command waits on the preview. The project's files start ticked; only the opt-in CI workflow
+    // needs confirmation and starts unticked. Press Apply as is, as a reviewer who leaves CI out would.
     const running = vscode.commands.executeCommand<(ProductionizeResult & { applied?: boolean }) | undefined>('mlHygiene.productionize', process.env.MLH_NO_PREVIEW ? { preview: false } : undefined);
     let settled = false;
     void running.then(() => (settled = true), () => (settled = true));
@@ -51,12 +51,6 @@ suite('prototype-project: turn notebook into project', () => {
       await vscode.commands.executeCommand('refactorPreview.groupByType');
       await vscode.commands.executeCommand('workbench.view.extension.refactorPreview').then(undefined, () => undefined);
       await vscode.commands.executeCommand('refactorPreview.focus').then(undefined, () => undefined);
-      await vscode.commands.executeCommand('list.collapseAll');
-      await vscode.commands.executeCommand('list.focusFirst');
-      for (let i = 0; i < planned.files.length; i++) {
-        await vscode.commands.executeCommand('refactorPreview.toggleCheckedState');
-        if (i < planned.files.length - 1) await vscode.commands.executeCommand('list.focusDown');
-      }
       await vscode.commands.executeCommand('refactorPreview.apply');
     }
     await waitFor('the command to finish', () => settled, 30_000);
@@ -85,6 +79,10 @@ suite('prototype-project: turn notebook into project', () => {
     assert.match(after.get('tests/test_features.py')!, /self\.assertEqual\(sigmoid\(0\.0\), 0\.5\)/, 'a test pins the value the notebook showed');
     assert.equal(after.get('params.yaml'), 'learning_rate: 0.5\nepochs: 40\n');
     assert.equal(after.get('README.md'), before.get('README.md'), 'existing files are not touched');
+    if (!process.env.MLH_NO_PREVIEW) {
+      assert.ok(planned.files.some((f) => f.path.endsWith('.github/workflows/tests.yml')), 'the plan offers a CI workflow');
+      assert.ok(!after.has('.github/workflows/tests.yml'), 'the opt-in CI workflow starts unticked: not written unless ticked');
+    }
     assert.ok(codeSources(notebook).some((s) => s.startsWith('from prototype_project.model import LogisticModel')), 'the notebook imports the class');
 
     // Ctrl+Z in the notebook: one undo takes back the whole edit.

@@ -1,0 +1,120 @@
+/**
+ * Imports-only cells once code has moved to a module (issue 12 §1): "imports-only cells move to the
+ * module that needs them, or the cell stays, with a reason that says why nothing moved".
+ *
+ * The module that receives code always gets the imports that code needs (an import statement returns
+ * the very same module object from `sys.modules`, so the module and the notebook share it). What is
+ * left to decide is the notebook's own imports cell: once nothing left in the notebook reads its names,
+ * it is dead weight and the edit empties it; while some cell still reads one of them it must stay, and
+ * the reason names the cells that read what. A cell is only emptied when every name it binds is read by
+ * the code that moved and bound the same way in the receiving module: an import no code reads may be
+ * there for its side effect (a plugin registering itself), and the notebook keeps it.
+ * Pure: no file access.
+ */
+import { analyzeCell, type CellAnalysis } from '../analysis/cellAnalysis';
+import { sameImport, withCellSyntax, type ImportBinding } from './pySyntax';
+
+export interface ImportsCellOutcome {
+  /** 0-based index among code cells. */
+  codeIndex: number;
+  /** The names the cell binds, in order. */
+  names: string[];
+  /** True when the edit empties the cell; false when it stays (see `reason`). */
+  emptied: boolean;
+  /** Why the cell stays, or what moving it means; a sentence fragment without final period. */
+  reason: string;
+}
+
+/**
+ * The bindings of a cell made only of plain, absolute, top-level import statements (comments and blank
+ * lines allowed), else undefined: a star or relative import, a magic, anything else.
+ */
+export function importsOnlyBindings(source: string): ImportBinding[] | undefined {
+  if (!source.trim()) return undefined;
+  const analysis = analyzeCell(source);
+  if (!analysis.parsed || analysis.magics.length || analysis.syntaxErrors.length) return undefined;
+  return withCellSyntax(source, (syntax) => {
+    if (syntax.hasError || !syntax.statements.length) return undefined;
+    if (!syntax.statements.every((s) => s.imports && !s.starImport)) return undefined;
+    const bindings = syntax.statements.flatMap((s) => s.imports!);
+    return bindings.some((b) => b.module.startsWith('.')) ? undefined : bindings;
+  });
+}
+
+/** Every name a cell reads: at run time, when its functions are called, and through `del`. */
+function readsOf(analysis: CellAnalysis): Set<string> {
+  return new Set([...analysis.reads, ...analysis.lateReads, ...analysis.deletes, ...analysis.builtinReads].map((r) => r.name));
+}
+
+/** A magic line is not analysed as Python: any mention of the name as a word counts as a read. */
+function magicMentions(analysis: CellAnalysis, name: string): boolean {
+  const word = new RegExp(`(^|[^A-Za-z0-9_])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_])`);
+  return analysis.magics.some((m) => word.test(m.text));
+}
+
+/** "cell 2", "cells 1 and 3", "cells 1, 3 and 6". */
+export function cellList(indices: number[]): string {
+  if (indices.length === 1) return `cell ${indices[0]}`;
+  return `cells ${indices.slice(0, -1).join(', ')} and ${indices[indices.length - 1]}`;
+}
+
+/** "`csv` in cell 2, `Path` in cells 1 and 3"; names read by the same cells go together: "`a`, `b` in cell 2". */
+export function readersText(readers: Map<string, number[]>): string {
+  const byCells = new Map<string, string[]>();
+  for (const [name, cells] of readers) byCells.set(cellList(cells), [...(byCells.get(cellList(cells)) ?? []), `\`${name}\``]);
+  return [...byCells].map(([cells, names]) => `${names.join(', ')} in ${cells}`).join(', ');
+}
+
+/** The code cells (other than `except`) that still read each of `names`; names nobody reads are absent. */
+export function remainingReaders(after: string[], names: string[], except: Set<number>): Map<string, number[]> {
+  const analyses = after.map((source) => analyzeCell(source));
+  const readers = new Map<string, number[]>();
+  analyses.forEach((analysis, codeIndex) => {
+    if (except.has(codeIndex)) return;
+    const reads = readsOf(analysis);
+    for (const name of names) {
+      if (reads.has(name) || magicMentions(analysis, name)) readers.set(name, [...(readers.get(name) ?? []), codeIndex]);
+    }
+  });
+  return readers;
+}
+
+/**
+ * Decides, for each imports-only code cell the edit did not change, whether it is emptied in the same
+ * edit. Only cells sharing a name with the moved code are reported: the others have nothing to do with it.
+ * - `after`: every code cell's source as the edit leaves it (rewritten and emptied cells included);
+ * - `changed`: code cells the edit rewrites or empties itself;
+ * - `movedReads`: names the code that moved reads (when it runs or when its functions are called);
+ * - `moduleImports`: the import bindings the receiving module(s) hold after the edit.
+ */
+export function settleImportCells(input: { after: string[]; changed: Set<number>; movedReads: Set<string>; moduleImports: ImportBinding[] }): ImportsCellOutcome[] {
+  const { after, changed, movedReads, moduleImports } = input;
+  const analyses = after.map((source) => analyzeCell(source));
+  // A cell whose bindings or reads cannot be known (not Python, a star import, `%run`): touch nothing.
+  const unknowable = analyses.findIndex((a) => !a.parsed || a.imports.some((i) => i.star) || a.magics.some((m) => /^%\s*run\b/.test(m.text.trim())));
+  const outcomes: ImportsCellOutcome[] = [];
+  after.forEach((source, codeIndex) => {
+    if (changed.has(codeIndex)) return;
+    const bindings = importsOnlyBindings(source);
+    if (!bindings) return;
+    const names = [...new Set(bindings.map((b) => b.name))];
+    if (!names.some((n) => movedReads.has(n))) return;
+    const stay = (reason: string) => outcomes.push({ codeIndex, names, emptied: false, reason });
+    if (unknowable >= 0) return stay(`cell ${unknowable} may read its names in ways that cannot be known (a star import, \`%run\` or non-Python code)`);
+    const readers = remainingReaders(after, names, new Set([codeIndex]));
+    if (readers.size) return stay(`the notebook still reads ${readersText(readers)}`);
+    const unread = names.filter((n) => !movedReads.has(n));
+    if (unread.length) {
+      return stay(`nothing reads ${unread.map((n) => `\`${n}\``).join(', ')}, which may be imported for its side effect, so the notebook keeps it`);
+    }
+    const different = bindings.find((b) => !moduleImports.some((m) => sameImport(m, b)));
+    if (different) return stay(`the module does not import \`${different.name}\` as \`${different.statement}\``);
+    outcomes.push({ codeIndex, names, emptied: true, reason: `only the moved code read ${names.map((n) => `\`${n}\``).join(', ')}, which the module now imports` });
+  });
+  return outcomes;
+}
+
+/** The import bindings at the top level of a module's text. */
+export function moduleImportBindings(moduleText: string): ImportBinding[] {
+  return withCellSyntax(moduleText, (s) => s.statements.flatMap((st) => (st.starImport ? [] : (st.imports ?? []))));
+}
