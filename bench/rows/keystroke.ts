@@ -29,7 +29,7 @@ function startBusyLoop(): ChildProcess {
  * Baseline: p95 of an empty round-trip request on the same connection.
  * keystroke-busy (`busyCore`): the same with a busy-loop process on another core for the whole run.
  */
-export async function keystroke(options: { busyCore?: boolean; server?: string } = {}): Promise<BenchRow> {
+export async function keystroke(options: { busyCore?: boolean; server?: string; serverNodeArgs?: string[] } = {}): Promise<BenchRow> {
   const name = options.busyCore ? 'keystroke-busy' : 'keystroke';
   // `server`: another build's server.js, to compare two builds on the same machine state.
   const server = options.server ?? path.join(repoRoot(), 'dist', 'server.js');
@@ -39,7 +39,7 @@ export async function keystroke(options: { busyCore?: boolean; server?: string }
   const busy = options.busyCore ? startBusyLoop() : null;
   let client: StdioLspClient;
   try {
-    client = await StdioLspClient.start(server, root, { trusted: true });
+    client = await StdioLspClient.start(server, root, { trusted: true, ...(options.serverNodeArgs ? { nodeArgs: options.serverNodeArgs } : {}) });
   } catch (error) {
     busy?.kill();
     throw error;

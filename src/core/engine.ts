@@ -176,13 +176,20 @@ export class Engine {
   /** Runs rules over one context and turns their reports into findings (severity, config, suppressions). */
   async runRules<Ctx>(rules: RuleDefinition<Ctx>[], ctx: Ctx, config: ProjectConfig, textOf: (path: string) => string | undefined, reportFailuresOn?: string): Promise<Finding[]> {
     const findings: Finding[] = [];
-    const excluded = compileGlobs([...config.exclude, ...this.editorSettings.exclude]);
+    const isExcluded = compileGlobs([...config.exclude, ...this.editorSettings.exclude]);
+    // A notebook's findings all name the same file: match the globs once per path, not per finding.
+    const excludedPaths = new Map<string, boolean>();
+    const excluded = (path: string): boolean => {
+      let answer = excludedPaths.get(path);
+      if (answer === undefined) excludedPaths.set(path, (answer = isExcluded(relativePath(this.options.workspaceRoot, path))));
+      return answer;
+    };
     for (const rule of rules) {
       try {
         await rule.check(ctx, (input) => {
           const severity = resolveSeverity(rule.code, input.severity ?? rule.defaultSeverity, config, this.editorSettings);
           if (severity === 'off') return;
-          if (excluded(relativePath(this.options.workspaceRoot, input.path))) return;
+          if (excluded(input.path)) return;
           findings.push({
             path: input.path,
             ...(input.cell !== undefined ? { cell: input.cell } : {}),

@@ -38,7 +38,7 @@ export async function notebookInputFromSync(state: WorkspaceState, notebooks: No
     const source = notebooks.getCellTextDocument(cell)?.getText() ?? '';
     if (cell.kind !== CODE_CELL) return { kind: 'markdown', source };
     const savedCell = savedCode[codeIndex++];
-    const sameSource = savedCell?.source === source;
+    const sameSource = savedCell !== undefined && sameText(cell.document, source, savedCell.source);
     // vscode-languageclient sends executionSummary only once a cell ran in this session (its
     // `success` is set); a cell loaded from disk shows its saved count but sync omits it. Remember the
     // saved count per cell while the text still matched, so editing a cell does not make it look unrun.
@@ -61,11 +61,33 @@ export async function notebookInputFromSync(state: WorkspaceState, notebooks: No
   };
 }
 
+/**
+ * Is the cell's live text the saved text? Asked for every cell on every keystroke: comparing two
+ * equal 1,000-cell notebooks' worth of strings character by character took more time than the
+ * edited cell's analysis. The live text of an unchanged cell is the same string object from one
+ * check to the next, so the last answer per cell is reused while both strings stay the same objects.
+ */
+function sameText(cellUri: string, live: string, saved: string): boolean {
+  const last = lastComparison.get(cellUri);
+  if (last && last.live === live && last.saved === saved) return last.same;
+  const same = live === saved;
+  lastComparison.set(cellUri, { live, saved, same });
+  return same;
+}
+
+const lastComparison = new Map<string, { live: string; saved: string; same: boolean }>();
+
 /** The execution count each open cell shows, by cell URI (see notebookInputFromSync). */
 const knownExecutionCounts = new Map<string, number>();
 
-/** Cell URIs we published on, per notebook, so cells that lost their findings are cleared. */
-const publishedCells = new Map<string, Map<string, string>>();
+/** What we last published per cell, per notebook, so cells that lost their findings are cleared. */
+const publishedCells = new Map<string, Map<string, PublishedCell>>();
+
+/** The cell text and diagnostics (as JSON) last published for a cell. */
+interface PublishedCell {
+  source: string;
+  diagnostics: string;
+}
 
 export async function refreshNotebookDiagnostics(state: WorkspaceState, notebooks: NotebookDocuments<TextDocument>, notebookUri: string): Promise<void> {
   const nb = notebooks.getNotebookDocument(notebookUri);
@@ -89,20 +111,22 @@ export async function refreshNotebookDiagnostics(state: WorkspaceState, notebook
   }
   // A keystroke in a 1,000-cell notebook changes one cell: send diagnostics for the cells whose text
   // or findings changed (the edited cell always gets a fresh answer), not for all of them.
-  const previous = publishedCells.get(notebookUri) ?? new Map<string, string>();
-  const now = new Map<string, string>();
-  const sourceOf = new Map(nb.cells.map((c) => [c.document, notebooks.getCellTextDocument(c)?.getText() ?? ''] as const));
+  // The text is compared as the same string object (an unchanged cell's text is), never glued to the
+  // diagnostics into one key: that copied the whole notebook's text on every keystroke.
+  const previous = publishedCells.get(notebookUri) ?? new Map<string, PublishedCell>();
+  const now = new Map<string, PublishedCell>();
   for (const cell of nb.cells) {
     const uri = cell.document;
     const list = byUri.get(uri) ?? [];
-    if (!list.length && !previous.has(uri)) continue;
+    const before = previous.get(uri);
+    if (!list.length && !before) continue;
     const diagnostics = list.map(toDiagnostic);
-    const key = `${sourceOf.get(uri)}\u0000${JSON.stringify(diagnostics)}`;
+    const published: PublishedCell = { source: notebooks.getCellTextDocument(cell)?.getText() ?? '', diagnostics: JSON.stringify(diagnostics) };
     if (list.length) {
       state.findingsByUri.set(uri, list);
-      now.set(uri, key);
+      now.set(uri, published);
     }
-    if (previous.get(uri) !== key) publish(state, uri, diagnostics);
+    if (!before || before.source !== published.source || before.diagnostics !== published.diagnostics) publish(state, uri, diagnostics);
   }
   publishedCells.set(notebookUri, now);
 }
@@ -110,7 +134,10 @@ export async function refreshNotebookDiagnostics(state: WorkspaceState, notebook
 export function clearNotebookDiagnostics(state: WorkspaceState, nb: NotebookDocument): void {
   const path = uriToPath(nb.uri);
   if (path) savedNotebooks.delete(path);
-  for (const cell of nb.cells) knownExecutionCounts.delete(cell.document);
+  for (const cell of nb.cells) {
+    knownExecutionCounts.delete(cell.document);
+    lastComparison.delete(cell.document);
+  }
   for (const uri of publishedCells.get(nb.uri)?.keys() ?? []) publish(state, uri, []);
   publishedCells.delete(nb.uri);
 }

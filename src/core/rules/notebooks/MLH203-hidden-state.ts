@@ -1,4 +1,5 @@
 import type { RuleDefinition } from '../rule';
+import { cellFacts, NONE } from './cellFacts';
 import { pythonCells, spanRange, type AnalyzedCell, type NotebookContext } from './context';
 
 /** Names hosted notebook platforms put in the namespace before any cell runs (Databricks, Synapse). */
@@ -48,54 +49,75 @@ export const hiddenState: RuleDefinition<NotebookContext> = {
   check(ctx, report) {
     const cells = pythonCells(ctx);
     if (!cells.length) return;
-    // Document-order positions of the cells that bind each name.
-    const writers = new Map<string, number[]>();
-    cells.forEach((c, i) => {
-      for (const w of c.analysis.writes) {
-        const list = writers.get(w.name) ?? [];
-        list.push(i);
-        writers.set(w.name, list);
+    const facts = cells.map(hiddenStateFacts);
+    const anyUnknownBinder = facts.some((f) => f.bindsUnknown);
+    // Document-order positions of the cells that bind each name; only needed for a read no earlier
+    // cell defines, which most keystrokes never meet, so built on the first such read.
+    let writers: Map<string, number[]> | undefined;
+    const writersOf = (name: string): number[] => {
+      if (!writers) {
+        writers = new Map();
+        facts.forEach((f, i) => {
+          for (const w of f.writes) {
+            const list = writers!.get(w);
+            if (list) list.push(i);
+            else writers!.set(w, [i]);
+          }
+        });
       }
-    });
-    const unknownBinders = cells.map(bindsUnknownNames);
-    const anyUnknownBinder = unknownBinders.some(Boolean);
+      return writers.get(name) ?? [];
+    };
 
     const defined = new Set<string>();
     const deletedIn = new Map<string, number>();
     let unknownBefore = false;
-    cells.forEach((cell, i) => {
-      const a = cell.analysis;
-      const ownWrites = new Set(a.writes.map((w) => w.name));
-      // A cell that does not parse never ran as written: its reads prove nothing, but its writes still count.
-      if (a.parsed && a.syntaxErrors.length === 0) {
-        for (const read of a.reads) {
-          const name = read.name;
-          if (defined.has(name) || PLATFORM_NAMES.has(name)) continue;
-          // The cell defines it itself (e.g. `try: model except NameError: model = build()`): not another cell's state.
-          if (ownWrites.has(name)) continue;
-          const later = (writers.get(name) ?? []).find((j) => j > i);
-          let message: string | undefined;
-          if (later !== undefined) {
-            if (!unknownBefore) message = `\`${name}\` is only defined in a later cell (${cellLabel(cells[later]!)}): running the notebook top to bottom fails here with NameError.`;
-          } else if (deletedIn.has(name)) {
-            if (ctx.hasRun) message = `\`${name}\` was deleted in ${cellLabel(cells[deletedIn.get(name)!]!)} above: this read worked only because of kernel state.`;
-          } else if (ctx.hasRun && !anyUnknownBinder) {
-            message = `No cell defines \`${name}\`: the saved run got it from a deleted or edited cell. Running the notebook top to bottom fails here with NameError.`;
-          }
-          if (message) report({ path: ctx.path, cell: cell.codeIndex, range: spanRange(cell, read.start, read.end), message });
+    facts.forEach((f, i) => {
+      const cell = cells[i]!;
+      for (const read of f.reads) {
+        const name = read.name;
+        if (defined.has(name)) continue;
+        const later = writersOf(name).find((j) => j > i);
+        let message: string | undefined;
+        if (later !== undefined) {
+          if (!unknownBefore) message = `\`${name}\` is only defined in a later cell (${cellLabel(cells[later]!)}): running the notebook top to bottom fails here with NameError.`;
+        } else if (deletedIn.has(name)) {
+          if (ctx.hasRun) message = `\`${name}\` was deleted in ${cellLabel(cells[deletedIn.get(name)!]!)} above: this read worked only because of kernel state.`;
+        } else if (ctx.hasRun && !anyUnknownBinder) {
+          message = `No cell defines \`${name}\`: the saved run got it from a deleted or edited cell. Running the notebook top to bottom fails here with NameError.`;
         }
+        if (message) report({ path: ctx.path, cell: cell.codeIndex, range: spanRange(cell, read.start, read.end), message });
       }
-      for (const w of a.writes) {
-        defined.add(w.name);
-        deletedIn.delete(w.name);
+      for (const w of f.writes) {
+        defined.add(w);
+        deletedIn.delete(w);
       }
-      // `writes` lists only a name's first binding, so a `del` undoes the binding only when this cell does not also bind it.
-      for (const d of a.deletes) {
-        if (ownWrites.has(d.name)) continue;
-        defined.delete(d.name);
-        deletedIn.set(d.name, i);
+      for (const d of f.deletes) {
+        defined.delete(d);
+        deletedIn.set(d, i);
       }
-      if (unknownBinders[i]) unknownBefore = true;
+      if (f.bindsUnknown) unknownBefore = true;
     });
   },
 };
+
+/** What hidden state needs of one cell, derived once per cell text (see cellFacts.ts). */
+interface HiddenStateFacts {
+  /** Reads another cell must satisfy: not of a name the cell binds itself, nor a platform name; none when the cell does not parse. */
+  reads: ReadonlyArray<{ name: string; start: number; end: number }>;
+  /** Names the cell binds, in the analysis' order. */
+  writes: readonly string[];
+  /** Names the cell deletes without binding them again itself. */
+  deletes: readonly string[];
+  bindsUnknown: boolean;
+}
+
+const hiddenStateFacts = cellFacts('MLH203', (cell): HiddenStateFacts => {
+  const a = cell.analysis;
+  const ownWrites = new Set(a.writes.map((w) => w.name));
+  // A cell that does not parse never ran as written: its reads prove nothing, but its writes still count.
+  // The cell defines it itself (e.g. `try: model except NameError: model = build()`): not another cell's state.
+  const reads = a.parsed && a.syntaxErrors.length === 0 ? a.reads.filter((r) => !ownWrites.has(r.name) && !PLATFORM_NAMES.has(r.name)).map((r) => ({ name: r.name, start: r.start, end: r.end })) : [];
+  // `writes` lists only a name's first binding, so a `del` undoes the binding only when this cell does not also bind it.
+  const deletes = a.deletes.filter((d) => !ownWrites.has(d.name)).map((d) => d.name);
+  return { reads: reads.length ? reads : NONE, writes: a.writes.length ? a.writes.map((w) => w.name) : NONE, deletes: deletes.length ? deletes : NONE, bindsUnknown: bindsUnknownNames(cell) };
+});

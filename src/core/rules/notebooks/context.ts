@@ -17,6 +17,7 @@ import type { DependencyContext } from '../dependencies/context';
 import type { DependencyTarget } from './addDependency';
 import { dvcTrackingOf, type DvcTracking } from '../../dvc/trackedOutputs';
 import { addModuleAliases, resolveCallee, type ModuleAliases } from './moduleAliases';
+import { cellFacts } from './cellFacts';
 
 /**
  * What the notebook rules know about the project around a notebook: declared dependencies (for
@@ -147,12 +148,22 @@ export async function createNotebookContext(input: NotebookInput | { path: strin
   if (!isPython) return { ...base, path: notebook.path, notebook, isPython, cells: [], hasRun };
   if (options.analyzer) await analyzeOffThread(refs.map((r) => r.cell.source), options.analyzer);
   const cells = refs.map((ref) => {
-    const analysis = analyzeCellCached(ref.cell.source);
-    addModuleAliases(aliases, ref.cell.source, analysis);
-    return { ...ref, analysis, lines: lineIndexCached(ref.cell.source) };
+    const cell: AnalyzedCell = { ...ref, analysis: analyzeCellCached(ref.cell.source), lines: lineIndexCached(ref.cell.source) };
+    for (const [name, module] of importedNamesOf(cell)) aliases.set(name, module);
+    return cell;
   });
   return { ...base, path: notebook.path, notebook, isPython, cells, hasRun };
 }
+
+/**
+ * The module each name a cell imports stands for, once per cell text (see cellFacts.ts). Applied cell
+ * after cell, later imports of a name win, as when the aliases were added cell by cell.
+ */
+const importedNamesOf = cellFacts('aliases', (cell): ModuleAliases => {
+  const own: ModuleAliases = new Map();
+  addModuleAliases(own, cell.cell.source, cell.analysis);
+  return own;
+});
 
 /**
  * A keystroke changes one cell: the other 999 of a big notebook keep their source, so their
