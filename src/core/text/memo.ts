@@ -5,6 +5,8 @@ export interface MemoizedByText<T> {
   has(text: string): boolean;
   /** Caches an answer computed elsewhere (e.g. on a worker thread) as if `fn` had returned it. */
   remember(text: string, value: T): void;
+  /** Forgets every answer. */
+  clear(): void;
 }
 
 /**
@@ -41,5 +43,9 @@ export function memoizeByText<T>(fn: (text: string) => T, maxEntries = 10_000): 
     remember(text, value);
     return value;
   };
-  return Object.assign(memoized, { has: (text: string) => current.has(text) || old.has(text), remember });
+  const clear = (): void => {
+    current = new Map();
+    old = new Map();
+  };
+  return Object.assign(memoized, { has: (text: string) => current.has(text) || old.has(text), remember, clear });
 }

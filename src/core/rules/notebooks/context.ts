@@ -194,6 +194,17 @@ async function analyzeOffThread(sources: string[], pool: CellAnalyzerPool): Prom
 /** Line indexes of unchanged cells are reused too (a LineIndex is immutable). */
 const lineIndexCached = memoizeByText((source: string) => new LineIndex(source), ANALYSIS_CACHE_SIZE);
 
+/**
+ * Forgets every cell analysis kept in this process, and with them every per-cell fact derived from
+ * them (cellFacts.ts keys facts by analysis object): the next check starts cold, as a new process
+ * would. Tests compare the check of an edited notebook, made from what earlier checks kept, with
+ * such a cold check.
+ */
+export function forgetCellAnalyses(): void {
+  analyzeCellCached.clear();
+  lineIndexCached.clear();
+}
+
 /** Reads and parses a `.ipynb` from the file system into a context. Never throws. */
 export async function readNotebookContext(fs: FileSystem, path: string, options: CreateNotebookContextOptions = {}): Promise<NotebookContext> {
   // Notebooks with saved images are routinely far larger than manifests: allow them, up to a sane cap.
