@@ -130,16 +130,21 @@ test('after every edit of a seeded sequence, the check built on earlier checks e
   const rng = new SeededRandom(20261203);
   const nb = realisticNotebook();
   const live = engine();
-  let checkedCodes = new Set<string>();
+  const checkedCodes = new Set<string>();
+  let hiddenStateReused = 0;
   await live.checkNotebook(EXPLORE, synced(nb), true);
   for (let step = 1; step <= 250; step++) {
     const what = edit(rng, nb);
+    const passes = cellFactsStats.fullPasses.MLH203 ?? 0;
     const incremental = (await live.checkNotebook(EXPLORE, synced(nb), true)).findings;
+    if (cellFactsStats.fullPasses.MLH203 === passes) hiddenStateReused++;
     forgetCellAnalyses();
     const cold = (await engine().checkNotebook(EXPLORE, synced(nb), true)).findings;
     assert.equal(JSON.stringify(incremental), JSON.stringify(cold), `step ${step} (${what}): incremental and cold findings differ`);
     for (const f of cold) checkedCodes.add(f.code);
   }
+  // Both ways of hidden state were taken: judging only the edited cell, and judging every cell.
+  assert.ok(hiddenStateReused >= 50 && hiddenStateReused <= 200, `hidden state judged only the edited cell after ${hiddenStateReused} of 250 edits`);
   // The sequence exercised the rules that look across cells, not only the per-cell ones.
   for (const code of ['MLH201', 'MLH202', 'MLH203', 'MLH204', 'MLH205', 'MLH206', 'MLH209', 'MLH211', 'MLH213']) assert.ok(checkedCodes.has(code), `no ${code} finding in the whole sequence`);
 });
@@ -160,10 +165,21 @@ test('a one-cell edit derives the facts of that cell only; a new import re-deriv
   const edited = codeCells[4]!;
   edited.source += '\nkeystroke_probe = 1';
   let before = counts();
+  let passes = cellFactsStats.fullPasses.MLH203 ?? 0;
   await live.checkNotebook(EXPLORE, synced(nb), true);
   const oneCell = delta(before);
   assert.ok(Object.keys(oneCell).length >= 8, `facts derived: ${JSON.stringify(oneCell)}`);
   for (const [rule, n] of Object.entries(oneCell)) assert.equal(n, 1, `${rule} derived ${n} cells' facts for a one-cell edit`);
+  // A new binding changes what other cells may read: hidden state judges every read again.
+  assert.equal(cellFactsStats.fullPasses.MLH203, passes + 1);
+
+  // Typing in a comment binds nothing new: hidden state judges the edited cell's reads only.
+  edited.source += '\n# a comment typed in';
+  passes = cellFactsStats.fullPasses.MLH203!;
+  before = counts();
+  await live.checkNotebook(EXPLORE, synced(nb), true);
+  for (const [rule, n] of Object.entries(delta(before))) assert.equal(n, 1, `${rule} derived ${n} cells' facts for a comment`);
+  assert.equal(cellFactsStats.fullPasses.MLH203, passes);
 
   // The same notebook again: nothing to derive.
   before = counts();
@@ -180,4 +196,32 @@ test('a one-cell edit derives the facts of that cell only; a new import re-deriv
   const distinctSources = new Set(ctx.cells.map((c) => c.cell.source)).size;
   for (const [rule, n] of Object.entries(importEdit)) assert.equal(n, rule === 'MLH209' || rule === 'MLH211' ? distinctSources : 1, `${rule} derived ${n} cells' facts`);
   assert.equal(importEdit.MLH209, distinctSources);
+});
+
+test('edits that change only what a cell may bind unseen (%run, a star import) or a run count are judged like a cold check', async () => {
+  const cell = (source: string, executionCount: number | null): NotebookCellInput => ({ kind: 'code', source, executionCount });
+  const nb: NotebookInput = {
+    path: EXPLORE,
+    cells: [cell('import pandas as pd', 1), cell('print(model)\nprint(scaler)', 2), cell('del frame', 3), cell('frame.head()', 4), cell('model = object()', 5)],
+  };
+  const live = engine();
+  const steps: Array<[string, () => void]> = [
+    ['a %run above the reads hides "defined later"', () => (nb.cells[0]!.source += '\n%run helpers.py')],
+    ['a comment in the reading cell', () => (nb.cells[1]!.source += '  # typed')],
+    ['the %run goes away', () => (nb.cells[0]!.source = 'import pandas as pd')],
+    ['a star import in the last cell silences "no cell defines"', () => (nb.cells[4]!.source += '\nfrom os.path import *')],
+    ['the deleting cell runs again, later', () => (nb.cells[2]!.executionCount = 9)],
+    ['nothing has run any more', () => nb.cells.forEach((c) => (c.executionCount = null))],
+  ];
+  await live.checkNotebook(EXPLORE, synced(nb), true);
+  let seen = 0;
+  for (const [what, change] of steps) {
+    change();
+    const incremental = (await live.checkNotebook(EXPLORE, synced(nb), true)).findings;
+    forgetCellAnalyses();
+    const cold = (await engine().checkNotebook(EXPLORE, synced(nb), true)).findings;
+    assert.equal(JSON.stringify(incremental), JSON.stringify(cold), what);
+    seen += cold.filter((f) => f.code === 'MLH203').length;
+  }
+  assert.ok(seen > 0);
 });

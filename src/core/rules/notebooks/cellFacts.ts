@@ -64,10 +64,25 @@ export function aliasesKeyOf(aliases: ModuleAliases): string {
 }
 
 /**
- * How many times each rule derived a cell's facts, since the process started: tests check that a
- * one-cell edit derives the edited cell's facts only (counts, not timings).
+ * How many times each rule derived a cell's facts, and how many times a rule judged every cell
+ * again (`fullPasses`), since the process started: tests check that a one-cell edit derives the
+ * edited cell's facts only (counts, not timings).
  */
-export const cellFactsStats: { derived: Record<string, number> } = { derived: {} };
+export const cellFactsStats: { derived: Record<string, number>; fullPasses: Record<string, number> } = { derived: {}, fullPasses: {} };
+
+/**
+ * Rules that keep what their last check of a notebook found (MLH203) register how to forget it, so
+ * `forgetCellAnalyses` makes the next check entirely cold.
+ */
+export function onForgetChecks(forget: () => void): void {
+  forgetters.push(forget);
+}
+
+const forgetters: Array<() => void> = [];
+
+export function forgetRememberedChecks(): void {
+  for (const forget of forgetters) forget();
+}
 
 /** A finding of one cell with its range relative to the cell: the rule adds the notebook's path and the cell's index. */
 export interface CellFinding {

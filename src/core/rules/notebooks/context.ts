@@ -17,7 +17,7 @@ import type { DependencyContext } from '../dependencies/context';
 import type { DependencyTarget } from './addDependency';
 import { dvcTrackingOf, type DvcTracking } from '../../dvc/trackedOutputs';
 import { addModuleAliases, resolveCallee, type ModuleAliases } from './moduleAliases';
-import { cellFacts } from './cellFacts';
+import { cellFacts, forgetRememberedChecks } from './cellFacts';
 
 /**
  * What the notebook rules know about the project around a notebook: declared dependencies (for
@@ -195,14 +195,15 @@ async function analyzeOffThread(sources: string[], pool: CellAnalyzerPool): Prom
 const lineIndexCached = memoizeByText((source: string) => new LineIndex(source), ANALYSIS_CACHE_SIZE);
 
 /**
- * Forgets every cell analysis kept in this process, and with them every per-cell fact derived from
- * them (cellFacts.ts keys facts by analysis object): the next check starts cold, as a new process
- * would. Tests compare the check of an edited notebook, made from what earlier checks kept, with
- * such a cold check.
+ * Forgets every cell analysis kept in this process, with every per-cell fact derived from them
+ * (cellFacts.ts keys facts by analysis object) and what rules kept of their last check of each
+ * notebook: the next check starts cold, as in a new process. Tests compare the check of an edited
+ * notebook, made from what earlier checks kept, with such a cold check.
  */
 export function forgetCellAnalyses(): void {
   analyzeCellCached.clear();
   lineIndexCached.clear();
+  forgetRememberedChecks();
 }
 
 /** Reads and parses a `.ipynb` from the file system into a context. Never throws. */
