@@ -32,7 +32,9 @@ export function memoizeByText<T>(fn: (text: string) => T, maxEntries = 10_000): 
     current.set(text, value);
   };
   const memoized = (text: string): T => {
-    if (current.has(text)) return current.get(text) as T;
+    // One lookup for a hit (answers are rarely undefined; those take the second lookup).
+    const hit = current.get(text);
+    if (hit !== undefined || current.has(text)) return hit as T;
     if (old.has(text)) {
       const value = old.get(text) as T;
       old.delete(text);

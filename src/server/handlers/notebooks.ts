@@ -45,7 +45,7 @@ export async function notebookInputFromSync(state: WorkspaceState, notebooks: No
     let count = cell.executionSummary?.executionOrder;
     if (count === undefined && sameSource) count = savedCell?.executionCount ?? undefined;
     if (count === undefined) count = knownExecutionCounts.get(cell.document);
-    if (count !== undefined) knownExecutionCounts.set(cell.document, count);
+    if (count !== undefined && knownExecutionCounts.get(cell.document) !== count) knownExecutionCounts.set(cell.document, count);
     return {
       kind: 'code',
       source,
@@ -107,7 +107,9 @@ export async function refreshNotebookDiagnostics(state: WorkspaceState, notebook
     // File-level findings (a notebook that is not valid JSON) go on the first cell.
     const uri = codeCellUris[f.cell ?? 0] ?? nb.cells[0]?.document;
     if (!uri) continue;
-    byUri.set(uri, [...(byUri.get(uri) ?? []), f]);
+    const list = byUri.get(uri);
+    if (list) list.push(f);
+    else byUri.set(uri, [f]);
   }
   // A keystroke in a 1,000-cell notebook changes one cell: send diagnostics for the cells whose text
   // or findings changed (the edited cell always gets a fresh answer), not for all of them.

@@ -13,24 +13,45 @@ import type { ModuleAliases } from './moduleAliases';
  * calls, reader calls with literal paths, ...), with ranges relative to the cell; the notebook-level
  * part of the rule is then a short pass over those facts that does not look at the cells' code again.
  *
- * Facts are cached on the cell's analysis object: the analysis and the cell's line index are both
+ * Facts are kept with the cell's analysis object: the analysis and the cell's line index are both
  * functions of the cell's text alone (and cached by it), so an unchanged cell keeps its analysis
  * object and with it every fact derived from it; an edited cell gets a new analysis and new facts.
- * A WeakMap lets facts go when the analysis cache drops the analysis.
+ * A WeakMap lets facts go when the analysis cache drops the analysis. Facts are never undefined
+ * (a rule with nothing to say of a cell keeps NONE, null or 0).
  */
 export interface CellFactsMemo<T> {
   (cell: AnalyzedCell): T;
 }
 
+/**
+ * Every fact derived from one analysis, one slot per kind of fact: a single WeakMap lookup per cell
+ * and check (`factSlotsOf`, kept on the AnalyzedCell), then an array index per rule, instead of a
+ * WeakMap lookup per rule and cell.
+ */
+const slotsByAnalysis = new WeakMap<CellAnalysis, unknown[]>();
+let nextSlot = 0;
+
+/** The fact slots of an analysis; createNotebookContext stores them on the cell as `factSlots`. */
+export function factSlotsOf(analysis: CellAnalysis): unknown[] {
+  let slots = slotsByAnalysis.get(analysis);
+  if (!slots) slotsByAnalysis.set(analysis, (slots = []));
+  return slots;
+}
+
+function slotsOf(cell: AnalyzedCell): unknown[] {
+  return cell.factSlots ?? factSlotsOf(cell.analysis);
+}
+
 /** Facts that depend on the cell alone. */
 export function cellFacts<T>(rule: string, derive: (cell: AnalyzedCell) => T): CellFactsMemo<T> {
-  const cache = new WeakMap<CellAnalysis, T>();
+  const slot = nextSlot++;
   return (cell) => {
-    const hit = cache.get(cell.analysis);
-    if (hit !== undefined) return hit;
+    const slots = slotsOf(cell);
+    const hit = slots[slot];
+    if (hit !== undefined) return hit as T;
     cellFactsStats.derived[rule] = (cellFactsStats.derived[rule] ?? 0) + 1;
     const facts = derive(cell);
-    cache.set(cell.analysis, facts);
+    slots[slot] = facts;
     return facts;
   };
 }
@@ -42,13 +63,14 @@ export function cellFacts<T>(rule: string, derive: (cell: AnalyzedCell) => T): C
  * derived again when checks alternate between them, which is correct, only slower.
  */
 export function cellFactsWithAliases<T>(rule: string, derive: (cell: AnalyzedCell, aliases: ModuleAliases) => T): (cell: AnalyzedCell, aliases: ModuleAliases, aliasesKey: string) => T {
-  const cache = new WeakMap<CellAnalysis, { aliasesKey: string; facts: T }>();
+  const slot = nextSlot++;
   return (cell, aliases, aliasesKey) => {
-    const hit = cache.get(cell.analysis);
+    const slots = slotsOf(cell);
+    const hit = slots[slot] as { aliasesKey: string; facts: T } | undefined;
     if (hit && hit.aliasesKey === aliasesKey) return hit.facts;
     cellFactsStats.derived[rule] = (cellFactsStats.derived[rule] ?? 0) + 1;
     const facts = derive(cell, aliases);
-    cache.set(cell.analysis, { aliasesKey, facts });
+    slots[slot] = { aliasesKey, facts };
     return facts;
   };
 }

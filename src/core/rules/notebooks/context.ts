@@ -17,7 +17,7 @@ import type { DependencyContext } from '../dependencies/context';
 import type { DependencyTarget } from './addDependency';
 import { dvcTrackingOf, type DvcTracking } from '../../dvc/trackedOutputs';
 import { addModuleAliases, resolveCallee, type ModuleAliases } from './moduleAliases';
-import { cellFacts, forgetRememberedChecks } from './cellFacts';
+import { cellFacts, factSlotsOf, forgetRememberedChecks } from './cellFacts';
 
 /**
  * What the notebook rules know about the project around a notebook: declared dependencies (for
@@ -93,6 +93,8 @@ export function declaredNamesOf(requirements: readonly DeclaredRequirement[]): S
 export interface AnalyzedCell extends CodeCellRef {
   analysis: CellAnalysis;
   lines: LineIndex;
+  /** What rules derived from `analysis` (cellFacts.ts `factSlotsOf`); looked up on first use when absent. */
+  factSlots?: unknown[];
 }
 
 export interface NotebookContext {
@@ -147,9 +149,11 @@ export async function createNotebookContext(input: NotebookInput | { path: strin
   const hasRun = refs.some((r) => typeof r.cell.executionCount === 'number');
   if (!isPython) return { ...base, path: notebook.path, notebook, isPython, cells: [], hasRun };
   if (options.analyzer) await analyzeOffThread(refs.map((r) => r.cell.source), options.analyzer);
-  const cells = refs.map((ref) => {
-    const cell: AnalyzedCell = { ...ref, analysis: analyzeCellCached(ref.cell.source), lines: lineIndexCached(ref.cell.source) };
-    for (const [name, module] of importedNamesOf(cell)) aliases.set(name, module);
+  const cells = refs.map((ref): AnalyzedCell => {
+    const analysis = analyzeCellCached(ref.cell.source);
+    const cell = { codeIndex: ref.codeIndex, cellIndex: ref.cellIndex, cell: ref.cell, analysis, lines: lineIndexCached(ref.cell.source), factSlots: factSlotsOf(analysis) };
+    const imported = importedNamesOf(cell);
+    if (imported) for (const [name, module] of imported) aliases.set(name, module);
     return cell;
   });
   return { ...base, path: notebook.path, notebook, isPython, cells, hasRun };
@@ -159,10 +163,11 @@ export async function createNotebookContext(input: NotebookInput | { path: strin
  * The module each name a cell imports stands for, once per cell text (see cellFacts.ts). Applied cell
  * after cell, later imports of a name win, as when the aliases were added cell by cell.
  */
-const importedNamesOf = cellFacts('aliases', (cell): ModuleAliases => {
+const importedNamesOf = cellFacts('aliases', (cell): ModuleAliases | null => {
+  if (!cell.analysis.imports.length) return null;
   const own: ModuleAliases = new Map();
   addModuleAliases(own, cell.cell.source, cell.analysis);
-  return own;
+  return own.size ? own : null;
 });
 
 /**
