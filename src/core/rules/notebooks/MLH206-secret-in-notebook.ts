@@ -1,3 +1,4 @@
+import type { NotebookOutput } from '../../notebook/model';
 import type { RuleDefinition } from '../rule';
 import { clearOutputsFix } from './clearOutputsFix';
 import { analyzeCellCached, firstLineRange, pythonCells, spanRange, type NotebookContext } from './context';
@@ -30,22 +31,38 @@ export const secretInNotebook: RuleDefinition<NotebookContext> = {
 
       const outputs = cell.cell.outputs ?? [];
       outputs.forEach((output, index) => {
-        const text = [output.text, output.evalue].filter((t): t is string => !!t).join('\n');
-        if (!text) return;
-        const leaks = [...findProviderSecrets(text), ...findGenericSecretAssignments(text)];
-        const first = leaks[0];
-        if (!first) return;
+        const leak = leakIn(output);
+        if (!leak) return;
         report({
           path: ctx.path,
           cell: cell.codeIndex,
           range: firstLineRange(cell),
-          message: `Saved output ${index + 1} of this cell contains a possible ${first.kind} (${redact(text.slice(first.start, first.end))})${leaks.length > 1 ? ` and ${leaks.length - 1} more` : ''}: it is committed with the notebook. Revoke it and clear the output.`,
+          message: `Saved output ${index + 1} of this cell contains a possible ${leak}: it is committed with the notebook. Revoke it and clear the output.`,
           fixes: [clearOutputsFix(ctx.path, cell.codeIndex)],
         });
       });
     }
   },
 };
+
+/**
+ * What a saved output leaks (`GitHub token (ghp_…) and 1 more`), or null. Kept per output object:
+ * the server merges the same saved outputs into every keystroke's notebook while the file on disk is
+ * unchanged, so a keystroke does not join and scan 1,000 cells' outputs again.
+ */
+function leakIn(output: NotebookOutput): string | null {
+  let leak = leaks.get(output);
+  if (leak === undefined) {
+    const text = [output.text, output.evalue].filter((t): t is string => !!t).join('\n');
+    const found = text ? [...findProviderSecrets(text), ...findGenericSecretAssignments(text)] : [];
+    const first = found[0];
+    leak = first ? `${first.kind} (${redact(text.slice(first.start, first.end))})${found.length > 1 ? ` and ${found.length - 1} more` : ''}` : null;
+    leaks.set(output, leak);
+  }
+  return leak;
+}
+
+const leaks = new WeakMap<NotebookOutput, string | null>();
 
 /**
  * Secrets in a cell's source depend on the source alone (its analysis is a function of it too), so

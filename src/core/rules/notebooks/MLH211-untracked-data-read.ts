@@ -1,5 +1,6 @@
 import { dirname, joinPath } from '../../fs/paths';
 import type { RuleDefinition } from '../rule';
+import type { DvcTracking } from '../../dvc/trackedOutputs';
 import type { Range } from '../../text/lineIndex';
 import { aliasesKeyOf, cellFactsWithAliases, NONE } from './cellFacts';
 import { pythonCells, spanRange, type NotebookContext } from './context';
@@ -37,10 +38,10 @@ export const untrackedDataRead: RuleDefinition<NotebookContext> = {
     const notebookDir = dirname(ctx.path);
     const root = ctx.project?.root;
     const aliasesKey = aliasesKeyOf(ctx.aliases);
+    const isTracked = trackedFrom(tracked, notebookDir, root);
     for (const cell of pythonCells(ctx)) {
       for (const read of dataReadFacts(cell, ctx.aliases, aliasesKey)) {
-        const candidates = [joinPath(notebookDir, read.path), ...(root ? [joinPath(root, read.path)] : [])];
-        if (tracked && candidates.some((c) => tracked.isTracked(c))) continue;
+        if (isTracked(read.path)) continue;
         report({
           path: ctx.path,
           cell: cell.codeIndex,
@@ -51,6 +52,31 @@ export const untrackedDataRead: RuleDefinition<NotebookContext> = {
     }
   },
 };
+
+/**
+ * Does DVC track a path read from the notebook's folder (Jupyter's working directory) or from the
+ * project root? Answers are kept per tracking facts (rebuilt when DVC files change) and folders: a
+ * keystroke asks again about every read of every cell.
+ */
+function trackedFrom(tracked: DvcTracking | undefined, notebookDir: string, root: string | undefined): (path: string) => boolean {
+  if (!tracked) return () => false;
+  let byFolders = trackedAnswers.get(tracked);
+  if (!byFolders) trackedAnswers.set(tracked, (byFolders = new Map()));
+  const folders = `${notebookDir}\u0000${root ?? ''}`;
+  let answers = byFolders.get(folders);
+  if (!answers) byFolders.set(folders, (answers = new Map()));
+  const known = answers;
+  return (path) => {
+    let answer = known.get(path);
+    if (answer === undefined) {
+      const candidates = [joinPath(notebookDir, path), ...(root ? [joinPath(root, path)] : [])];
+      known.set(path, (answer = candidates.some((c) => tracked.isTracked(c))));
+    }
+    return answer;
+  };
+}
+
+const trackedAnswers = new WeakMap<DvcTracking, Map<string, Map<string, boolean>>>();
 
 /**
  * One cell's reads of a local data file by a literal relative path, derived once per cell text and
