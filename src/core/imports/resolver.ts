@@ -55,7 +55,7 @@ export class ImportResolver {
   classify(module: string, fromDirectory?: string, inNotebook = false): ImportOrigin {
     // A keystroke in a notebook asks again about every import of its 1,000 cells: the answer is a
     // function of the arguments and of what the resolver was built with, so it is kept. Callers only read it.
-    const key = `${inNotebook ? 1 : 0}\u0000${fromDirectory ?? ''}\u0000${module}`;
+    const key = `${inNotebook ? 1 : 0}${fromDirectory === undefined ? '\u0001' : `\u0000${fromDirectory}`}\u0000${module}`;
     let origin = this.classified.get(key);
     if (!origin) this.classified.set(key, (origin = this.classifyUncached(module, fromDirectory, inNotebook)));
     return origin;
