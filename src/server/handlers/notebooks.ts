@@ -34,6 +34,16 @@ export async function notebookInputFromSync(state: WorkspaceState, notebooks: No
   const saved = await savedNotebook(state, path);
   const savedCode = saved?.ok ? saved.notebook.cells.filter((c) => c.kind === 'code') : [];
   let codeIndex = 0;
+  // Kept per notebook for its current cells only: a deleted cell's texts are not held on to.
+  const comparedBefore = comparisons.get(path);
+  const compared = new Map<string, Comparison>();
+  comparisons.set(path, compared);
+  const sameText = (cellUri: string, live: string, savedText: string): boolean => {
+    let last = comparedBefore?.get(cellUri);
+    if (!last || last.live !== live || last.saved !== savedText) last = { live, saved: savedText, same: live === savedText };
+    compared.set(cellUri, last);
+    return last.same;
+  };
   const cells: NotebookCellInput[] = nb.cells.map((cell) => {
     const source = notebooks.getCellTextDocument(cell)?.getText() ?? '';
     if (cell.kind !== CODE_CELL) return { kind: 'markdown', source };
@@ -62,20 +72,19 @@ export async function notebookInputFromSync(state: WorkspaceState, notebooks: No
 }
 
 /**
- * Is the cell's live text the saved text? Asked for every cell on every keystroke: comparing two
- * equal 1,000-cell notebooks' worth of strings character by character took more time than the
- * edited cell's analysis. The live text of an unchanged cell is the same string object from one
- * check to the next, so the last answer per cell is reused while both strings stay the same objects.
+ * Is a cell's live text its saved text? Asked for every cell on every keystroke: comparing two equal
+ * 1,000-cell notebooks' worth of strings character by character took more time than the edited
+ * cell's analysis. An unchanged cell's live text is the same string object from one check to the
+ * next (and so is the saved text while the file is unchanged), so the last answer per cell is
+ * reused while both are the same objects, which `!==` tells without reading the characters.
  */
-function sameText(cellUri: string, live: string, saved: string): boolean {
-  const last = lastComparison.get(cellUri);
-  if (last && last.live === live && last.saved === saved) return last.same;
-  const same = live === saved;
-  lastComparison.set(cellUri, { live, saved, same });
-  return same;
+interface Comparison {
+  live: string;
+  saved: string;
+  same: boolean;
 }
 
-const lastComparison = new Map<string, { live: string; saved: string; same: boolean }>();
+const comparisons = new Map<string, Map<string, Comparison>>();
 
 /** The execution count each open cell shows, by cell URI (see notebookInputFromSync). */
 const knownExecutionCounts = new Map<string, number>();
@@ -152,11 +161,11 @@ export async function refreshNotebookDiagnostics(state: WorkspaceState, notebook
 
 export function clearNotebookDiagnostics(state: WorkspaceState, nb: NotebookDocument): void {
   const path = uriToPath(nb.uri);
-  if (path) savedNotebooks.delete(path);
-  for (const cell of nb.cells) {
-    knownExecutionCounts.delete(cell.document);
-    lastComparison.delete(cell.document);
+  if (path) {
+    savedNotebooks.delete(path);
+    comparisons.delete(path);
   }
+  for (const cell of nb.cells) knownExecutionCounts.delete(cell.document);
   for (const uri of publishedCells.get(nb.uri)?.keys() ?? []) publish(state, uri, []);
   publishedCells.delete(nb.uri);
 }
