@@ -1,8 +1,8 @@
 import type { NotebookOutput } from '../../notebook/model';
 import type { RuleDefinition } from '../rule';
 import { clearOutputsFix } from './clearOutputsFix';
-import { analyzeCellCached, firstLineRange, pythonCells, spanRange, type NotebookContext } from './context';
-import { memoizeByText } from '../../text/memo';
+import { cellFacts } from './cellFacts';
+import { firstLineRange, pythonCells, spanRange, type NotebookContext } from './context';
 import { findGenericSecretAssignments, findProviderSecrets, isSecretName, keyBeforeLiteral, looksLikeSecretValue, lineStartOf, mayFollowAssignment, redact, scanProviderSecrets, type SecretMatch } from './secrets';
 
 export const secretInNotebook: RuleDefinition<NotebookContext> = {
@@ -20,7 +20,7 @@ export const secretInNotebook: RuleDefinition<NotebookContext> = {
   check(ctx, report) {
     for (const cell of pythonCells(ctx)) {
       const source = cell.cell.source;
-      for (const f of secretsInSource(source)) {
+      for (const f of secretsInSource(cell)) {
         report({
           path: ctx.path,
           cell: cell.codeIndex,
@@ -66,13 +66,14 @@ const leaks = new WeakMap<NotebookOutput, string | null>();
 
 /**
  * Secrets in a cell's source depend on the source alone (its analysis is a function of it too), so
- * the result is memoized: a keystroke re-scans one cell, not the whole notebook.
+ * they are found once per cell text (see cellFacts.ts): a keystroke re-scans one cell, not the whole notebook.
  */
-const secretsInSource = memoizeByText((source: string): SecretMatch[] => {
-  // This whole answer is cached by source, so the provider scan is not cached a second time.
+const secretsInSource = cellFacts('MLH206', (cell): SecretMatch[] => {
+  const source = cell.cell.source;
+  // This whole answer is kept with the cell, so the provider scan is not cached a second time.
   const found: SecretMatch[] = scanProviderSecrets(source);
   const overlaps = (start: number, end: number) => found.some((f) => f.start < end && start < f.end);
-  const analysis = analyzeCellCached(source);
+  const analysis = cell.analysis;
   if (analysis.parsed) {
     for (const s of analysis.strings) {
       if (!mayFollowAssignment(source, s.start) || !looksLikeSecretValue(s.value) || overlaps(s.start, s.end)) continue;
