@@ -82,8 +82,17 @@ export function cellFactsWithAliases<T>(rule: string, derive: (cell: AnalyzedCel
 export function aliasesKeyOf(aliases: ModuleAliases): string {
   let key = '';
   for (const [name, module] of aliases) key += `${name}=${module}\n`;
+  // The same key as last time is returned as the same string object: every cell's slot compares its
+  // key with it, and equal objects compare without reading their characters.
+  const known = recentAliasesKeys.find((k) => k === key);
+  if (known !== undefined) return known;
+  recentAliasesKeys.unshift(key);
+  recentAliasesKeys.length = Math.min(recentAliasesKeys.length, 8);
   return key;
 }
+
+/** The last few distinct alias keys (a few notebooks are open at once). */
+const recentAliasesKeys: string[] = [];
 
 /**
  * How many times each rule derived a cell's facts, and how many times a rule judged every cell
