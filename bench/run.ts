@@ -9,17 +9,44 @@ import { keystroke } from './rows/keystroke';
 import { notebook1000, notebookRuff } from './rows/notebook';
 import { pyprojectRow } from './rows/pyproject';
 import { workspaceScan } from './rows/workspace';
+import path from 'node:path';
+import { repoRoot } from './lib/generate';
 import { formatBenchLine, note, type BenchRow } from './lib/measure';
 
 type Row = { name: string; run: () => Promise<BenchRow[]> };
 
 const progress = (m: string): void => note(m);
 
+/**
+ * `--cpu-prof`: the keystroke rows start the server with Node's --cpu-prof, writing a .cpuprofile
+ * per row into bench/.generated/profiles/ (open it in Chrome DevTools or VS Code), to see where a
+ * keystroke's time goes. Profiling slows the server: the row's figures are not comparable then.
+ */
+const profileDir = path.join(repoRoot(), 'bench', '.generated', 'profiles');
+const serverNodeArgs = process.argv.includes('--cpu-prof') ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : undefined;
+/**
+ * `--server=OTHER/dist/server.js`: the keystroke rows also measure another build's server (a copy of
+ * dist/ from before a change), alternating with this one, so before/after come from one machine state.
+ */
+const otherServer = process.argv.find((a) => a.startsWith('--server='))?.slice('--server='.length);
+
+async function keystrokeRows(busyCore: boolean): Promise<BenchRow[]> {
+  const options = { busyCore, ...(serverNodeArgs ? { serverNodeArgs } : {}) };
+  if (!otherServer) return [await keystroke(options)];
+  const rows: BenchRow[] = [];
+  for (let round = 1; round <= 2; round++) {
+    const other = await keystroke({ ...options, server: otherServer });
+    rows.push({ ...other, name: `${other.name}-other-${round}` });
+    rows.push({ ...(await keystroke(options)), name: `${other.name}-this-${round}` });
+  }
+  return rows;
+}
+
 const rows: Row[] = [
   { name: 'notebook-1000', run: async () => [await notebook1000()] },
   { name: 'notebook-ruff', run: async () => [await notebookRuff()] },
-  { name: 'keystroke', run: async () => [await keystroke()] },
-  { name: 'keystroke-busy', run: async () => [await keystroke({ busyCore: true })] },
+  { name: 'keystroke', run: () => keystrokeRows(false) },
+  { name: 'keystroke-busy', run: () => keystrokeRows(true) },
   { name: 'pyproject-300', run: async () => [await pyprojectRow()] },
   { name: 'dvc-cold', run: async () => [await dvcCold(progress)] },
   { name: 'dvc-warm', run: async () => [await dvcWarm(progress)] },

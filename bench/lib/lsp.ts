@@ -92,10 +92,20 @@ export class StdioLspClient {
       // already gone
     }
     const exited = new Promise((r) => this.proc.once('exit', r));
+    // Give the server a moment to leave on its own after `exit` (a --cpu-prof server writes its
+    // profile then, and a killed one never does); kill it if it lingers.
+    if (this.proc.exitCode === null) await raceTimeout(exited, 1000);
     if (this.proc.exitCode === null) this.proc.kill();
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+    await raceTimeout(exited, 2000);
     this.connection.dispose();
   }
+}
+
+/** Waits for `promise` at most `ms`, and clears the timer either way so nothing keeps the process alive. */
+async function raceTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }
 
 export function fileUri(p: string): string {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MemoryFileSystem } from '../../src/core/fs/memoryFileSystem';
@@ -29,7 +29,7 @@ function startBusyLoop(): ChildProcess {
  * Baseline: p95 of an empty round-trip request on the same connection.
  * keystroke-busy (`busyCore`): the same with a busy-loop process on another core for the whole run.
  */
-export async function keystroke(options: { busyCore?: boolean; server?: string } = {}): Promise<BenchRow> {
+export async function keystroke(options: { busyCore?: boolean; server?: string; serverNodeArgs?: string[] } = {}): Promise<BenchRow> {
   const name = options.busyCore ? 'keystroke-busy' : 'keystroke';
   // `server`: another build's server.js, to compare two builds on the same machine state.
   const server = options.server ?? path.join(repoRoot(), 'dist', 'server.js');
@@ -39,7 +39,7 @@ export async function keystroke(options: { busyCore?: boolean; server?: string }
   const busy = options.busyCore ? startBusyLoop() : null;
   let client: StdioLspClient;
   try {
-    client = await StdioLspClient.start(server, root, { trusted: true });
+    client = await StdioLspClient.start(server, root, { trusted: true, ...(options.serverNodeArgs ? { nodeArgs: options.serverNodeArgs } : {}) });
   } catch (error) {
     busy?.kill();
     throw error;
@@ -84,6 +84,7 @@ export async function keystroke(options: { busyCore?: boolean; server?: string }
     note(`keystroke: first notebook diagnostics ${(opened.at - openSentAt).toFixed(0)} ms after notebookDocument/didOpen`);
 
     const latencies: number[] = [];
+    const cpuBefore = cpuMilliseconds(client.pid);
     let version = 1;
     for (let i = 0; i < EDITS; i++) {
       version++;
@@ -98,11 +99,25 @@ export async function keystroke(options: { busyCore?: boolean; server?: string }
       if (!got) throw new Error(`keystroke: no diagnostics for the edited cell within ${EDIT_TIMEOUT_MS} ms of edit ${i + 1}`);
       latencies.push(got.at - start);
     }
-    note(`${name}: median ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`);
+    const cpuAfter = cpuMilliseconds(client.pid);
+    // CPU time the server spent per keystroke (all its threads): steadier than wall time on a loaded machine.
+    const cpu = cpuBefore !== undefined && cpuAfter !== undefined ? `, server CPU ${((cpuAfter - cpuBefore) / EDITS).toFixed(1)} ms per keystroke` : '';
+    note(`${name}: median ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms${cpu}`);
     return { name, value: percentile(latencies, 95), unit: 'ms', baseline: percentile(pings, 95) };
   } finally {
     await client.stop();
     busy?.kill();
+  }
+}
+
+/** User plus system CPU time of a process from /proc (Linux, clock ticks of 10 ms), in ms; undefined elsewhere. */
+function cpuMilliseconds(pid: number): number | undefined {
+  try {
+    // Fields after the command name (which may hold spaces, hence the last ')'): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(')').pop()!.trim().split(/\s+/);
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
   }
 }
 

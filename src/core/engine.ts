@@ -223,7 +223,13 @@ export class Engine {
   /** Files the project's `exclude` and the editor's `mlHygiene.exclude` leave out (absolute paths). */
   private excludedBy(config: ProjectConfig): (path: string) => boolean {
     const matches = compileGlobs([...config.exclude, ...this.editorSettings.exclude]);
-    return (path) => matches(relativePath(this.options.workspaceRoot, path));
+    // A notebook's findings all name the same file: match the globs once per path, not per finding.
+    const answers = new Map<string, boolean>();
+    return (path) => {
+      let answer = answers.get(path);
+      if (answer === undefined) answers.set(path, (answer = matches(relativePath(this.options.workspaceRoot, path))));
+      return answer;
+    };
   }
 
   async checkDependencies(project: PythonProject, known?: DependencyContext): Promise<Finding[]> {

@@ -53,6 +53,17 @@ export class ImportResolver {
    * notebook (whose kernel provides IPython).
    */
   classify(module: string, fromDirectory?: string, inNotebook = false): ImportOrigin {
+    // A keystroke in a notebook asks again about every import of its 1,000 cells: the answer is a
+    // function of the arguments and of what the resolver was built with, so it is kept. Callers only read it.
+    const key = `${inNotebook ? 1 : 0}${fromDirectory === undefined ? '\u0001' : `\u0000${fromDirectory}`}\u0000${module}`;
+    let origin = this.classified.get(key);
+    if (!origin) this.classified.set(key, (origin = this.classifyUncached(module, fromDirectory, inNotebook)));
+    return origin;
+  }
+
+  private readonly classified = new Map<string, ImportOrigin>();
+
+  private classifyUncached(module: string, fromDirectory: string | undefined, inNotebook: boolean): ImportOrigin {
     const top = module.split('.')[0] ?? module;
     if (this.options.firstParty && isFirstParty(this.options.firstParty, top, fromDirectory)) return { kind: 'first-party' };
     if ([...HOSTED_RUNTIME_MODULES].some((m) => module === m || module.startsWith(m + '.'))) return { kind: 'runtime-provided' };

@@ -5,6 +5,8 @@ export interface MemoizedByText<T> {
   has(text: string): boolean;
   /** Caches an answer computed elsewhere (e.g. on a worker thread) as if `fn` had returned it. */
   remember(text: string, value: T): void;
+  /** Forgets every answer. */
+  clear(): void;
 }
 
 /**
@@ -30,7 +32,9 @@ export function memoizeByText<T>(fn: (text: string) => T, maxEntries = 10_000): 
     current.set(text, value);
   };
   const memoized = (text: string): T => {
-    if (current.has(text)) return current.get(text) as T;
+    // One lookup for a hit (answers are rarely undefined; those take the second lookup).
+    const hit = current.get(text);
+    if (hit !== undefined || current.has(text)) return hit as T;
     if (old.has(text)) {
       const value = old.get(text) as T;
       old.delete(text);
@@ -41,5 +45,9 @@ export function memoizeByText<T>(fn: (text: string) => T, maxEntries = 10_000): 
     remember(text, value);
     return value;
   };
-  return Object.assign(memoized, { has: (text: string) => current.has(text) || old.has(text), remember });
+  const clear = (): void => {
+    current = new Map();
+    old = new Map();
+  };
+  return Object.assign(memoized, { has: (text: string) => current.has(text) || old.has(text), remember, clear });
 }

@@ -34,18 +34,28 @@ export async function notebookInputFromSync(state: WorkspaceState, notebooks: No
   const saved = await savedNotebook(state, path);
   const savedCode = saved?.ok ? saved.notebook.cells.filter((c) => c.kind === 'code') : [];
   let codeIndex = 0;
+  // Kept per notebook for its current cells only: a deleted cell's texts are not held on to.
+  const comparedBefore = comparisons.get(path);
+  const compared = new Map<string, Comparison>();
+  comparisons.set(path, compared);
+  const sameText = (cellUri: string, live: string, savedText: string): boolean => {
+    let last = comparedBefore?.get(cellUri);
+    if (!last || last.live !== live || last.saved !== savedText) last = { live, saved: savedText, same: live === savedText };
+    compared.set(cellUri, last);
+    return last.same;
+  };
   const cells: NotebookCellInput[] = nb.cells.map((cell) => {
     const source = notebooks.getCellTextDocument(cell)?.getText() ?? '';
     if (cell.kind !== CODE_CELL) return { kind: 'markdown', source };
     const savedCell = savedCode[codeIndex++];
-    const sameSource = savedCell?.source === source;
+    const sameSource = savedCell !== undefined && sameText(cell.document, source, savedCell.source);
     // vscode-languageclient sends executionSummary only once a cell ran in this session (its
     // `success` is set); a cell loaded from disk shows its saved count but sync omits it. Remember the
     // saved count per cell while the text still matched, so editing a cell does not make it look unrun.
     let count = cell.executionSummary?.executionOrder;
     if (count === undefined && sameSource) count = savedCell?.executionCount ?? undefined;
     if (count === undefined) count = knownExecutionCounts.get(cell.document);
-    if (count !== undefined) knownExecutionCounts.set(cell.document, count);
+    if (count !== undefined && knownExecutionCounts.get(cell.document) !== count) knownExecutionCounts.set(cell.document, count);
     return {
       kind: 'code',
       source,
@@ -61,11 +71,50 @@ export async function notebookInputFromSync(state: WorkspaceState, notebooks: No
   };
 }
 
+/**
+ * Is a cell's live text its saved text? Asked for every cell on every keystroke: comparing two equal
+ * 1,000-cell notebooks' worth of strings character by character took more time than the edited
+ * cell's analysis. An unchanged cell's live text is the same string object from one check to the
+ * next (and so is the saved text while the file is unchanged), so the last answer per cell is
+ * reused while both are the same objects, which `!==` tells without reading the characters.
+ */
+interface Comparison {
+  live: string;
+  saved: string;
+  same: boolean;
+}
+
+const comparisons = new Map<string, Map<string, Comparison>>();
+
 /** The execution count each open cell shows, by cell URI (see notebookInputFromSync). */
 const knownExecutionCounts = new Map<string, number>();
 
-/** Cell URIs we published on, per notebook, so cells that lost their findings are cleared. */
-const publishedCells = new Map<string, Map<string, string>>();
+/** What we last published per cell, per notebook, so cells that lost their findings are cleared. */
+const publishedCells = new Map<string, Map<string, PublishedCell>>();
+
+/** The cell text and the findings last published for a cell. */
+interface PublishedCell {
+  source: string;
+  findings: Finding[];
+}
+
+/**
+ * Would these findings be published as the same diagnostics? Compares what toDiagnostic reads, field
+ * by field: serialising 1,000 cells' diagnostics to compare them cost more than the rest of a
+ * keystroke's server work. Messages of unchanged cells are mostly the very same strings.
+ */
+function sameDiagnostics(a: readonly Finding[], b: readonly Finding[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.code !== y.code || x.severity !== y.severity || x.message !== y.message || !!x.unnecessary !== !!y.unnecessary) return false;
+    const r = x.range;
+    const q = y.range;
+    if (r.start.line !== q.start.line || r.start.character !== q.start.character || r.end.line !== q.end.line || r.end.character !== q.end.character) return false;
+  }
+  return true;
+}
 
 export async function refreshNotebookDiagnostics(state: WorkspaceState, notebooks: NotebookDocuments<TextDocument>, notebookUri: string): Promise<void> {
   const nb = notebooks.getNotebookDocument(notebookUri);
@@ -85,31 +134,37 @@ export async function refreshNotebookDiagnostics(state: WorkspaceState, notebook
     // File-level findings (a notebook that is not valid JSON) go on the first cell.
     const uri = codeCellUris[f.cell ?? 0] ?? nb.cells[0]?.document;
     if (!uri) continue;
-    byUri.set(uri, [...(byUri.get(uri) ?? []), f]);
+    const list = byUri.get(uri);
+    if (list) list.push(f);
+    else byUri.set(uri, [f]);
   }
   // A keystroke in a 1,000-cell notebook changes one cell: send diagnostics for the cells whose text
   // or findings changed (the edited cell always gets a fresh answer), not for all of them.
-  const previous = publishedCells.get(notebookUri) ?? new Map<string, string>();
-  const now = new Map<string, string>();
-  const sourceOf = new Map(nb.cells.map((c) => [c.document, notebooks.getCellTextDocument(c)?.getText() ?? ''] as const));
+  // The text is compared as the same string object (an unchanged cell's text is), never glued to the
+  // diagnostics into one key: that copied the whole notebook's text on every keystroke.
+  const previous = publishedCells.get(notebookUri) ?? new Map<string, PublishedCell>();
+  const now = new Map<string, PublishedCell>();
   for (const cell of nb.cells) {
     const uri = cell.document;
     const list = byUri.get(uri) ?? [];
-    if (!list.length && !previous.has(uri)) continue;
-    const diagnostics = list.map(toDiagnostic);
-    const key = `${sourceOf.get(uri)}\u0000${JSON.stringify(diagnostics)}`;
+    const before = previous.get(uri);
+    if (!list.length && !before) continue;
+    const published: PublishedCell = { source: notebooks.getCellTextDocument(cell)?.getText() ?? '', findings: list };
     if (list.length) {
       state.findingsByUri.set(uri, list);
-      now.set(uri, key);
+      now.set(uri, published);
     }
-    if (previous.get(uri) !== key) publish(state, uri, diagnostics);
+    if (!before || before.source !== published.source || !sameDiagnostics(before.findings, list)) publish(state, uri, list.map(toDiagnostic));
   }
   publishedCells.set(notebookUri, now);
 }
 
 export function clearNotebookDiagnostics(state: WorkspaceState, nb: NotebookDocument): void {
   const path = uriToPath(nb.uri);
-  if (path) savedNotebooks.delete(path);
+  if (path) {
+    savedNotebooks.delete(path);
+    comparisons.delete(path);
+  }
   for (const cell of nb.cells) knownExecutionCounts.delete(cell.document);
   for (const uri of publishedCells.get(nb.uri)?.keys() ?? []) publish(state, uri, []);
   publishedCells.delete(nb.uri);

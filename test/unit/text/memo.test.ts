@@ -46,6 +46,24 @@ describe('memoizeByText', () => {
     assert.deepEqual(calls, []);
   });
 
+  it('forgets everything on clear(), and an undefined answer is still an answer', () => {
+    const { memo, calls } = counted(10);
+    memo('ab');
+    memo('ab');
+    memo.clear();
+    assert.equal(memo.has('ab'), false);
+    assert.equal(memo('ab'), 2);
+    assert.deepEqual(calls, ['ab', 'ab']);
+    const undefinedCalls: string[] = [];
+    const nothing = memoizeByText((t: string) => {
+      undefinedCalls.push(t);
+      return undefined;
+    });
+    nothing('q');
+    nothing('q');
+    assert.deepEqual(undefinedCalls, ['q']);
+  });
+
   it('stays correct when far more texts pass through than it holds', () => {
     const { memo } = counted(100);
     for (let round = 0; round < 3; round++) for (let i = 0; i < 1000; i++) assert.equal(memo('x'.repeat(i)), i);

@@ -1,7 +1,8 @@
 import type { RuleDefinition } from '../rule';
 import { addDependencyFix } from './addDependency';
+import { cellFacts } from './cellFacts';
 import { pythonCells, spanRange, type NotebookContext } from './context';
-import { installedPackages } from './pipInstall';
+import { installedPackages, type InstalledPackage } from './pipInstall';
 
 export const pipInstallInNotebook: RuleDefinition<NotebookContext> = {
   code: 'MLH204',
@@ -18,23 +19,30 @@ export const pipInstallInNotebook: RuleDefinition<NotebookContext> = {
   check(ctx, report) {
     const declared = ctx.project?.declaredNames;
     for (const cell of pythonCells(ctx)) {
-      for (const magic of cell.analysis.magics) {
-        if (magic.kind !== 'shell' && magic.kind !== 'line') continue;
-        // An install needs the word `install`; most magics (`%matplotlib inline`, `!ls`) are not worth tokenising.
-        if (!magic.text.includes('install')) continue;
-        for (const pkg of installedPackages(magic.text, magic.start)) {
-          if (declared?.has(pkg.normalizedName)) continue;
-          const fix = ctx.project ? addDependencyFix(ctx.project.dependencyTarget, pkg.requirement, pkg.normalizedName) : undefined;
-          const where = ctx.project?.declaresDependencies ? 'the project does not declare it' : 'the project declares no dependencies at all';
-          report({
-            path: ctx.path,
-            cell: cell.codeIndex,
-            range: spanRange(cell, pkg.start, pkg.end),
-            message: `\`${pkg.requirement}\` is installed from the notebook but ${where}: other environments will not have it.`,
-            ...(fix ? { fixes: [fix] } : {}),
-          });
-        }
+      for (const pkg of installsOf(cell)) {
+        if (declared?.has(pkg.normalizedName)) continue;
+        const fix = ctx.project ? addDependencyFix(ctx.project.dependencyTarget, pkg.requirement, pkg.normalizedName) : undefined;
+        const where = ctx.project?.declaresDependencies ? 'the project does not declare it' : 'the project declares no dependencies at all';
+        report({
+          path: ctx.path,
+          cell: cell.codeIndex,
+          range: spanRange(cell, pkg.start, pkg.end),
+          message: `\`${pkg.requirement}\` is installed from the notebook but ${where}: other environments will not have it.`,
+          ...(fix ? { fixes: [fix] } : {}),
+        });
       }
     }
   },
 };
+
+/** Packages one cell installs with `!pip install` / `%pip install`, once per cell text (see cellFacts.ts). */
+const installsOf = cellFacts('MLH204', (cell): readonly InstalledPackage[] => {
+  const found: InstalledPackage[] = [];
+  for (const magic of cell.analysis.magics) {
+    if (magic.kind !== 'shell' && magic.kind !== 'line') continue;
+    // An install needs the word `install`; most magics (`%matplotlib inline`, `!ls`) are not worth tokenising.
+    if (!magic.text.includes('install')) continue;
+    found.push(...installedPackages(magic.text, magic.start));
+  }
+  return found;
+});

@@ -1,4 +1,5 @@
 import type { RuleDefinition } from '../rule';
+import { cellFacts, NONE, type CellFinding } from './cellFacts';
 import { pythonCells, spanRange, type NotebookContext } from './context';
 
 /**
@@ -31,20 +32,25 @@ export const absolutePath: RuleDefinition<NotebookContext> = {
     fix: 'Use a path relative to the project (`Path(__file__).parent`, or the project root), read it from configuration (`params.yaml`), or an environment variable.',
   },
   check(ctx, report) {
-    for (const cell of pythonCells(ctx)) {
-      for (const s of cell.analysis.strings) {
-        if (!mayBeMachinePath(s.value) || !MACHINE_PATH.test(s.value)) continue;
-        report({ path: ctx.path, cell: cell.codeIndex, range: spanRange(cell, s.start, s.end), message: `Hard-coded path \`${shown(s.value)}\` exists only on one machine.` });
-      }
-      for (const magic of cell.analysis.magics) {
-        if (magic.kind === 'help') continue;
-        for (const m of magic.text.matchAll(/(['"]?)([^\s'"]+)\1/g)) {
-          const path = m[2]!;
-          if (!MACHINE_PATH.test(path)) continue;
-          const start = magic.start + m.index! + m[1]!.length;
-          report({ path: ctx.path, cell: cell.codeIndex, range: spanRange(cell, start, start + path.length), message: `Hard-coded path \`${shown(path)}\` exists only on one machine.` });
-        }
-      }
-    }
+    for (const cell of pythonCells(ctx)) for (const f of machinePathsOf(cell)) report({ path: ctx.path, cell: cell.codeIndex, ...f });
   },
 };
+
+/** One cell's machine-specific paths, in strings then in magics; once per cell text (see cellFacts.ts). */
+const machinePathsOf = cellFacts('MLH205', (cell): readonly CellFinding[] => {
+  const found: CellFinding[] = [];
+  for (const s of cell.analysis.strings) {
+    if (!mayBeMachinePath(s.value) || !MACHINE_PATH.test(s.value)) continue;
+    found.push({ range: spanRange(cell, s.start, s.end), message: `Hard-coded path \`${shown(s.value)}\` exists only on one machine.` });
+  }
+  for (const magic of cell.analysis.magics) {
+    if (magic.kind === 'help') continue;
+    for (const m of magic.text.matchAll(/(['"]?)([^\s'"]+)\1/g)) {
+      const path = m[2]!;
+      if (!MACHINE_PATH.test(path)) continue;
+      const start = magic.start + m.index! + m[1]!.length;
+      found.push({ range: spanRange(cell, start, start + path.length), message: `Hard-coded path \`${shown(path)}\` exists only on one machine.` });
+    }
+  }
+  return found.length ? found : NONE;
+});

@@ -1,7 +1,8 @@
+import type { NotebookOutput } from '../../notebook/model';
 import type { RuleDefinition } from '../rule';
 import { clearOutputsFix } from './clearOutputsFix';
-import { analyzeCellCached, firstLineRange, pythonCells, spanRange, type NotebookContext } from './context';
-import { memoizeByText } from '../../text/memo';
+import { cellFacts } from './cellFacts';
+import { firstLineRange, pythonCells, spanRange, type NotebookContext } from './context';
 import { findGenericSecretAssignments, findProviderSecrets, isSecretName, keyBeforeLiteral, looksLikeSecretValue, lineStartOf, mayFollowAssignment, redact, scanProviderSecrets, type SecretMatch } from './secrets';
 
 export const secretInNotebook: RuleDefinition<NotebookContext> = {
@@ -19,7 +20,7 @@ export const secretInNotebook: RuleDefinition<NotebookContext> = {
   check(ctx, report) {
     for (const cell of pythonCells(ctx)) {
       const source = cell.cell.source;
-      for (const f of secretsInSource(source)) {
+      for (const f of secretsInSource(cell)) {
         report({
           path: ctx.path,
           cell: cell.codeIndex,
@@ -30,16 +31,13 @@ export const secretInNotebook: RuleDefinition<NotebookContext> = {
 
       const outputs = cell.cell.outputs ?? [];
       outputs.forEach((output, index) => {
-        const text = [output.text, output.evalue].filter((t): t is string => !!t).join('\n');
-        if (!text) return;
-        const leaks = [...findProviderSecrets(text), ...findGenericSecretAssignments(text)];
-        const first = leaks[0];
-        if (!first) return;
+        const leak = leakIn(output);
+        if (!leak) return;
         report({
           path: ctx.path,
           cell: cell.codeIndex,
           range: firstLineRange(cell),
-          message: `Saved output ${index + 1} of this cell contains a possible ${first.kind} (${redact(text.slice(first.start, first.end))})${leaks.length > 1 ? ` and ${leaks.length - 1} more` : ''}: it is committed with the notebook. Revoke it and clear the output.`,
+          message: `Saved output ${index + 1} of this cell contains a possible ${leak}: it is committed with the notebook. Revoke it and clear the output.`,
           fixes: [clearOutputsFix(ctx.path, cell.codeIndex)],
         });
       });
@@ -48,14 +46,34 @@ export const secretInNotebook: RuleDefinition<NotebookContext> = {
 };
 
 /**
- * Secrets in a cell's source depend on the source alone (its analysis is a function of it too), so
- * the result is memoized: a keystroke re-scans one cell, not the whole notebook.
+ * What a saved output leaks (`GitHub token (ghp_…) and 1 more`), or null. Kept per output object:
+ * the server merges the same saved outputs into every keystroke's notebook while the file on disk is
+ * unchanged, so a keystroke does not join and scan 1,000 cells' outputs again.
  */
-const secretsInSource = memoizeByText((source: string): SecretMatch[] => {
-  // This whole answer is cached by source, so the provider scan is not cached a second time.
+function leakIn(output: NotebookOutput): string | null {
+  let leak = leaks.get(output);
+  if (leak === undefined) {
+    const text = [output.text, output.evalue].filter((t): t is string => !!t).join('\n');
+    const found = text ? [...findProviderSecrets(text), ...findGenericSecretAssignments(text)] : [];
+    const first = found[0];
+    leak = first ? `${first.kind} (${redact(text.slice(first.start, first.end))})${found.length > 1 ? ` and ${found.length - 1} more` : ''}` : null;
+    leaks.set(output, leak);
+  }
+  return leak;
+}
+
+const leaks = new WeakMap<NotebookOutput, string | null>();
+
+/**
+ * Secrets in a cell's source depend on the source alone (its analysis is a function of it too), so
+ * they are found once per cell text (see cellFacts.ts): a keystroke re-scans one cell, not the whole notebook.
+ */
+const secretsInSource = cellFacts('MLH206', (cell): SecretMatch[] => {
+  const source = cell.cell.source;
+  // This whole answer is kept with the cell, so the provider scan is not cached a second time.
   const found: SecretMatch[] = scanProviderSecrets(source);
   const overlaps = (start: number, end: number) => found.some((f) => f.start < end && start < f.end);
-  const analysis = analyzeCellCached(source);
+  const analysis = cell.analysis;
   if (analysis.parsed) {
     for (const s of analysis.strings) {
       if (!mayFollowAssignment(source, s.start) || !looksLikeSecretValue(s.value) || overlaps(s.start, s.end)) continue;

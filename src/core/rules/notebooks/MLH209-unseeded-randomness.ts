@@ -1,5 +1,7 @@
 import type { RuleDefinition } from '../rule';
+import { aliasesKeyOf, cellFactsWithAliases, NONE, type CellFinding } from './cellFacts';
 import { pythonCells, spanRange, type NotebookContext } from './context';
+import { resolveCallee } from './moduleAliases';
 
 type Family = 'numpy' | 'random' | 'torch' | 'tensorflow';
 
@@ -76,34 +78,72 @@ export const unseededRandomness: RuleDefinition<NotebookContext> = {
   check(ctx, report) {
     const seeded = new Set<Family>();
     const reportedFamilies = new Set<Family>();
+    const aliasesKey = aliasesKeyOf(ctx.aliases);
     for (const cell of pythonCells(ctx)) {
-      // Document order; the analysis usually lists calls in it already, and then needs no sorted copy.
-      const calls = isSortedByStart(cell.analysis.calls) ? cell.analysis.calls : [...cell.analysis.calls].sort((a, b) => a.start - b.start);
-      for (const call of calls) {
-        const q = ctx.qualify(call.callee);
-        const seeds = Object.hasOwn(SEEDS, q) ? SEEDS[q] : undefined;
-        if (seeds) {
-          for (const f of seeds) seeded.add(f);
-          continue;
+      for (const event of randomnessFacts(cell, ctx.aliases, aliasesKey)) {
+        switch (event.kind) {
+          case 'seed':
+            for (const f of event.families) seeded.add(f);
+            break;
+          case 'generator':
+            report({ path: ctx.path, cell: cell.codeIndex, range: event.range, message: event.message });
+            break;
+          case 'sklearn':
+            if (seeded.has('numpy')) break;
+            report({ path: ctx.path, cell: cell.codeIndex, range: event.range, message: event.message });
+            break;
+          case 'draw':
+            if (seeded.has(event.family) || reportedFamilies.has(event.family)) break;
+            reportedFamilies.add(event.family);
+            report({ path: ctx.path, cell: cell.codeIndex, range: event.range, message: event.message });
+            break;
         }
-        // Only for a finding: nearly every call is neither a seed nor a draw.
-        const range = () => spanRange(cell, call.start, call.start + call.callee.length);
-        if (GENERATORS.has(q)) {
-          if (call.args.length === 0 && !call.keywordArgs.includes('seed')) {
-            report({ path: ctx.path, cell: cell.codeIndex, range: range(), message: `\`${call.callee}()\` creates a generator without a seed: pass one (e.g. \`${call.callee}(42)\`) to make results reproducible.` });
-          }
-          continue;
-        }
-        if (isSklearnRandom(q)) {
-          if (call.keywordArgs.includes('random_state') || seeded.has('numpy')) continue;
-          report({ path: ctx.path, cell: cell.codeIndex, range: range(), message: `\`${call.callee}\` is called without \`random_state\` and NumPy's global generator is not seeded: every run gives different results.` });
-          continue;
-        }
-        const family = familyOfDraw(q);
-        if (!family || seeded.has(family) || reportedFamilies.has(family)) continue;
-        reportedFamilies.add(family);
-        report({ path: ctx.path, cell: cell.codeIndex, range: range(), message: `${FAMILY_LABEL[family]} randomness is used before any seed is set: call \`${FAMILY_SEED[family]}\` first to make results reproducible.` });
       }
     }
   },
 };
+
+/**
+ * The calls of one cell that seed or draw, in document order, with what the rule would say about
+ * each: derived once per cell text and set of notebook imports (see cellFacts.ts); whether a draw is
+ * reported then depends only on the seeds of the cells above.
+ */
+type RandomnessEvent =
+  | { kind: 'seed'; families: readonly Family[] }
+  /** A generator created without a seed: reported wherever it is. */
+  | ({ kind: 'generator' } & CellFinding)
+  /** A scikit-learn call without `random_state`: reported unless NumPy's global generator is seeded above. */
+  | ({ kind: 'sklearn' } & CellFinding)
+  /** A draw from a global generator: reported once per family, unless seeded above. */
+  | ({ kind: 'draw'; family: Family } & CellFinding);
+
+const randomnessFacts = cellFactsWithAliases('MLH209', (cell, aliases): readonly RandomnessEvent[] => {
+  // Document order; the analysis usually lists calls in it already, and then needs no sorted copy.
+  const calls = isSortedByStart(cell.analysis.calls) ? cell.analysis.calls : [...cell.analysis.calls].sort((a, b) => a.start - b.start);
+  const events: RandomnessEvent[] = [];
+  for (const call of calls) {
+    const q = resolveCallee(aliases, call.callee);
+    const seeds = Object.hasOwn(SEEDS, q) ? SEEDS[q] : undefined;
+    if (seeds) {
+      events.push({ kind: 'seed', families: seeds });
+      continue;
+    }
+    // Only for a finding: nearly every call is neither a seed nor a draw.
+    const range = () => spanRange(cell, call.start, call.start + call.callee.length);
+    if (GENERATORS.has(q)) {
+      if (call.args.length === 0 && !call.keywordArgs.includes('seed')) {
+        events.push({ kind: 'generator', range: range(), message: `\`${call.callee}()\` creates a generator without a seed: pass one (e.g. \`${call.callee}(42)\`) to make results reproducible.` });
+      }
+      continue;
+    }
+    if (isSklearnRandom(q)) {
+      if (call.keywordArgs.includes('random_state')) continue;
+      events.push({ kind: 'sklearn', range: range(), message: `\`${call.callee}\` is called without \`random_state\` and NumPy's global generator is not seeded: every run gives different results.` });
+      continue;
+    }
+    const family = familyOfDraw(q);
+    if (!family) continue;
+    events.push({ kind: 'draw', family, range: range(), message: `${FAMILY_LABEL[family]} randomness is used before any seed is set: call \`${FAMILY_SEED[family]}\` first to make results reproducible.` });
+  }
+  return events.length ? events : NONE;
+});

@@ -1,9 +1,11 @@
 import type { RuleDefinition } from '../rule';
+import { cellFacts } from './cellFacts';
 import { firstLineRange, pythonCells, type NotebookContext } from './context';
 
 /**
  * Lines of a cell, not counting blank lines at its end (Jupyter often saves a trailing newline).
- * Not memoized: counting with native searches costs less than a cache lookup keyed by the whole text.
+ * Not memoized by text (a lookup keyed by the whole text costs about as much as counting); the rule
+ * keeps each cell's count with the cell's other facts instead.
  */
 export function cellLineCount(source: string): number {
   const trimmed = source.trimEnd(); // the same characters as /\s+$/
@@ -35,7 +37,7 @@ export const longCell: RuleDefinition<NotebookContext> = {
   check(ctx, report) {
     const limit = ctx.config.longCellLines;
     for (const cell of pythonCells(ctx)) {
-      const lines = cellLineCount(cell.cell.source);
+      const lines = lineCountOf(cell);
       if (lines <= limit) continue;
       report({
         path: ctx.path,
@@ -48,3 +50,6 @@ export const longCell: RuleDefinition<NotebookContext> = {
     }
   },
 };
+
+/** Counted once per cell text (see cellFacts.ts): a keystroke must not rescan 1,000 cells' text. */
+const lineCountOf = cellFacts('MLH210', (cell) => cellLineCount(cell.cell.source));

@@ -1,6 +1,10 @@
 import { dirname, joinPath } from '../../fs/paths';
 import type { RuleDefinition } from '../rule';
+import type { DvcTracking } from '../../dvc/trackedOutputs';
+import type { Range } from '../../text/lineIndex';
+import { aliasesKeyOf, cellFactsWithAliases, NONE } from './cellFacts';
 import { pythonCells, spanRange, type NotebookContext } from './context';
+import { resolveCallee } from './moduleAliases';
 
 /** Reader functions by their last name segment, whatever the library (pandas, polars, dask, modin, cudf). */
 const FRAME_READERS = new Set(['read_csv', 'read_parquet', 'read_excel', 'read_json', 'read_feather', 'read_pickle', 'read_table', 'read_hdf', 'read_orc', 'read_sas', 'read_stata', 'read_spss', 'read_fwf', 'read_xml', 'read_ipc', 'read_avro', 'read_ndjson', 'scan_csv', 'scan_parquet']);
@@ -33,33 +37,71 @@ export const untrackedDataRead: RuleDefinition<NotebookContext> = {
     const tracked = ctx.project?.dvcTracked;
     const notebookDir = dirname(ctx.path);
     const root = ctx.project?.root;
+    const aliasesKey = aliasesKeyOf(ctx.aliases);
+    const isTracked = trackedFrom(tracked, notebookDir, root);
     for (const cell of pythonCells(ctx)) {
-      if (!cell.analysis.calls.length || !cell.analysis.strings.length) continue;
-      // Built for the first reader call only: most cells call no reader at all.
-      let literals: Map<string, string> | undefined;
-      const literal = (span: { start: number; end: number }) => (literals ??= new Map(cell.analysis.strings.map((s) => [`${s.start}:${s.end}`, s.value]))).get(`${span.start}:${span.end}`);
-      for (const call of cell.analysis.calls) {
-        const q = ctx.qualify(call.callee);
-        if (!isReader(q)) continue;
-        const first = call.args[0];
-        if (!first) continue;
-        const path = literal(first);
-        if (path === undefined || path.includes('{}') || path.includes('://') || !DATA_EXTENSION.test(path)) continue;
-        if (path.startsWith('/') || path.startsWith('~') || /^[A-Za-z]:[\\/]/.test(path)) continue;
-        if (q === 'open') {
-          // Writing a file is not reading data; a `mode=` keyword we cannot see is given the benefit of the doubt.
-          const mode = call.args[1] ? literal(call.args[1]) : undefined;
-          if ((mode !== undefined && /[wax]/.test(mode)) || call.keywordArgs.includes('mode')) continue;
-        }
-        const candidates = [joinPath(notebookDir, path), ...(root ? [joinPath(root, path)] : [])];
-        if (tracked && candidates.some((c) => tracked.isTracked(c))) continue;
+      for (const read of dataReadFacts(cell, ctx.aliases, aliasesKey)) {
+        if (isTracked(read.path)) continue;
         report({
           path: ctx.path,
           cell: cell.codeIndex,
-          range: spanRange(cell, first.start, first.end),
-          message: `\`${path}\` is read here but no DVC stage or \`.dvc\` file tracks it: the data behind these results is not versioned.`,
+          range: read.range,
+          message: `\`${read.path}\` is read here but no DVC stage or \`.dvc\` file tracks it: the data behind these results is not versioned.`,
         });
       }
     }
   },
 };
+
+/**
+ * Does DVC track a path read from the notebook's folder (Jupyter's working directory) or from the
+ * project root? Answers are kept per tracking facts (rebuilt when DVC files change) and folders: a
+ * keystroke asks again about every read of every cell.
+ */
+function trackedFrom(tracked: DvcTracking | undefined, notebookDir: string, root: string | undefined): (path: string) => boolean {
+  if (!tracked) return () => false;
+  let byFolders = trackedAnswers.get(tracked);
+  if (!byFolders) trackedAnswers.set(tracked, (byFolders = new Map()));
+  const folders = `${notebookDir}\u0000${root ?? ''}`;
+  let answers = byFolders.get(folders);
+  if (!answers) byFolders.set(folders, (answers = new Map()));
+  const known = answers;
+  return (path) => {
+    let answer = known.get(path);
+    if (answer === undefined) {
+      const candidates = [joinPath(notebookDir, path), ...(root ? [joinPath(root, path)] : [])];
+      known.set(path, (answer = candidates.some((c) => tracked.isTracked(c))));
+    }
+    return answer;
+  };
+}
+
+const trackedAnswers = new WeakMap<DvcTracking, Map<string, Map<string, boolean>>>();
+
+/**
+ * One cell's reads of a local data file by a literal relative path, derived once per cell text and
+ * set of notebook imports (see cellFacts.ts); whether DVC tracks the file is asked on each check.
+ */
+const dataReadFacts = cellFactsWithAliases('MLH211', (cell, aliases): ReadonlyArray<{ path: string; range: Range }> => {
+  if (!cell.analysis.calls.length || !cell.analysis.strings.length) return NONE;
+  // Built for the first reader call only: most cells call no reader at all.
+  let literals: Map<string, string> | undefined;
+  const literal = (span: { start: number; end: number }) => (literals ??= new Map(cell.analysis.strings.map((s) => [`${s.start}:${s.end}`, s.value]))).get(`${span.start}:${span.end}`);
+  const reads: Array<{ path: string; range: Range }> = [];
+  for (const call of cell.analysis.calls) {
+    const q = resolveCallee(aliases, call.callee);
+    if (!isReader(q)) continue;
+    const first = call.args[0];
+    if (!first) continue;
+    const path = literal(first);
+    if (path === undefined || path.includes('{}') || path.includes('://') || !DATA_EXTENSION.test(path)) continue;
+    if (path.startsWith('/') || path.startsWith('~') || /^[A-Za-z]:[\\/]/.test(path)) continue;
+    if (q === 'open') {
+      // Writing a file is not reading data; a `mode=` keyword we cannot see is given the benefit of the doubt.
+      const mode = call.args[1] ? literal(call.args[1]) : undefined;
+      if ((mode !== undefined && /[wax]/.test(mode)) || call.keywordArgs.includes('mode')) continue;
+    }
+    reads.push({ path, range: spanRange(cell, first.start, first.end) });
+  }
+  return reads.length ? reads : NONE;
+});

@@ -1,4 +1,5 @@
 import { isSuppressed, parseSuppressions, type SuppressionDirective } from '../../suppressions';
+import { cellFacts } from './cellFacts';
 import type { NotebookContext } from './context';
 
 /**
@@ -10,8 +11,8 @@ export function filterCellSuppressions<F extends { code: string; cell?: number; 
   const perCell = new Map<number, SuppressionDirective[]>();
   const fileWide: SuppressionDirective[] = [];
   for (const cell of ctx.cells) {
-    if (!cell.cell.source.includes('ml-hygiene')) continue;
-    const directives = parseSuppressions(cell.cell.source);
+    const directives = directivesOf(cell);
+    if (!directives) continue;
     perCell.set(cell.codeIndex, directives);
     fileWide.push(...directives.filter((d) => d.kind === 'ignore-file'));
   }
@@ -23,3 +24,6 @@ export function filterCellSuppressions<F extends { code: string; cell?: number; 
     return !isSuppressed(perCell.get(f.cell) ?? [], f.code, f.range.start.line);
   });
 }
+
+/** A cell's directives, once per cell text (see cellFacts.ts); null for the many cells with none. */
+const directivesOf = cellFacts('suppressions', (cell): SuppressionDirective[] | null => (cell.cell.source.includes('ml-hygiene') ? parseSuppressions(cell.cell.source) : null));

@@ -17,6 +17,7 @@ import type { DependencyContext } from '../dependencies/context';
 import type { DependencyTarget } from './addDependency';
 import { dvcTrackingOf, type DvcTracking } from '../../dvc/trackedOutputs';
 import { addModuleAliases, resolveCallee, type ModuleAliases } from './moduleAliases';
+import { cellFacts, factSlotsOf, forgetRememberedChecks } from './cellFacts';
 
 /**
  * What the notebook rules know about the project around a notebook: declared dependencies (for
@@ -92,6 +93,8 @@ export function declaredNamesOf(requirements: readonly DeclaredRequirement[]): S
 export interface AnalyzedCell extends CodeCellRef {
   analysis: CellAnalysis;
   lines: LineIndex;
+  /** What rules derived from `analysis` (cellFacts.ts `factSlotsOf`); looked up on first use when absent. */
+  factSlots?: unknown[];
 }
 
 export interface NotebookContext {
@@ -146,13 +149,26 @@ export async function createNotebookContext(input: NotebookInput | { path: strin
   const hasRun = refs.some((r) => typeof r.cell.executionCount === 'number');
   if (!isPython) return { ...base, path: notebook.path, notebook, isPython, cells: [], hasRun };
   if (options.analyzer) await analyzeOffThread(refs.map((r) => r.cell.source), options.analyzer);
-  const cells = refs.map((ref) => {
+  const cells = refs.map((ref): AnalyzedCell => {
     const analysis = analyzeCellCached(ref.cell.source);
-    addModuleAliases(aliases, ref.cell.source, analysis);
-    return { ...ref, analysis, lines: lineIndexCached(ref.cell.source) };
+    const cell = { codeIndex: ref.codeIndex, cellIndex: ref.cellIndex, cell: ref.cell, analysis, lines: lineIndexCached(ref.cell.source), factSlots: factSlotsOf(analysis) };
+    const imported = importedNamesOf(cell);
+    if (imported) for (const [name, module] of imported) aliases.set(name, module);
+    return cell;
   });
   return { ...base, path: notebook.path, notebook, isPython, cells, hasRun };
 }
+
+/**
+ * The module each name a cell imports stands for, once per cell text (see cellFacts.ts). Applied cell
+ * after cell, later imports of a name win, as when the aliases were added cell by cell.
+ */
+const importedNamesOf = cellFacts('aliases', (cell): ModuleAliases | null => {
+  if (!cell.analysis.imports.length) return null;
+  const own: ModuleAliases = new Map();
+  addModuleAliases(own, cell.cell.source, cell.analysis);
+  return own.size ? own : null;
+});
 
 /**
  * A keystroke changes one cell: the other 999 of a big notebook keep their source, so their
@@ -182,6 +198,18 @@ async function analyzeOffThread(sources: string[], pool: CellAnalyzerPool): Prom
 
 /** Line indexes of unchanged cells are reused too (a LineIndex is immutable). */
 const lineIndexCached = memoizeByText((source: string) => new LineIndex(source), ANALYSIS_CACHE_SIZE);
+
+/**
+ * Forgets every cell analysis kept in this process, with every per-cell fact derived from them
+ * (cellFacts.ts keys facts by analysis object) and what rules kept of their last check of each
+ * notebook: the next check starts cold, as in a new process. Tests compare the check of an edited
+ * notebook, made from what earlier checks kept, with such a cold check.
+ */
+export function forgetCellAnalyses(): void {
+  analyzeCellCached.clear();
+  lineIndexCached.clear();
+  forgetRememberedChecks();
+}
 
 /** Reads and parses a `.ipynb` from the file system into a context. Never throws. */
 export async function readNotebookContext(fs: FileSystem, path: string, options: CreateNotebookContextOptions = {}): Promise<NotebookContext> {
