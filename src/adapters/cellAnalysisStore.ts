@@ -51,10 +51,16 @@ export class CellAnalysisStore {
   private dirty = false;
   private saveTimer: NodeJS.Timeout | undefined;
 
+  /**
+   * `saveDelayMs`: how long after a change the store writes itself (the server, which runs for
+   * hours); `null` when the owner calls save() itself when done (the CLI: a timed save in the middle
+   * of a workspace check serialises every analysis so far, only to do it again at the end).
+   */
   constructor(
     readonly file: string,
     private readonly stamp: string,
     private readonly maxEntries = MAX_ENTRIES,
+    private readonly saveDelayMs: number | null = SAVE_DELAY_MS,
   ) {}
 
   get(source: string): CellAnalysis | undefined {
@@ -95,8 +101,8 @@ export class CellAnalysisStore {
 
   /** A burst of checks (a workspace scan, typing) writes once, a little later. */
   private saveSoon(): void {
-    if (this.saveTimer) return;
-    this.saveTimer = setTimeout(() => this.save(), SAVE_DELAY_MS);
+    if (this.saveTimer || this.saveDelayMs === null) return;
+    this.saveTimer = setTimeout(() => this.save(), this.saveDelayMs);
     this.saveTimer.unref();
   }
 

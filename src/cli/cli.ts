@@ -189,7 +189,8 @@ function engineAt(root: string, onlyFiles?: string[], requested: string[] = []):
   const cellAnalyzer = CellAnalysisWorkerPool.forThisMachine({
     store: (workerScript) => {
       const stamp = analyzerStamp(workerScript);
-      return stamp ? new CellAnalysisStore(analysisStoreFile(userCacheDir(), root), stamp) : undefined;
+      // Saved once, when the command is done (save() below), never on a timer mid-check.
+      return stamp ? new CellAnalysisStore(analysisStoreFile(userCacheDir(), root), stamp, undefined, null) : undefined;
     },
   });
   const home = userHome();

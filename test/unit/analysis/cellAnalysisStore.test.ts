@@ -3,7 +3,7 @@
  * or a damaged file means starting empty, the newest entries are the ones kept, a pool answers from
  * the store without parsing, and two CLI runs over the same project agree.
  */
-import { describe, it } from 'node:test';
+import { existsSync, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,6 +56,19 @@ describe('cell analysis store', () => {
     const reopened = new CellAnalysisStore(file, 'b', 2);
     assert.ok(reopened.get(a) && reopened.get(c));
     assert.equal(reopened.get(b), undefined);
+  });
+
+  it('with no save delay (the CLI) it writes only when told to, never on a timer', async () => {
+    const file = tempFile('store.json');
+    const store = new CellAnalysisStore(file, 'b', 10, null);
+    const timed = new CellAnalysisStore(tempFile('timed.json'), 'b', 10, 20);
+    store.put(CELLS[0]!, analyzeCell(CELLS[0]!));
+    timed.put(CELLS[0]!, analyzeCell(CELLS[0]!));
+    await new Promise((r) => setTimeout(r, 120));
+    assert.equal(existsSync(file), false, 'nothing written before save()');
+    assert.equal(existsSync(timed.file), true, 'the timed store wrote itself');
+    store.save();
+    assert.ok(new CellAnalysisStore(file, 'b').get(CELLS[0]!));
   });
 
   it('is stamped with the analyser bundle and the name table beside it', () => {
