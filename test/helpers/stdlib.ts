@@ -6,9 +6,15 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-export function stdlibFiles(): string[] {
+/** The standard library folder of the machine's `python3`, or null without python3. */
+export function machineStdlib(): string | null {
   const run = spawnSync('python3', ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' });
-  if (run.status !== 0 || !run.stdout.trim()) return [];
+  return run.status === 0 && run.stdout.trim() ? run.stdout.trim() : null;
+}
+
+export function stdlibFiles(): string[] {
+  const stdlib = machineStdlib();
+  if (!stdlib) return [];
   const files: string[] = [];
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir).sort()) {
@@ -18,6 +24,6 @@ export function stdlibFiles(): string[] {
       } else if (name.endsWith('.py')) files.push(p);
     }
   };
-  walk(run.stdout.trim());
+  walk(stdlib);
   return files;
 }

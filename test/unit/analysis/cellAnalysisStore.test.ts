@@ -3,7 +3,7 @@
  * or a damaged file means starting empty, the newest entries are the ones kept, a pool answers from
  * the store without parsing, and two CLI runs over the same project agree.
  */
-import { existsSync, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

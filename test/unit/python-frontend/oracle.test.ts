@@ -12,13 +12,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { maskMagics } from '../../../src/core/analysis/magics';
 import { codeCells } from '../analysis/oracleHarness';
 import { CORPUS_ROOT } from '../../helpers/corpus';
 import { compareWithCPythonParallel, oracleAvailable, oracleVersion, type Agreement } from './oracleHarness';
+import { machineStdlib } from '../../helpers/stdlib';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 
@@ -81,14 +81,6 @@ test('corpus: every code cell of the shared corpus parses exactly as CPython par
   assert.ok(cells.items.length > 1000);
   assert.deepEqual(r.disagreements, []);
 });
-
-function machineStdlib(): string | null {
-  try {
-    return execFileSync('python3', ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' }).trim();
-  } catch {
-    return null;
-  }
-}
 
 const stdlib = machineStdlib();
 test('stdlib: every .py file of the machine\'s python3 standard library parses exactly as CPython parses it', { skip: skip || (stdlib ? false : 'no python3 on this machine'), timeout: 900_000 }, async () => {

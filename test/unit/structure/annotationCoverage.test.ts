@@ -9,6 +9,7 @@ import { formatReadinessText, toReadinessJson, type ReadinessReport } from '../.
 import { collectSignatures } from '../../../src/core/rules/structure/functionSignatures';
 import { parseModule } from '../../../src/core/python/parser';
 import { checkWorkspace, loadIntoMemory } from '../readiness/workspace';
+import { machineStdlib } from '../../helpers/stdlib';
 
 const PYPROJECT = '[project]\nname = "churn"\nversion = "1.0"\nrequires-python = ">=3.11"\ndependencies = []\n\n[tool.mypy]\nstrict = true\n';
 
@@ -356,15 +357,6 @@ test('MLH422: a large package is counted in linear time', async () => {
   // Generous for a loaded 2-core machine; a quadratic pass over 6000 functions would take far longer.
   assert.ok(performance.now() - started < 20_000);
 });
-
-/** The machine's python3 standard library folder, or null without python3. */
-function machineStdlib(): string | null {
-  try {
-    return execFileSync('python3', ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' }).trim();
-  } catch {
-    return null;
-  }
-}
 
 const stdlib = machineStdlib();
 test('MLH422 agrees with an independent count made with CPython\'s ast on real packages (json, email, asyncio, concurrent)', { skip: stdlib ? false : 'no python3 on this machine' }, async () => {
