@@ -7,11 +7,6 @@ import type { PillarReadinessWire, ProjectReadinessWire, ReadinessButtonMessage,
 import { scoreTone, type ReadinessThresholds } from './thresholds';
 import { escapeHtml, webviewPage, type WebviewPageResources } from '../webviewPage';
 
-/** What a render of the report needs from its webview (see webviewPage.ts). */
-export type ReportPageResources = WebviewPageResources;
-
-export { escapeHtml };
-
 /** The attribute a button carries; the report script posts it as is. */
 export function buttonMessageAttribute(message: ReadinessButtonMessage): string {
   return `data-message="${escapeHtml(JSON.stringify(message))}"`;
@@ -22,7 +17,7 @@ function formatMessage(text: string): string {
   return escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
 }
 
-export function renderReportPage(projects: ProjectReadinessWire[], thresholds: ReadinessThresholds, resources: ReportPageResources): string {
+export function renderReportPage(projects: ProjectReadinessWire[], thresholds: ReadinessThresholds, resources: WebviewPageResources): string {
   const body = projects.length
     ? projects.map((p) => renderProject(p, thresholds, projects.length > 1)).join('\n')
     : '<p class="empty">No Python project found in this workspace: add a <code>pyproject.toml</code> or <code>requirements.txt</code> (a <code>dvc.yaml</code>, <code>setup.py</code> or a git repository also makes a folder a project).</p>';
