@@ -16,6 +16,7 @@ import { LineIndex } from '../../src/core/text/lineIndex';
 import { toDiagnostic } from '../../src/server/convert';
 import { SeededRandom } from '../../bench/lib/random';
 import { LspClient, fileUri } from './lspClient';
+import { forgetCellAnalyses } from '../../src/core/rules/notebooks/context';
 
 let dir: string;
 let client: LspClient;
@@ -52,6 +53,9 @@ after(async () => {
 
 /** The diagnostics a cold check gives each cell of `cells`, as the server converts them. */
 async function coldDiagnostics(notebookPath: string, cells: Cell[]): Promise<Map<string, unknown[]>> {
+  // Truly cold: the analyses, per-cell facts and rule memos this process kept from the last comparison
+  // are dropped, so the reference never reuses the incremental code the server runs.
+  forgetCellAnalyses();
   const engine = new Engine({ fs: new DiskFileSystem(), workspaceRoot: normalizePath(dir), trusted: false });
   const input = { path: notebookPath, cells: cells.map((c) => ({ kind: 'code' as const, source: c.text, executionCount: c.order })) };
   const { findings } = await engine.checkNotebook(notebookPath, input, true);

@@ -1,7 +1,7 @@
 import type { NotebookOutput } from '../../notebook/model';
 import type { RuleDefinition } from '../rule';
 import { clearOutputsFix } from './clearOutputsFix';
-import { cellFacts } from './cellFacts';
+import { cellFacts, onForgetChecks } from './cellFacts';
 import { firstLineRange, pythonCells, spanRange, type NotebookContext } from './context';
 import { findGenericSecretAssignments, findProviderSecrets, isSecretName, keyBeforeLiteral, looksLikeSecretValue, lineStartOf, mayFollowAssignment, redact, scanProviderSecrets, type SecretMatch } from './secrets';
 
@@ -62,7 +62,11 @@ function leakIn(output: NotebookOutput): string | null {
   return leak;
 }
 
-const leaks = new WeakMap<NotebookOutput, string | null>();
+let leaks = new WeakMap<NotebookOutput, string | null>();
+// A cold check (forgetCellAnalyses) scans saved outputs again too.
+onForgetChecks(() => {
+  leaks = new WeakMap();
+});
 
 /**
  * Secrets in a cell's source depend on the source alone (its analysis is a function of it too), so

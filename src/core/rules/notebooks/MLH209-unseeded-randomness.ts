@@ -1,5 +1,5 @@
 import type { RuleDefinition } from '../rule';
-import { aliasesKeyOf, cellFactsWithAliases, NONE, type CellFinding } from './cellFacts';
+import { cellFactsWithAliases, NONE, type CellFinding } from './cellFacts';
 import { pythonCells, spanRange, type NotebookContext } from './context';
 import { resolveCallee } from './moduleAliases';
 
@@ -78,9 +78,8 @@ export const unseededRandomness: RuleDefinition<NotebookContext> = {
   check(ctx, report) {
     const seeded = new Set<Family>();
     const reportedFamilies = new Set<Family>();
-    const aliasesKey = aliasesKeyOf(ctx.aliases);
     for (const cell of pythonCells(ctx)) {
-      for (const event of randomnessFacts(cell, ctx.aliases, aliasesKey)) {
+      for (const event of randomnessFacts(cell, ctx.aliases, ctx.aliasesKey)) {
         switch (event.kind) {
           case 'seed':
             for (const f of event.families) seeded.add(f);

@@ -2,7 +2,7 @@ import { dirname, joinPath } from '../../fs/paths';
 import type { RuleDefinition } from '../rule';
 import type { DvcTracking } from '../../dvc/trackedOutputs';
 import type { Range } from '../../text/lineIndex';
-import { aliasesKeyOf, cellFactsWithAliases, NONE } from './cellFacts';
+import { cellFactsWithAliases, NONE } from './cellFacts';
 import { pythonCells, spanRange, type NotebookContext } from './context';
 import { resolveCallee } from './moduleAliases';
 
@@ -37,10 +37,9 @@ export const untrackedDataRead: RuleDefinition<NotebookContext> = {
     const tracked = ctx.project?.dvcTracked;
     const notebookDir = dirname(ctx.path);
     const root = ctx.project?.root;
-    const aliasesKey = aliasesKeyOf(ctx.aliases);
     const isTracked = trackedFrom(tracked, notebookDir, root);
     for (const cell of pythonCells(ctx)) {
-      for (const read of dataReadFacts(cell, ctx.aliases, aliasesKey)) {
+      for (const read of dataReadFacts(cell, ctx.aliases, ctx.aliasesKey)) {
         if (isTracked(read.path)) continue;
         report({
           path: ctx.path,
@@ -55,28 +54,13 @@ export const untrackedDataRead: RuleDefinition<NotebookContext> = {
 
 /**
  * Does DVC track a path read from the notebook's folder (Jupyter's working directory) or from the
- * project root? Answers are kept per tracking facts (rebuilt when DVC files change) and folders: a
- * keystroke asks again about every read of every cell.
+ * project root? DvcTracking answers with a set lookup per ancestor, and a notebook has a handful of
+ * literal reads, so nothing is kept between checks.
  */
 function trackedFrom(tracked: DvcTracking | undefined, notebookDir: string, root: string | undefined): (path: string) => boolean {
   if (!tracked) return () => false;
-  let byFolders = trackedAnswers.get(tracked);
-  if (!byFolders) trackedAnswers.set(tracked, (byFolders = new Map()));
-  const folders = `${notebookDir}\u0000${root ?? ''}`;
-  let answers = byFolders.get(folders);
-  if (!answers) byFolders.set(folders, (answers = new Map()));
-  const known = answers;
-  return (path) => {
-    let answer = known.get(path);
-    if (answer === undefined) {
-      const candidates = [joinPath(notebookDir, path), ...(root ? [joinPath(root, path)] : [])];
-      known.set(path, (answer = candidates.some((c) => tracked.isTracked(c))));
-    }
-    return answer;
-  };
+  return (path) => [joinPath(notebookDir, path), ...(root ? [joinPath(root, path)] : [])].some((c) => tracked.isTracked(c));
 }
-
-const trackedAnswers = new WeakMap<DvcTracking, Map<string, Map<string, boolean>>>();
 
 /**
  * One cell's reads of a local data file by a literal relative path, derived once per cell text and

@@ -19,7 +19,7 @@ import type { ModuleAliases } from './moduleAliases';
  * A WeakMap lets facts go when the analysis cache drops the analysis. Facts are never undefined
  * (a rule with nothing to say of a cell keeps NONE, null or 0).
  */
-export interface CellFactsMemo<T> {
+interface CellFactsMemo<T> {
   (cell: AnalyzedCell): T;
 }
 
@@ -38,15 +38,11 @@ export function factSlotsOf(analysis: CellAnalysis): unknown[] {
   return slots;
 }
 
-function slotsOf(cell: AnalyzedCell): unknown[] {
-  return cell.factSlots ?? factSlotsOf(cell.analysis);
-}
-
 /** Facts that depend on the cell alone. */
 export function cellFacts<T>(rule: string, derive: (cell: AnalyzedCell) => T): CellFactsMemo<T> {
   const slot = nextSlot++;
   return (cell) => {
-    const slots = slotsOf(cell);
+    const slots = cell.factSlots;
     const hit = slots[slot];
     if (hit !== undefined) return hit as T;
     cellFactsStats.derived[rule] = (cellFactsStats.derived[rule] ?? 0) + 1;
@@ -65,7 +61,7 @@ export function cellFacts<T>(rule: string, derive: (cell: AnalyzedCell) => T): C
 export function cellFactsWithAliases<T>(rule: string, derive: (cell: AnalyzedCell, aliases: ModuleAliases) => T): (cell: AnalyzedCell, aliases: ModuleAliases, aliasesKey: string) => T {
   const slot = nextSlot++;
   return (cell, aliases, aliasesKey) => {
-    const slots = slotsOf(cell);
+    const slots = cell.factSlots;
     const hit = slots[slot] as { aliasesKey: string; facts: T } | undefined;
     if (hit && hit.aliasesKey === aliasesKey) return hit.facts;
     cellFactsStats.derived[rule] = (cellFactsStats.derived[rule] ?? 0) + 1;

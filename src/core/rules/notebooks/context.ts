@@ -16,8 +16,8 @@ import { LineIndex, type Range } from '../../text/lineIndex';
 import type { DependencyContext } from '../dependencies/context';
 import type { DependencyTarget } from './addDependency';
 import { dvcTrackingOf, type DvcTracking } from '../../dvc/trackedOutputs';
-import { addModuleAliases, resolveCallee, type ModuleAliases } from './moduleAliases';
-import { cellFacts, factSlotsOf, forgetRememberedChecks } from './cellFacts';
+import { addModuleAliases, type ModuleAliases } from './moduleAliases';
+import { aliasesKeyOf, cellFacts, factSlotsOf, forgetRememberedChecks } from './cellFacts';
 
 /**
  * What the notebook rules know about the project around a notebook: declared dependencies (for
@@ -93,8 +93,8 @@ export function declaredNamesOf(requirements: readonly DeclaredRequirement[]): S
 export interface AnalyzedCell extends CodeCellRef {
   analysis: CellAnalysis;
   lines: LineIndex;
-  /** What rules derived from `analysis` (cellFacts.ts `factSlotsOf`); looked up on first use when absent. */
-  factSlots?: unknown[];
+  /** What rules derived from `analysis` (cellFacts.ts `factSlotsOf`). */
+  factSlots: unknown[];
 }
 
 export interface NotebookContext {
@@ -111,8 +111,8 @@ export interface NotebookContext {
   aliases: ModuleAliases;
   config: ProjectConfig;
   project?: NotebookProjectFacts;
-  /** The fully qualified name of a call's callee, through the notebook's imports. */
-  qualify(callee: string): string;
+  /** `aliases` as one string (cellFacts.ts `aliasesKeyOf`), made once per check for the alias-dependent facts. */
+  aliasesKey: string;
 }
 
 export interface CreateNotebookContextOptions {
@@ -133,7 +133,7 @@ export async function createNotebookContext(input: NotebookInput | { path: strin
     aliases,
     config,
     ...(options.project ? { project: options.project } : {}),
-    qualify: (callee: string) => resolveCallee(aliases, callee),
+    aliasesKey: '',
   };
   let notebook: NotebookInput;
   if ('read' in input) {
@@ -156,7 +156,7 @@ export async function createNotebookContext(input: NotebookInput | { path: strin
     if (imported) for (const [name, module] of imported) aliases.set(name, module);
     return cell;
   });
-  return { ...base, path: notebook.path, notebook, isPython, cells, hasRun };
+  return { ...base, aliasesKey: aliasesKeyOf(aliases), path: notebook.path, notebook, isPython, cells, hasRun };
 }
 
 /**
