@@ -62,7 +62,7 @@ function within(inner: Range, outer: Range): boolean {
  * stage (a bad name, an undefined `${...}`), or a dependency cycle. The graph draws such a stage as
  * an error and the Pipeline tree says the same, so the two never disagree.
  */
-export function stageError(ctx: DvcContext, stage: DvcStage, cyclic: ReadonlySet<string> = new Set(ctx.graph.cycles.flat())): string | undefined {
+export function stageError(ctx: DvcContext, stage: DvcStage, cyclic: ReadonlySet<string>): string | undefined {
   const hashErrors = ctx.status.details.get(stage.name)?.errors ?? [];
   if (hashErrors.length) return `could not hash ${hashErrors[0]!.path}: ${hashErrors[0]!.message}`;
   const problem = [...ctx.file.problems, ...ctx.file.undefinedReferences].find((p) => within(p.range, stage.range));

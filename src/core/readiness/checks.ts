@@ -45,8 +45,6 @@ export interface Outcome {
   message: string;
   file?: string;
   range?: Range;
-  /** The rule to link to. */
-  code?: string;
   /** 0-1: the part of the check's weight earned, for checks scored by a figure rather than pass/fail. */
   share?: number;
 }
@@ -179,12 +177,11 @@ export const CHECKS: CheckDefinition[] = [
     evaluate: (facts) => {
       const { annotated, total, first } = facts.measures!.annotationCoverage!;
       const figure = `${formatShare(annotated, total)} of ${total} public function${total === 1 ? '' : 's'} fully annotated (${annotated}/${total})`;
-      if (annotated === total) return { passed: true, message: `${figure}.`, share: 1, code: 'MLH422' };
+      if (annotated === total) return { passed: true, message: `${figure}.`, share: 1 };
       return {
         passed: false,
         message: `${figure}: annotate the parameters and return types MLH422 points at.`,
         share: annotated / total,
-        code: 'MLH422',
         ...(first ? { file: first.path, range: first.range } : {}),
       };
     },

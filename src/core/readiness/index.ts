@@ -130,7 +130,8 @@ function evaluateCheck(def: CheckDefinition, findings: Finding[], facts: Project
       findings: 0,
       ...(outcome.file ? { file: outcome.file } : {}),
       ...(outcome.range ? { range: outcome.range } : {}),
-      ...(outcome.code ? { code: outcome.code } : {}),
+      // The rule to link to, as for every other kind of check.
+      ...(def.codes[0] ? { code: def.codes[0] } : {}),
       ...(outcome.share !== undefined ? { share: outcome.share } : {}),
     };
   }

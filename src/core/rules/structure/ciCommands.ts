@@ -1,15 +1,13 @@
-import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { basename, joinPath } from '../../fs/paths';
 import { parseIni } from '../../text/iniFile';
 import type { StructureContext } from './context';
 import { findCiConfigs } from './MLH407-no-ci';
 import { commandsOf, logicalLines, type ShellCommand } from './shellCommands';
 
-/** A CI file with the shell commands it runs, in file order. */
+/** A CI file with the shell commands its jobs run, in file order. */
 export interface CiScript {
   path: string;
-  text: string;
-  commands: ShellCommand[];
   /**
    * The file's jobs, each on a machine of its own: what one job installs, another does not have.
    * GitHub Actions workflows are split at `jobs.<id>`. Other files are one job: GitLab and
@@ -20,8 +18,6 @@ export interface CiScript {
 }
 
 export interface CiJob {
-  /** `jobs.<id>` of a GitHub workflow; the file's name for a file taken as one job. */
-  name: string;
   /** The text that applies to the job: the job's own node plus everything outside `jobs:` (workflow `env:`, say). */
   text: string;
   commands: ShellCommand[];
@@ -59,51 +55,47 @@ async function ciScriptsUncached(ctx: StructureContext): Promise<CiScript[]> {
     const text = await ctx.readText(path);
     if (text === undefined) continue;
     const name = basename(path);
-    const lines = name === 'Jenkinsfile' ? jenkinsLines(text) : name === 'tox.ini' ? toxLines(text) : yamlShellLines(text);
+    const yaml = name === 'Jenkinsfile' || name === 'tox.ini' ? undefined : readableYaml(text);
+    const lines = name === 'Jenkinsfile' ? jenkinsLines(text) : name === 'tox.ini' ? toxLines(text) : yaml ? yamlShellLines(text, yaml) : [];
     const commands: ShellCommand[] = [];
     for (const line of lines) commands.push(...commandsOf(line, path, commands.length));
-    const ranges = path.includes('/.github/workflows/') ? githubJobRanges(text) : undefined;
+    const ranges = yaml && path.includes('/.github/workflows/') ? githubJobRanges(yaml) : undefined;
     const jobs: CiJob[] = ranges?.length
-      ? ranges.map(({ name: job, start, end }) => ({
-          name: job,
+      ? ranges.map(({ start, end }) => ({
           text: text.slice(0, ranges[0]!.start) + text.slice(start, end) + text.slice(ranges.at(-1)!.end),
           commands: commands.filter((c) => c.start >= start && c.end <= end),
         }))
-      : [{ name, text, commands }];
-    out.push({ path, text, commands, jobs });
+      : [{ text, commands }];
+    out.push({ path, jobs });
   }
   return out;
 }
 
-/** `jobs.<id>` of a GitHub workflow with each job's offsets, in file order; undefined when unreadable. */
-function githubJobRanges(text: string): { name: string; start: number; end: number }[] | undefined {
-  let doc;
+/** The YAML document of a CI file, once per file; undefined when it does not parse (no command is read from it). */
+function readableYaml(text: string): Document | undefined {
   try {
-    doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+    const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
+    return doc.errors.length ? undefined : doc;
   } catch {
     return undefined;
   }
-  if (doc.errors.length) return undefined;
+}
+
+/** `jobs.<id>` of a GitHub workflow with each job's offsets, in file order. */
+function githubJobRanges(doc: Document): { start: number; end: number }[] | undefined {
   const jobs = doc.get('jobs', true);
   if (!isMap(jobs)) return undefined;
-  const out: { name: string; start: number; end: number }[] = [];
+  const out: { start: number; end: number }[] = [];
   for (const pair of jobs.items) {
     const key = pair.key as Node | null;
     const value = pair.value as Node | null;
     if (!isScalar(key) || !key.range || !value?.range) continue;
-    out.push({ name: String(key.value), start: key.range[0], end: value.range[1] });
+    out.push({ start: key.range[0], end: value.range[1] });
   }
   return out.sort((a, b) => a.start - b.start);
 }
 
-function yamlShellLines(text: string) {
-  let doc;
-  try {
-    doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
-  } catch {
-    return [];
-  }
-  if (doc.errors.length) return [];
+function yamlShellLines(text: string, doc: Document) {
   const lines: ReturnType<typeof logicalLines> = [];
   const scalars: Array<[number, number, boolean]> = [];
   const collect = (node: unknown, underShell: boolean, depth: number) => {

@@ -1,6 +1,7 @@
 import type { Call, Expr, FunctionDef, Keyword, Stmt } from '../../python/ast';
 import { parseModule } from '../../python/parser';
 import { memoizeByText } from '../../text/memo';
+import { resolveCallee } from '../notebooks/moduleAliases';
 
 /**
  * Where a function of a module reads tabular data (`pd.read_csv`, `pl.scan_parquet`, `json.load` of
@@ -252,7 +253,6 @@ function lastName(expr: Expr): string {
 }
 
 interface ReturnedRead {
-  call: Call;
   callee: string;
   reader: string;
   kind: UnvalidatedRead['kind'];
@@ -316,13 +316,6 @@ class FunctionAnalysis {
     return name === 'validate_call' && decorator.type === 'Call' && decorator.keywords.some((k) => k.arg?.name === 'validate_return' && k.value.type === 'Constant' && k.value.value === 'True');
   }
 
-  private resolve(callee: string): string {
-    const dot = callee.indexOf('.');
-    const head = dot < 0 ? callee : callee.slice(0, dot);
-    const module = this.scope.aliases.get(head);
-    if (!module) return callee;
-    return dot < 0 ? module : module + callee.slice(dot);
-  }
 
   // ---- statements: a block returns the variables' taint after it, or undefined when it cannot complete
 
@@ -568,7 +561,7 @@ class FunctionAnalysis {
     const args = call.args.map((a) => this.expr(a, env));
     const keywordTaints = call.keywords.map((k) => this.expr(k.value, env));
     const written = dottedName(call.func);
-    const resolved = written ? this.resolve(written) : '';
+    const resolved = written ? resolveCallee(this.scope.aliases, written) : '';
     const name = lastName(call.func);
 
     const read = this.readOf(call, written, resolved);
@@ -623,17 +616,17 @@ class FunctionAnalysis {
       if (call.keywords.some(givesTypes)) return undefined;
       // `read_csv(StringIO(text))` parses text the code already holds (a tool's output), not a data file.
       const source = call.args[0];
-      if (source?.type === 'Call' && IN_MEMORY_BUFFERS.has(this.resolve(dottedName(source.func)))) return undefined;
-      return { call, callee: written, reader: resolved, kind: module === 'polars' ? 'polars' : 'frame' };
+      if (source?.type === 'Call' && IN_MEMORY_BUFFERS.has(resolveCallee(this.scope.aliases, dottedName(source.func)))) return undefined;
+      return { callee: written, reader: resolved, kind: module === 'polars' ? 'polars' : 'frame' };
     }
     if (JSON_LOADERS.has(resolved) && call.args[0] && this.readsDataFile(call.args[0], resolved.endsWith('loads'))) {
-      return { call, callee: written, reader: resolved, kind: 'json' };
+      return { callee: written, reader: resolved, kind: 'json' };
     }
     // `csv.DictReader(handle)` of a file it opened: rows of strings, whatever the file holds.
     if (CSV_READERS.has(resolved) && call.args[0]) {
       const source = call.args[0];
       const opened = source.type === 'Name' ? this.handles.has(source.id) : this.openedPath(source) !== undefined;
-      if (opened) return { call, callee: written, reader: resolved, kind: 'csv' };
+      if (opened) return { callee: written, reader: resolved, kind: 'csv' };
     }
     return undefined;
   }
@@ -652,7 +645,7 @@ class FunctionAnalysis {
     }
     if (at.type !== 'Attribute' || (at.attr.name !== 'read' && at.attr.name !== 'readStream')) return undefined;
     const reader = dottedName(at) || at.attr.name;
-    return { call, callee: `${reader}.${call.func.attr.name}`, reader: `pyspark.sql.DataFrameReader.${call.func.attr.name}`, kind: 'spark' };
+    return { callee: `${reader}.${call.func.attr.name}`, reader: `pyspark.sql.DataFrameReader.${call.func.attr.name}`, kind: 'spark' };
   }
 
   /** `json.load(f)` of a handle opened on `*.json`, or `json.loads(Path(...).read_text())` of one. */
@@ -677,7 +670,7 @@ class FunctionAnalysis {
   private openedPath(e: Expr): Expr | undefined {
     if (e.type !== 'Call') return undefined;
     const written = dottedName(e.func);
-    const resolved = written ? this.resolve(written) : '';
+    const resolved = written ? resolveCallee(this.scope.aliases, written) : '';
     if ((resolved === 'open' || resolved === 'io.open' || resolved === 'builtins.open' || resolved === 'gzip.open') && e.args[0]) return e.args[0];
     if (e.func.type === 'Attribute' && e.func.attr.name === 'open') return e.func.value;
     return undefined;
