@@ -114,7 +114,6 @@ export async function scanWorkspace(fs: FileSystem, root: string, options: ScanO
   // what the walk finds inside them, not to the folders themselves. Each folder is read once.
   const named = (options.alsoWalk ?? []).filter((d) => d !== root && isInside(root, d));
   const stack = [root, ...named];
-  directories.push(...named);
   const walked = new Set<string>();
   let reported = 0;
   while (stack.length) {
@@ -124,8 +123,10 @@ export async function scanWorkspace(fs: FileSystem, root: string, options: ScanO
       options.onProgress({ task: 'scan', message: `scanning the workspace: ${files.length} files` });
     }
     const dir = stack.pop()!;
+    // A folder is listed when it is walked, so one that is both named and reached is walked and listed once.
     if (walked.has(dir)) continue;
     walked.add(dir);
+    if (dir !== root) directories.push(dir);
     let entries;
     try {
       entries = await fs.readDirectory(dir);
@@ -141,8 +142,7 @@ export async function scanWorkspace(fs: FileSystem, root: string, options: ScanO
         if (SKIPPED_DIRS.has(e.name)) continue;
         // Hidden folders are tool state, except CI configuration, which project checks look for.
         if (e.name.startsWith('.') && e.name !== '.github' && e.name !== '.gitlab') continue;
-        directories.push(p);
-        stack.push(p);
+        if (!walked.has(p)) stack.push(p);
       } else if (e.kind === 'file' || e.kind === 'symlink') {
         if (files.length >= maxFiles) {
           truncated = true;
@@ -154,7 +154,6 @@ export async function scanWorkspace(fs: FileSystem, root: string, options: ScanO
     if (truncated) break;
   }
   files.sort();
-  directories.splice(0, directories.length, ...new Set(directories));
   directories.sort();
   // A workspace folder inside a project (a subfolder of a git repository, say) is a project of its own;
   // one that is not (the system's temp folder) is just a place where projects may live.
