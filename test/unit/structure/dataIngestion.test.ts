@@ -6,8 +6,6 @@ import type { Finding } from '../../../src/core/diagnostics';
 import { maskMagics } from '../../../src/core/analysis/magics';
 import type { Stmt } from '../../../src/core/python/ast';
 import { parseModule } from '../../../src/core/python/parser';
-import { Engine } from '../../../src/core/engine';
-import { DiskFileSystem } from '../../../src/core/fs/diskFileSystem';
 import { MemoryFileSystem } from '../../../src/core/fs/memoryFileSystem';
 import { unvalidatedReads } from '../../../src/core/rules/structure/dataIngestion';
 import { packageModules } from '../../../src/core/rules/structure/MLH423-unvalidated-data-ingestion';
@@ -476,7 +474,8 @@ test('MLH423: bad input never crashes or hangs: an elif chain a thousand long, l
   assert.equal(unvalidatedReads(chain(60)).length, 1);
   assert.deepEqual(unvalidatedReads(chain(5000)), []);
   const broken = 'import pandas as pd\ndef f(p:\n    return pd.read_csv(p\n\ndef g(p):\n    return pd.read_csv(p)\n';
-  assert.ok(Array.isArray(unvalidatedReads(broken)));
+  // The broken `f` is skipped; `g`, after it, is still read and reported on its call.
+  assert.deepEqual(unvalidatedReads(broken).map((r) => [r.functionName, broken.slice(r.start, r.end)]), [['g', 'pd.read_csv(p)']]);
 });
 
 test('MLH423 property: cutting and splicing Python tokens into the fixture modules never throws, and every finding covers a reader call of the text', () => {
@@ -522,14 +521,10 @@ test('MLH423 property: cutting and splicing Python tokens into the fixture modul
  * reads with `pandas.read_csv`; a demo-data loader, the kind of function that suppresses the rule).
  * In all: 12894 modules, 3 findings, 3 true, 0 false.
  */
-const PROJECTS = `${CORPUS_ROOT}/python-projects`;
 const NOTEBOOKS = `${CORPUS_ROOT}/notebooks`;
 
-test('corpus: no MLH423 on the real projects, nor on the real notebooks read as package modules', { skip: existsSync(PROJECTS) && existsSync(NOTEBOOKS) ? false : 'shared corpus absent' }, async () => {
-  for (const root of [PROJECTS, `${CORPUS_ROOT}/dvc`]) {
-    const engine = new Engine({ fs: new DiskFileSystem(), workspaceRoot: root, trusted: false });
-    assert.deepEqual((await engine.checkWorkspace()).filter((f) => f.code === 'MLH423'), [], root);
-  }
+// The corpus's projects hold no package code (see above), so only its notebooks can be read here.
+test('corpus: no MLH423 on the real notebooks read as package modules', { skip: existsSync(NOTEBOOKS) ? false : 'shared corpus absent' }, async () => {
   const names = readdirSync(NOTEBOOKS).filter((n) => n.endsWith('.ipynb'));
   assert.ok(names.length >= 50);
   let functions = 0;
