@@ -12,6 +12,7 @@
  * Pure: no file access.
  */
 import { parseModule } from '../python/parser';
+import { memoizeByText } from '../text/memo';
 
 interface AnyNode {
   type?: string;
@@ -35,8 +36,13 @@ interface Tree {
   ok: boolean;
 }
 
-/** Every node of the module with its parent (arrays are looked through). An explicit stack: trees nest deep. */
-function treeOf(source: string): Tree {
+/**
+ * Every node of the module with its parent (arrays are looked through). An explicit stack: trees nest
+ * deep. Memoized by text: a plan asks about the same cells once per name and per writer.
+ */
+const treeOf = memoizeByText(buildTree, 256);
+
+function buildTree(source: string): Tree {
   const module = parseModule(source);
   const nodes: AnyNode[] = [];
   const parent = new Map<AnyNode, AnyNode>();

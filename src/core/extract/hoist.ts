@@ -16,7 +16,7 @@
  */
 import { analyzeCell, isBuiltinName, type CellAnalysis } from '../analysis/cellAnalysis';
 import type { Expr, Stmt } from '../python/ast';
-import { sameImport, withCellSyntax, type CellSyntax, type ImportBinding, type TopLevelStatement } from './pySyntax';
+import { evidentType, sameImport, withCellSyntax, type CellSyntax, type ImportBinding, type TopLevelStatement } from './pySyntax';
 
 export interface HoistCell {
   codeIndex: number;
@@ -340,10 +340,10 @@ export function withoutHoistedRows(source: string, hoisted: HoistedDefinition[],
 
 /** Annotation of a literal the value's type is plain from: `7` int, `0.5` float, `"x"` str, `True` bool. */
 function literalType(value: Expr): string | undefined {
-  const inner = value.type === 'UnaryOp' && (value.op === '-' || value.op === '+') ? value.operand : value;
-  if (inner.type !== 'Constant') return undefined;
-  const byKind: Partial<Record<string, string>> = { int: 'int', float: 'float', str: 'str', bytes: 'bytes', True: 'bool', False: 'bool' };
-  return inner === value || inner.kind === 'int' || inner.kind === 'float' ? byKind[inner.kind] : undefined;
+  // Only plain literals (a constant, or a signed number): evidentType's other cases (calls, containers)
+  // would annotate what the hoisted constant's users may rebind to another shape.
+  const literal = value.type === 'Constant' || (value.type === 'UnaryOp' && (value.op === '-' || value.op === '+'));
+  return literal ? evidentType(value, () => undefined, () => true)?.annotation : undefined;
 }
 
 /** A function whose own body never returns a value nor yields (nested functions and classes aside). */

@@ -11,7 +11,10 @@
  * there for its side effect (a plugin registering itself), and the notebook keeps it.
  * Pure: no file access.
  */
-import { analyzeCell, type CellAnalysis } from '../analysis/cellAnalysis';
+import type { CellAnalysis } from '../analysis/cellAnalysis';
+// The engine's analysis cache (by cell text): the candidates and the remaining cells are analysed
+// once per text, however many imports-only cells are weighed against them.
+import { analyzeCellCached as analyzeCell } from '../rules/notebooks/context';
 import { sameImport, withCellSyntax, type ImportBinding } from './pySyntax';
 
 export interface ImportsCellOutcome {

@@ -22,7 +22,7 @@ import { basename, joinPath, relativePath } from '../fs/paths';
 import { parseIpynb } from '../notebook/ipynb';
 import { LineIndex } from '../text/lineIndex';
 import { generatorsOutlivingStatement, lambdasCalledOnlyWhileRunning, mentionsName, onlyCalledDirectly, topLevelGlobalWriters } from './callTiming';
-import { cellSourceEdit, locateCells, type LocatedCell } from './ipynbText';
+import { cellSourceEdit, readNotebookForEdit, type LocatedCell } from './ipynbText';
 import { isValidIdentifier, locateModule, hasBuildSystem, type ModuleLocation } from './naming';
 import {
   definitelyBoundAfter,
@@ -107,16 +107,11 @@ export async function planExtraction(fs: FileSystem, req: ExtractRequest): Promi
   }
 
   // --- The notebook: cells from the editor or the file, and where the cell sits in the file's text.
-  let notebookText = req.notebookText;
-  if (notebookText === undefined) {
-    const read = await readTextFile(fs, req.notebookPath);
-    if (!read.ok) return refuse(`Cannot read ${req.notebookPath} (${read.reason}).`);
-    notebookText = read.text;
-  }
+  const located = await readNotebookForEdit(fs, req.notebookPath, req.notebookText);
+  if (!located.ok) return refuse(located.reason);
+  const notebookText = located.text;
   const notebook = parseIpynb(req.notebookPath, notebookText);
   if (!notebook.ok) return refuse(notebook.message);
-  const located = locateCells(notebookText);
-  if (!located.ok) return refuse(`Cannot edit ${basename(req.notebookPath)}: ${located.reason}.`);
   const fileCodeCells = located.cells.filter((c) => c.kind === 'code');
   const sources = req.cells ?? fileCodeCells.map((c) => c.source);
   if (sources.length !== fileCodeCells.length) {
