@@ -8,7 +8,7 @@ import type { Stmt } from '../../../src/core/python/ast';
 import { parseModule } from '../../../src/core/python/parser';
 import { MemoryFileSystem } from '../../../src/core/fs/memoryFileSystem';
 import { unvalidatedReads } from '../../../src/core/rules/structure/dataIngestion';
-import { packageModules } from '../../../src/core/rules/structure/MLH423-unvalidated-data-ingestion';
+import { packageModules } from '../../../src/core/rules/structure/context';
 import { CORPUS_ROOT } from '../../helpers/corpus';
 import { checkWorkspace } from '../readiness/workspace';
 

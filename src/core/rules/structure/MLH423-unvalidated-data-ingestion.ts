@@ -1,13 +1,7 @@
-import { isInside, relativePath } from '../../fs/paths';
+import { relativePath } from '../../fs/paths';
 import type { RuleDefinition } from '../rule';
-import { isTestFile, packageDirs, type StructureContext } from './context';
+import { packageModules, type StructureContext } from './context';
 import { unvalidatedReads, type UnvalidatedRead } from './dataIngestion';
-
-/** The `.py` modules of the project's importable packages, tests excluded: the code that ships. */
-export function packageModules(root: string, files: string[]): string[] {
-  const packages = packageDirs(root, files);
-  return files.filter((f) => f.endsWith('.py') && !isTestFile(root, f) && packages.some((dir) => isInside(dir, f)));
-}
 
 function whatToDo(read: UnvalidatedRead): string {
   switch (read.kind) {

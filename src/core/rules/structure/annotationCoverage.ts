@@ -1,6 +1,6 @@
 import { relativePath } from '../../fs/paths';
 import type { Range } from '../../text/lineIndex';
-import { codeFiles, packageDirs, type StructureContext } from './context';
+import { packageDirs, packageModules, type StructureContext } from './context';
 import type { FunctionSignature } from './functionSignatures';
 import { pythonFacts } from './pythonSource';
 
@@ -55,7 +55,7 @@ export async function measureAnnotationCoverage(ctx: StructureContext, isExclude
   const root = ctx.project.root;
   const packages = packageDirs(root, ctx.files);
   if (!packages.length) return undefined;
-  const code = codeFiles(root, ctx.files);
+  const code = packageModules(root, ctx.files);
   const coverage: AnnotationCoverage = { total: 0, annotated: 0, incomplete: [] };
   for (const packageDir of packages) {
     for (const path of code) {

@@ -135,6 +135,15 @@ export function codeFiles(root: string, files: string[]): string[] {
   });
 }
 
+/**
+ * The `.py` modules of the project's importable packages (`codeFiles` inside `packageDirs`): the
+ * code that ships, which MLH422's figure and MLH423 both look at.
+ */
+export function packageModules(root: string, files: string[]): string[] {
+  const packages = packageDirs(root, files);
+  return packages.length ? codeFiles(root, files).filter((f) => packages.some((dir) => isInside(dir, f))) : [];
+}
+
 export function notebookFiles(files: string[]): string[] {
   return files.filter((f) => f.endsWith('.ipynb'));
 }
