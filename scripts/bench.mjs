@@ -5,6 +5,7 @@
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { lazyUnicodeNameTable, writeUnicodeNameTable } from './unicode-name-table.mjs';
 
 for (const bundle of ['dist/server.js', 'dist/cli.js', 'dist/extension.js']) {
   if (!existsSync(bundle)) {
@@ -26,6 +27,9 @@ await esbuild.build({
   // jsonc-parser's UMD entry requires its parts dynamically, which esbuild cannot follow; take its ESM build.
   mainFields: ['module', 'main'],
   loader: { '.wasm': 'file' },
+  // As shipped: the `\N{NAME}` table is a file beside the bundle, loaded on demand, not bundled in.
+  plugins: [lazyUnicodeNameTable],
 });
+await writeUnicodeNameTable('bench/.generated/unicodeNameTable.js', { production: false });
 const r = spawnSync(process.execPath, ['--expose-gc', '--enable-source-maps', 'bench/.generated/bench.cjs', ...process.argv.slice(2)], { stdio: 'inherit' });
 process.exit(r.status ?? 1);
