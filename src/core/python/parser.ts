@@ -272,14 +272,23 @@ class Parser {
       }
       this.statement(body);
     } catch (e) {
-      if (!(e instanceof ParseError)) throw e;
-      this.depth = savedDepth;
-      this.localNesting = savedNesting;
-      if (!e.recorded) this.errors.push({ start: e.start, end: e.end, message: e.message });
-      this.partial = this.recoveredExpressions(mark);
-      this.recover(first, body);
+      this.recoverFrom(e, first, savedDepth, savedNesting, mark, body);
     }
     this.namesTop = mark;
+  }
+
+  /**
+   * A statement (or a match case) starting at token `first` failed with `e`: the nesting counters
+   * go back to where it started, the error is recorded once, the names read before the error are
+   * kept, and the tokens up to the next statement become an ErrorStmt in `into`.
+   */
+  private recoverFrom(e: unknown, first: number, depth: number, nesting: number, mark: number, into: A.Stmt[]): void {
+    if (!(e instanceof ParseError)) throw e;
+    this.depth = depth;
+    this.localNesting = nesting;
+    if (!e.recorded) this.errors.push({ start: e.start, end: e.end, message: e.message });
+    this.partial = this.recoveredExpressions(mark);
+    this.recover(first, into);
   }
 
   /**
@@ -1120,12 +1129,7 @@ class Parser {
         const caseBody = this.block("'case' statement", cs);
         cases.push({ start: cs, end: caseBody[caseBody.length - 1]!.end, pattern, guard, body: caseBody });
       } catch (e) {
-        if (!(e instanceof ParseError)) throw e;
-        this.depth = caseDepth;
-        this.localNesting = caseNesting;
-        if (!e.recorded) this.errors.push({ start: e.start, end: e.end, message: e.message });
-        this.partial = this.recoveredExpressions(mark);
-        this.recover(first, recovered);
+        this.recoverFrom(e, first, caseDepth, caseNesting, mark, recovered);
       }
       this.partialBlocks = matchBlocks;
       this.namesTop = mark;
