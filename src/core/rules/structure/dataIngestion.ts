@@ -120,7 +120,8 @@ function findUnvalidatedReads(source: string): UnvalidatedRead[] {
     let changed = false;
     for (const [name, fn] of scope.functions) {
       const returned = new FunctionAnalysis(scope, fn, name).returnedReads();
-      if (returned.size !== (scope.summaries.get(name)?.size ?? 0)) changed = true;
+      const before = scope.summaries.get(name);
+      if (returned.size !== (before?.size ?? 0) || [...returned].some((call) => !before!.has(call))) changed = true;
       scope.summaries.set(name, returned);
     }
     if (!changed) break;
