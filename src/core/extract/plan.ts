@@ -123,25 +123,6 @@ export async function planExtraction(fs: FileSystem, req: ExtractRequest): Promi
   const k = req.codeCellIndex;
   const target = fileCodeCells[k]!;
 
-  // `del name` statements at the top of the cell stay there: they unbind notebook variables, which a
-  // function could not do, and run at the same moment as before, ahead of the call.
-  const leading = leadingDeletes(sources[k]!.replace(/\r\n?/g, '\n'));
-  if (leading) {
-    const inner = await planExtraction(fs, { ...req, notebookText, cells: sources.map((s, j) => (j === k ? leading.rest : s)) });
-    if (!inner.ok) {
-      const reason = inner.reason.replace(/\b([Ll])ine (\d+)/g, (_, l: string, n: string) => `${l}ine ${Number(n) + leading.rows}`);
-      return refuse(inner.reason === 'The cell has no code to extract.' ? 'The cell only deletes notebook variables; there is nothing to move into a function.' : reason);
-    }
-    const cellText = `${leading.text}\n${inner.cellText}`;
-    const ipynbEdit = cellSourceEdit(notebookText, target, cellText);
-    if (!ipynbEdit) return refuse(`Code cell ${k} has no "source" field in ${basename(req.notebookPath)}; save the notebook from Jupyter or VS Code first.`);
-    const original = sources[k]!;
-    const operations: EditOperation[] = inner.edit.operations.map((op) =>
-      op.kind === 'cellEdit' ? { ...op, edits: [{ range: new LineIndex(original).rangeOf(0, original.length), newText: cellText }] } : op,
-    );
-    return { ...inner, edit: { operations }, ipynbEdit: [ipynbEdit], cellText };
-  }
-
   // The module is written with `\n` line endings; analysing the normalised text keeps offsets consistent.
   const cells: CodeCell[] = sources.map((rawSource, codeIndex) => {
     const source = rawSource.replace(/\r\n?/g, '\n');
@@ -211,28 +192,6 @@ interface PlanContext {
   syntax: CellSyntax;
   targetCellIndex: number;
   targetLocated: LocatedCell;
-}
-
-/**
- * The `del a, b` statements (plain names only, each on lines of its own) that open the cell, with the
- * comment and blank lines among them: their text, the rest of the cell, and how many lines they take.
- */
-function leadingDeletes(source: string): { text: string; rest: string; rows: number } | undefined {
-  return withCellSyntax(source, (syntax) => {
-    if (syntax.hasError) return undefined;
-    let lastRow = -1;
-    for (const s of syntax.statements) {
-      if (s.node.type !== 'Delete' || !s.node.targets.every((t) => t.type === 'Name')) break;
-      const lineStart = source.lastIndexOf('\n', s.start - 1) + 1;
-      const lineEnd = source.indexOf('\n', s.end);
-      const after = source.slice(s.end, lineEnd < 0 ? undefined : lineEnd).trim();
-      if (source.slice(lineStart, s.start).trim() || (after && !after.startsWith('#'))) break;
-      lastRow = s.endLine;
-    }
-    if (lastRow < 0) return undefined;
-    const lines = source.split('\n');
-    return { text: lines.slice(0, lastRow + 1).join('\n'), rest: lines.slice(lastRow + 1).join('\n'), rows: lastRow + 1 };
-  });
 }
 
 /**

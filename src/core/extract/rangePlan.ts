@@ -19,7 +19,8 @@ import { basename, relativePath } from '../fs/paths';
 import { LineIndex } from '../text/lineIndex';
 import { planHoisting, withEvidentAnnotations, withoutHoistedRows, type HoistCell, type HoistedDefinition } from './hoist';
 import { moduleImportBindings, readersText, remainingReaders, settleImportCells, type ImportsCellOutcome } from './importCells';
-import { cellSourceEdit, readNotebookForEdit } from './ipynbText';
+import { cellSourceEdit, readNotebookForEdit, type LocatedCell } from './ipynbText';
+import { keptAtTop, type KeptAtTop } from './keptAtTop';
 import { locateModule } from './naming';
 import { appendToModule, dedupeImports, importResolution, planExtraction, renderImports, wrap, type ExtractPlan, type ExtractRequest } from './plan';
 import { displayedExpression, withCellSyntax, type ImportBinding } from './pySyntax';
@@ -54,8 +55,41 @@ function joinDefinitions(hoisted: HoistedDefinition[], source: string): string {
 }
 
 export async function planCellsExtraction(fs: FileSystem, req: ExtractRequest): Promise<CellsExtractPlan> {
-  const plan = await planSelection(fs, req);
-  return plan.ok ? withImportCells(fs, req, plan) : plan;
+  // Read once; the planners below get the text and the cells, so none of them reads the file again.
+  const notebook = await readNotebookForEdit(fs, req.notebookPath, req.notebookText);
+  if (!notebook.ok) return refuse(notebook.reason);
+  const fileCodeCells = notebook.cells.filter((c) => c.kind === 'code');
+  const rawSources = req.cells ?? fileCodeCells.map((c) => c.source);
+  const read: ExtractRequest = { ...req, notebookText: notebook.text, cells: rawSources };
+  const first = req.codeCellIndex;
+  const target = Number.isInteger(first) && rawSources.length === fileCodeCells.length ? fileCodeCells[first] : undefined;
+  const top = target ? keptAtTop(normalise(rawSources[first]!)) : undefined;
+  if (top && 'refusal' in top) return refuse(top.refusal);
+  const planned = await planSelection(fs, top ? { ...read, cells: rawSources.map((s, j) => (j === first ? top.blanked : s)) } : read);
+  if (!planned.ok) return planned;
+  const plan = top ? withKeptAtTop(planned, top, { notebookText: notebook.text, notebookPath: req.notebookPath, target: target!, codeIndex: first, original: rawSources[first]! }) : planned;
+  return plan.ok ? withImportCells(fs, read, plan) : plan;
+}
+
+/** The rows that stayed at the top of the first cell (keptAtTop.ts) go back above its new text. */
+function withKeptAtTop(
+  plan: Extract<CellsExtractPlan, { ok: true }>,
+  top: KeptAtTop,
+  at: { notebookText: string; notebookPath: string; target: LocatedCell; codeIndex: number; original: string },
+): CellsExtractPlan {
+  const { notebookText, notebookPath, target, original } = at;
+  const cellText = `${top.text}\n${plan.cellText}`;
+  const planned = cellSourceEdit(notebookText, target, plan.cellText);
+  const edit = cellSourceEdit(notebookText, target, cellText);
+  if (!planned || !edit) return refuse(`Code cell ${at.codeIndex} has no "source" field in ${basename(notebookPath)}; save the notebook from Jupyter or VS Code first.`);
+  const sameRange = (e: TextEdit) => JSON.stringify(e.range) === JSON.stringify(planned.range);
+  if (plan.ipynbEdit.filter(sameRange).length !== 1) return refuse('Internal error: the planned notebook edit lacks the first cell.');
+  const operations = plan.edit.operations.map((op) =>
+    op.kind === 'cellEdit' && op.path === notebookPath && op.cell === target.cellIndex
+      ? { ...op, edits: [{ range: new LineIndex(original).rangeOf(0, original.length), newText: cellText }] }
+      : op,
+  );
+  return { ...plan, cellText, edit: { operations }, ipynbEdit: plan.ipynbEdit.map((e) => (sameRange(e) ? edit : e)) };
 }
 
 /**

@@ -173,8 +173,6 @@ describe('refusals name the construct and the line', () => {
     ['function reading a notebook global when called', [code('rate = 2'), code('def f(v):\n    return v * rate')], 1, /`f` \(line 1\) reads the notebook global `rate` \(from cell 0\) when it is called/],
     ['closure over a name a later cell rebinds', [code('t = 1\nf = lambda v: v > t'), code('t = 2')], 0, /`<lambda>` \(line 2\) reads `t` when called; cell 1 rebinds `t` later/],
     ['del of a notebook name after other code', [code('x = 1'), code('print(x)\ndel x')], 1, /`del x` on line 2 unbinds a notebook variable/],
-    ['a cell that only deletes', [code('x = 1'), code('del x')], 1, /only deletes notebook variables/],
-    ['a refusal after leading deletes cites the cell\'s own line', [code('x = 1\ny = 2'), code('del x\nprint(y)\ndel y')], 1, /`del y` on line 3 unbinds/],
     ['a lambda kept in a lazy map object', [code('t = 1\nxs = [1, 2]'), code('it = map(lambda v: v > t, xs)'), code('t = 5\nprint(list(it))')], 1, /`<lambda>` \(line 1\) reads the notebook global `t`/],
     ['a lambda handed to an unknown function', [code('t = 1\ndef apply(f):\n    return f'), code('g = apply(lambda v: v > t)')], 1, /`<lambda>` \(line 1\) reads the notebook global `t`/],
     ['a sort key that returns closures', [code('t = 1\nxs = [1, 2]'), code('fs = list(map(lambda v: (lambda: v + t), xs))')], 1, /`<lambda>` \(line 1\) reads the notebook global `t`/],
@@ -200,15 +198,6 @@ describe('refusals name the construct and the line', () => {
       assert.match(refused(await plan(cells, index)), expected);
     });
   }
-
-  test('leading `del` statements stay at the top of the cell, ahead of the call', async () => {
-    const p = ok(await plan([code('x = 1\ny = 2'), code('# drop what we no longer need\ndel x\nprint(y)')], 1));
-    assert.equal(p.cellText, '# drop what we no longer need\ndel x\nfrom churn.steps import step\nstep(y)');
-    assert.deepEqual(p.parameters, ['y']);
-    assert.doesNotMatch(p.moduleText, /del x/);
-    const notebook = JSON.parse(applyTextEdits(ipynb([code('x = 1\ny = 2'), code('# drop what we no longer need\ndel x\nprint(y)')]), p.ipynbEdit)) as { cells: { source: string[] }[] };
-    assert.equal(notebook.cells[1]!.source.join(''), p.cellText);
-  });
 
   test('a lambda called only while the cell runs reads like the rest of the cell', async () => {
     // A later cell rebinds `t`; the key function is gone by then.

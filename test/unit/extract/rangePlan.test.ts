@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { planCellsExtraction, type CellsExtractPlan } from '../../../src/core/extract/rangePlan';
 import type { ExtractRequest } from '../../../src/core/extract/plan';
+import { applyTextEdits } from '../../../src/core/fixes/applyEdits';
 import { MemoryFileSystem } from '../../../src/core/fs/memoryFileSystem';
 
 const ROOT = '/proj';
@@ -208,4 +209,78 @@ describe('imports-only cells follow the code that reads them', () => {
     assert.match(p.moduleText, /\nimport textwrap\n/);
     assert.doesNotMatch(p.cellText, /import textwrap/);
   });
+});
+
+describe('magics and `del` at the top of a cell stay there, ahead of the call', () => {
+  /** The notebook after the planned .ipynb edit, as its code cells' sources. */
+  const sourcesAfter = (sources: string[], p: Extract<CellsExtractPlan, { ok: true }>) =>
+    (JSON.parse(applyTextEdits(ipynb(sources), p.ipynbEdit)) as { cells: { source: string[] }[] }).cells.map((c) => c.source.join(''));
+
+  test('leading `del` statements and their comment stay; the rest becomes the function', async () => {
+    const sources = ['x = 1\ny = 2', '# drop what we no longer need\ndel x\nprint(y)'];
+    const p = ok(await plan(sources, 1));
+    assert.equal(p.cellText, '# drop what we no longer need\ndel x\nfrom churn.steps import step\nstep(y)');
+    assert.deepEqual(p.parameters, ['y']);
+    assert.doesNotMatch(p.moduleText, /del x/);
+    assert.equal(sourcesAfter(sources, p)[1], p.cellText);
+  });
+
+  test('line magics and shell escapes stay above the call; the comment under them describes the moved code', async () => {
+    const sources = ['import statistics\nreadings = [3, 1, 4]', '%matplotlib inline\n!pip install tabulate \\\n    rich\n# Summarise the readings\nmean = statistics.mean(readings)\nprint(mean)', 'print(mean)'];
+    const p = ok(await plan(sources, 1));
+    assert.equal(p.cellText, '%matplotlib inline\n!pip install tabulate \\\n    rich\nfrom churn.steps import step\nmean = step(readings)');
+    assert.match(p.moduleText, /def step\(readings: list\):\n {4}"""Summarise the readings\./);
+    assert.doesNotMatch(p.moduleText, /matplotlib|tabulate|rich/);
+    const after = sourcesAfter(sources, p);
+    assert.equal(after[1], p.cellText);
+    assert.deepEqual([after[0], after[2]], [sources[0], sources[2]]);
+    // The editor's cell edit writes the same text over the whole original cell.
+    const cellEdit = p.edit.operations.find((op) => op.kind === 'cellEdit');
+    assert.ok(cellEdit && cellEdit.kind === 'cellEdit');
+    assert.deepEqual(cellEdit.edits.map((e) => e.newText), [p.cellText]);
+    assert.deepEqual(cellEdit.edits[0]!.range, { start: { line: 0, character: 0 }, end: { line: 5, character: 11 } });
+  });
+
+  test('a cell magic whose body is Python (%%capture, %%time) keeps its first line; the call runs under it', async () => {
+    const p = ok(await plan(['xs = [1, 2]', '%%capture captured\ntotal = sum(xs)\nprint(total)', 'print(total)'], 1));
+    assert.equal(p.cellText, '%%capture captured\nfrom churn.steps import step\ntotal = step(xs)');
+    const timed = ok(await plan(['xs = [1, 2]', '%%time\nsquares = [x * x for x in xs]\nsquares'], 1));
+    assert.match(timed.cellText, /^%%time\nfrom churn\.steps import step\nstep\(xs\)$/);
+  });
+
+  test('the rows that stay keep their CRLF line ends and the rest of the cell is rewritten', async () => {
+    const sources = ['xs = [1, 2]', '%load_ext autoreload\r\n%autoreload 2\r\nn = len(xs)\r\nprint(n)'];
+    const p = ok(await plan(sources, 1));
+    assert.equal(p.cellText, '%load_ext autoreload\n%autoreload 2\nfrom churn.steps import step\nstep(xs)');
+  });
+
+  test('a range keeps the magics at the top of its first cell', async () => {
+    const p = ok(await plan(['xs = [1, 2]', '!echo start\nys = [x + 1 for x in xs]', 'print(sum(ys))', 'print(ys)'], 1, 2));
+    assert.equal(p.cellText, '!echo start\nfrom churn.steps import step\nys = step(xs)');
+  });
+
+  test('definitions below a magic are hoisted as without it', async () => {
+    const p = ok(await plan(['%load_ext autoreload\nclass Point:\n    """A point."""\n    x = 0\n', 'print(Point())'], 0));
+    assert.deepEqual(p.hoisted, ['Point']);
+    assert.equal(p.cellText, '%load_ext autoreload\nfrom churn.steps import Point');
+  });
+
+  const refusals: Array<[string, string[], number, RegExp]> = [
+    ['a cell that only deletes', ['x = 1', 'del x'], 1, /^The cell only deletes notebook variables, which stay in the notebook/],
+    ['a cell that only runs magics', ['!pip install pandas\n%load_ext autoreload'], 0, /^The cell only runs IPython magics, which stay in the notebook; there is no Python code to move/],
+    ['a magic binding a name the code reads', ['files = !ls\nprint(len(files))'], 0, /^Line 1 \(`files = !ls`\) stays in the notebook ahead of the call and binds `files`, which line 2 reads/],
+    ['%time binding a name the code reads', ['xs = [1]', '%time total = sum(xs)\n\nprint(total * 2)'], 1, /^Line 1 \(`%time total = sum\(xs\)`\) stays .* binds `total`, which line 3 reads/],
+    ['a leading `del` of a name the code reads again', ['x = 1', 'del x\nprint(x)'], 1, /^Line 1 \(`del x`\) stays in the notebook ahead of the call and deletes `x`, which line 2 reads/],
+    ['a refusal after the kept rows cites the cell\'s own line', ['x = 1\ny = 2', 'del x\nprint(y)\ndel y'], 1, /`del y` on line 3 unbinds/],
+    ['a magic after code still refuses the cell', ['x = 1', 'y = x\n%time z = y'], 1, /IPython magic `%time z = y` on line 2/],
+    ['%%timeit discards what its body binds', ['xs = [1]', '%%timeit\ntotal = sum(xs)'], 1, /IPython magic `%%timeit` on line 1/],
+    ['%%bash is not Python', ['%%bash\nls -l'], 0, /IPython magic `%%bash`/],
+  ];
+  for (const [name, sources, index, expected] of refusals) {
+    test(`refused: ${name}`, async () => {
+      const p = await plan(sources, index);
+      assert.ok(!p.ok, `${name}: expected a refusal`);
+      assert.match(p.reason, expected);
+    });
+  }
 });
