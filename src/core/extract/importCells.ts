@@ -90,9 +90,26 @@ export function remainingReaders(after: string[], names: string[], except: Set<n
  * - `movedReads`: names the code that moved reads (when it runs or when its functions are called);
  * - `moduleImports`: the import bindings the receiving module(s) hold after the edit.
  */
-export function settleImportCells(input: { after: string[]; changed: Set<number>; movedReads: Set<string>; moduleImports: ImportBinding[] }): ImportsCellOutcome[] {
-  const { after, changed, movedReads, moduleImports } = input;
+export function settleImportCells(input: {
+  after: string[];
+  changed: Set<number>;
+  movedReads: Set<string>;
+  moduleImports: ImportBinding[];
+  /** The dotted name of the module receiving the code, when there is one (`pkg.steps`). */
+  receivingModule?: string;
+}): ImportsCellOutcome[] {
+  const { after, changed, movedReads, moduleImports, receivingModule } = input;
   const analyses = after.map((source) => analyzeCell(source));
+  // Moving a notebook cell by cell, the code that read a name may have moved in an earlier edit: the
+  // module imports it the same way, and when the next code cell imports from that module, the module's
+  // imports still run at the same point of the notebook. Such a name counts as read by moved code.
+  const importsReceivingModuleNext = (codeIndex: number): boolean => {
+    if (receivingModule === undefined) return false;
+    const next = after.findIndex((source, j) => j > codeIndex && source.trim() !== '');
+    return next >= 0 && analyses[next]!.imports.some((i) => i.level === 0 && i.module === receivingModule && i.topLevel);
+  };
+  const movedEarlier = (codeIndex: number, bindings: ImportBinding[], name: string): boolean =>
+    importsReceivingModuleNext(codeIndex) && bindings.filter((b) => b.name === name).every((b) => moduleImports.some((m) => sameImport(m, b)));
   // A cell whose bindings or reads cannot be known (not Python, a star import, `%run`): touch nothing.
   const unknowable = analyses.findIndex((a) => !a.parsed || a.imports.some((i) => i.star) || a.magics.some((m) => /^%\s*run\b/.test(m.text.trim())));
   const outcomes: ImportsCellOutcome[] = [];
@@ -106,7 +123,7 @@ export function settleImportCells(input: { after: string[]; changed: Set<number>
     if (unknowable >= 0) return stay(`cell ${unknowable} may read its names in ways that cannot be known (a star import, \`%run\` or non-Python code)`);
     const readers = remainingReaders(after, names, new Set([codeIndex]));
     if (readers.size) return stay(`the notebook still reads ${readersText(readers)}`);
-    const unread = names.filter((n) => !movedReads.has(n));
+    const unread = names.filter((n) => !movedReads.has(n) && !movedEarlier(codeIndex, bindings, n));
     if (unread.length) {
       return stay(`nothing reads ${unread.map((n) => `\`${n}\``).join(', ')}, which may be imported for its side effect, so the notebook keeps it`);
     }

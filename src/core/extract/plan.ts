@@ -485,7 +485,7 @@ async function planWithSyntax(fs: FileSystem, req: ExtractRequest, ctx: PlanCont
   const operations: EditOperation[] = [];
   let moduleText: string;
   if (existing.ok) {
-    const appended = appendToModule(existing.text, uniqueImports.imports, fn, req.functionName, a, relativePath(req.projectRoot, req.modulePath));
+    const appended = appendToModule(existing.text, uniqueImports.imports, fn, req.functionName, a, relativePath(req.projectRoot, req.modulePath), location.importName);
     if (!appended.ok) return refuse(appended.reason);
     moduleText = appended.text;
     operations.push({ kind: 'edit', path: req.modulePath, edits: appended.edits });
@@ -733,6 +733,8 @@ export function appendToModule(
   functionName: string,
   cellAnalysis: CellAnalysis,
   displayPath: string,
+  /** The module's own import name (`pkg.steps`). */
+  moduleImportName: string,
 ): { ok: true; text: string; edits: TextEdit[] } | { ok: false; reason: string } {
   const moduleAnalysis = analyzeCell(existing);
   if (!moduleAnalysis.parsed || moduleAnalysis.syntaxErrors.length) return { ok: false, reason: `${displayPath} has a syntax error; fix it before appending to it.` };
@@ -752,6 +754,9 @@ export function appendToModule(
   const missing: ImportBinding[] = [];
   for (const b of imports) {
     if (existingImports.bindings.some((e) => sameImport(e, b))) continue;
+    // The notebook imports `x` from this very module (an earlier extraction moved it here): inside the
+    // module, the function reads the module's own `x`, the same object, so there is nothing to import.
+    if (b.form === 'from' && b.module === moduleImportName && b.importedName === b.name && bound.has(b.name)) continue;
     if (bound.has(b.name)) return { ok: false, reason: `${displayPath} already binds \`${b.name}\` differently from \`${b.statement}\`, which the function needs.` };
     missing.push(b);
   }

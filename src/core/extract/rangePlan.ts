@@ -108,7 +108,8 @@ async function withImportCells(fs: FileSystem, req: ExtractRequest, plan: Extrac
   const changed = new Set(sources.map((_, j) => j).filter((j) => j >= first && j <= last));
   const moved = analyzeCell(sources.slice(first, last + 1).join('\n'));
   const movedReads = new Set([...moved.reads, ...moved.lateReads].map((r) => r.name));
-  const outcomes = settleImportCells({ after, changed, movedReads, moduleImports: moduleImportBindings(plan.moduleText) });
+  const receivingModule = analyzeCell(plan.importLine).imports[0]?.module;
+  const outcomes = settleImportCells({ after, changed, movedReads, moduleImports: moduleImportBindings(plan.moduleText), ...(receivingModule ? { receivingModule } : {}) });
   const operations = [...plan.edit.operations];
   const ipynbEdit = [...plan.ipynbEdit];
   for (const o of outcomes.filter((o) => o.emptied)) {
@@ -279,7 +280,7 @@ async function planSelection(fs: FileSystem, req: ExtractRequest): Promise<Cells
     const bound = new Set(analyzeCell(existing.text).writes.map((w) => w.name));
     const clash = names.find((n) => bound.has(n));
     if (clash) return refuse(`${relativePath(req.projectRoot, req.modulePath)} already defines \`${clash}\`; the module is never overwritten. Pick another module.`);
-    const appended = appendToModule(existing.text, imports, code, functionText ? req.functionName : names[0]!, mergedAnalysis, relativePath(req.projectRoot, req.modulePath));
+    const appended = appendToModule(existing.text, imports, code, functionText ? req.functionName : names[0]!, mergedAnalysis, relativePath(req.projectRoot, req.modulePath), location.importName);
     if (!appended.ok) return refuse(appended.reason);
     moduleText = appended.text;
     operations.push({ kind: 'edit', path: req.modulePath, edits: appended.edits });

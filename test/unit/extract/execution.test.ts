@@ -116,6 +116,16 @@ const isImportsOnly = (source: string) => {
   return lines.length > 0 && lines.every((l) => /^(import|from)\s/.test(l));
 };
 
+/** The names an imports-only cell binds: `import a.b as c` → c, `import a.b` → a, `from m import x as y, z` → y, z. */
+function importedNames(source: string): string[] {
+  return source.split('\n').flatMap((line) => {
+    const plain = /^import\s+(.+)$/.exec(line.trim());
+    const from = /^from\s+\S+\s+import\s+\(?([^)]+)\)?$/.exec(line.trim());
+    const parts = (plain?.[1] ?? from?.[1] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+    return parts.map((p) => (p.includes(' as ') ? p.split(/\s+as\s+/)[1]! : plain ? p.split('.')[0]! : p));
+  });
+}
+
 /**
  * The other cells of the notebook are unchanged, as parsed JSON (the byte-level check is a unit test),
  * except imports-only cells the extraction emptied (their readers all moved); returns their code indices.
@@ -186,7 +196,8 @@ const MUST_REFUSE: Record<string, Record<number, RegExp>> = {
 
 describe('extract cell to module: execution equivalence', { skip: !python && 'python3 is not available' }, () => {
   let scratch: string;
-  const counts = { extracted: 0, refused: 0, rangesExtracted: 0, rangesRefused: 0, importCellsEmptied: 0, rangeImportCellsEmptied: 0 };
+  const counts = { extracted: 0, refused: 0, rangesExtracted: 0, rangesRefused: 0, importCellsEmptied: 0, rangeImportCellsEmptied: 0, inTurnMoved: 0, inTurnCells: 0 };
+  const inTurnStayed: string[] = [];
   const refusedByKind = new Map<string, number>();
   const perNotebook: string[] = [];
 
@@ -199,6 +210,7 @@ describe('extract cell to module: execution equivalence', { skip: !python && 'py
       `extract execution test: ${counts.extracted} cells extracted and equivalent, ${counts.refused} refused, 0 wrong (a wrong one fails the test)`,
       `  ranges of 2 and 3 cells: ${counts.rangesExtracted} extracted and equivalent, ${counts.rangesRefused} refused`,
       `  imports-only cells emptied because only moved code read them: ${counts.importCellsEmptied} by single cells, ${counts.rangeImportCellsEmptied} by ranges`,
+      `  every cell in turn (the notebook moved cell by cell): ${counts.inTurnMoved} of ${counts.inTurnCells} cells moved to the package (extracted, or an imports-only cell emptied when its last reader moved); stayed: ${inTurnStayed.join(', ') || 'none'}`,
       ...perNotebook.map((l) => `  ${l}`),
       '  refusals by reason:',
       ...[...refusedByKind].sort((a, b) => b[1] - a[1]).map(([kind, n]) => `    ${n} × ${kind}`),
@@ -289,14 +301,32 @@ describe('extract cell to module: execution equivalence', { skip: !python && 'py
       const dir = copyProject(scratch);
       const original = runNotebook(dir, notebookFile, []);
       const introduced: string[] = [];
+      const extractedInTurn = new Set<number>();
       for (let i = 0; i < cells.length; i++) {
         const functionName = `${suggestFunctionName(cells[i]!.source, cells[i]!.precedingMarkdown, i)}_${i}`;
         const result = await extract(dir, notebookFile, i, functionName);
         assert.ok(result.code === 0 || result.code === 1, `cell ${i}: unexpected exit ${result.code}: ${result.message}`);
-        if (result.code === 0) introduced.push(functionName, `${functionName}_output`);
+        if (result.code === 0) {
+          introduced.push(functionName, `${functionName}_output`);
+          extractedInTurn.add(i);
+        }
       }
       assert.ok(introduced.length > 0, `no cell of ${notebookFile} could be extracted`);
       assertSameBehaviour(original, runNotebook(dir, notebookFile, introduced), `${notebookFile} (all cells)`);
+      // What moved: a cell is extracted, or emptied by a later extraction (an imports-only cell whose last reader moved).
+      const after = codeCellsOf(readNotebook(path.join(dir, 'notebooks', notebookFile)));
+      cells.forEach((cell, i) => {
+        counts.inTurnCells++;
+        const emptied = after[i]!.source === '' && cell.source.trim() !== '';
+        if (extractedInTurn.has(i) || emptied) counts.inTurnMoved++;
+        else inTurnStayed.push(`${notebookFile.replace(/\.ipynb$/, '')}#${i}`);
+        // An imports cell left standing must still have a reader: nothing dead is left behind.
+        if (isImportsOnly(cell.source) && !emptied) {
+          const names = importedNames(cell.source);
+          const readers = after.filter((other, j) => j !== i && names.some((n) => new RegExp(`\\b${n}\\b`).test(other.source)));
+          assert.ok(readers.length > 0, `${notebookFile}: imports cell ${i} (${names.join(', ')}) stayed though no cell reads it any more`);
+        }
+      });
     });
   }
 });

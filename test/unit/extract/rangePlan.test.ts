@@ -204,6 +204,36 @@ describe('imports-only cells follow the code that reads them', () => {
     assert.match((p as { reason: string }).reason, /The cell only imports modules, and the notebook still reads them: `Path` in cells 1 and 3, `csv` in cell 2 \(nothing reads `statistics`\)\. So the imports stay/);
   });
 
+  describe('moving a notebook cell by cell into one module', () => {
+    // The state after cell 1 was extracted: its code now lives in churn/steps.py, which imports csv.
+    const MODULE_AFTER_CELL_1 = '"""Code moved from analysis.ipynb."""\n\nimport csv\n\n\nMIN_ROWS: int = 1\n\n\ndef load():\n    return list(csv.reader(["a,b", "c,d"]))\n';
+    const module = { [MODULE]: MODULE_AFTER_CELL_1 };
+
+    test('the last reader moving empties the imports cell, counting readers an earlier extraction moved', async () => {
+      const p = ok(await plan(['import csv\nimport statistics', 'from churn.steps import MIN_ROWS, load\nrows = load()', 'sizes = [len(r) for r in rows if len(rows) >= MIN_ROWS]\nprint(statistics.mean(sizes))'], 2, 2, module));
+      assert.deepEqual(p.importCells, [{ codeIndex: 0, names: ['csv', 'statistics'], emptied: true, reason: 'only the moved code read `csv`, `statistics`, which the module now imports' }]);
+      assert.equal(cellSources(p).find((c) => c.cell === 0)?.text, '');
+    });
+
+    test('a name the notebook imports from the module itself is read there directly, not imported into it', async () => {
+      const p = ok(await plan(['import csv\nimport statistics', 'from churn.steps import MIN_ROWS, load\nrows = load()', 'sizes = [len(r) for r in rows if len(rows) >= MIN_ROWS]\nprint(statistics.mean(sizes))'], 2, 2, module));
+      assert.doesNotMatch(p.moduleText, /from churn\.steps import/);
+      assert.match(p.moduleText, /\nimport csv\nimport statistics\n/);
+      assert.match(p.moduleText, /\ndef step\(rows\) -> None:\n/);
+    });
+
+    test('the imports cell stays when other code runs before the module is imported again', async () => {
+      const p = ok(await plan(['import csv\nimport statistics', 'print("checking the environment")', 'from churn.steps import MIN_ROWS, load\nrows = load()', 'print(statistics.mean([len(r) for r in rows]))'], 3, 3, module));
+      assert.deepEqual(p.importCells?.map((c) => c.emptied), [false]);
+      assert.match(p.importCells![0]!.reason, /nothing reads `csv`, which may be imported for its side effect/);
+    });
+
+    test('an import the module binds differently still stays', async () => {
+      const p = ok(await plan(['import csv as c\nimport statistics', 'from churn.steps import MIN_ROWS, load\nrows = load()', 'print(statistics.mean([len(r) for r in rows]))'], 2, 2, module));
+      assert.deepEqual(p.importCells?.map((c) => c.emptied), [false]);
+    });
+  });
+
   test('a range holding the imports cell and all their readers moves the imports into the module', async () => {
     const p = ok(await plan(['import textwrap', 'out = textwrap.fill("a b", width=1)', 'print(out)'], 0, 1));
     assert.match(p.moduleText, /\nimport textwrap\n/);
