@@ -26,6 +26,7 @@ export interface ProductionizeArgs {
 
 export const PRODUCTIONIZE_USAGE = 'ml-hygiene productionize NOTEBOOK [--python PATH] [--with-ci] [--dry-run | --diff]';
 const UTF8_BOM = '\uFEFF';
+const PRODUCTIONIZE_FLAGS = new Set(['--python', '--with-ci', '--dry-run', '--diff']);
 
 /** The project the notebook belongs to: the nearest folder above it with a pyproject.toml, else its own folder. */
 function projectRootFor(notebookPath: string): string {
@@ -42,6 +43,13 @@ export async function runProductionize(args: ProductionizeArgs, out: (s: string)
     err(`ml-hygiene productionize: ${message}\nUsage: ${PRODUCTIONIZE_USAGE}`);
     return 2;
   };
+  if (args.flags.has('--help')) {
+    out(`Usage: ${PRODUCTIONIZE_USAGE}`);
+    return 0;
+  }
+  // A mistyped flag must not pass silently: `--dif` would otherwise write the project instead of showing it.
+  const unknown = [...args.flags.keys()].find((f) => !PRODUCTIONIZE_FLAGS.has(f));
+  if (unknown) return usage(`unknown option ${unknown}`);
   const notebookArg = args.positionals[0];
   if (!notebookArg || args.positionals.length > 1) return usage('give exactly one notebook');
   const notebookPath = normalizePath(path.resolve(notebookArg));

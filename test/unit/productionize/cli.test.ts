@@ -224,6 +224,20 @@ describe('ml-hygiene productionize: --diff and --with-ci', () => {
     for (const [file, bytes] of first) assert.ok(after.get(file)!.equals(bytes), `${file} is left as it was`);
   });
 
+  test('a mistyped option is a usage error, not a run that writes the project', async () => {
+    const { dir, nb } = lab();
+    const before = snapshot(dir);
+    for (const typo of ['--dif', '--with_ci', '--dryrun']) {
+      const r = await run(dir, nb, typo);
+      assert.equal(r.code, 2, typo);
+      assert.match(r.err, new RegExp(`unknown option ${typo}\\nUsage: ml-hygiene productionize NOTEBOOK`));
+    }
+    assert.deepEqual(snapshot(dir), before);
+    const help = await run(dir, nb, '--help');
+    assert.equal(help.code, 0);
+    assert.equal(help.out, 'Usage: ml-hygiene productionize NOTEBOOK [--python PATH] [--with-ci] [--dry-run | --diff]');
+  });
+
   test('--dry-run lists the same files and writes nothing; the flags reach the command through main()', async () => {
     const { dir, nb } = lab();
     const before = snapshot(dir);
