@@ -1,12 +1,18 @@
 /**
- * `ml-hygiene productionize NOTEBOOK [--python PATH] [--dry-run]`: the same plan as the editor's
- * "Turn notebook into project", applied to disk. Files are created only where absent ('wx': never over
- * a file), existing ones get edits, and the `.ipynb` gets byte-preserving edits of the rewritten cells.
- * Dependencies are pinned to the environment given by `--python` (an interpreter or environment
- * folder), else the project's `.venv`/`venv`; its files are read, Python is never run.
+ * `ml-hygiene productionize NOTEBOOK [--python PATH] [--with-ci] [--dry-run | --diff]`: the same plan as
+ * the editor's "Turn notebook into project", applied to disk. Files are created only where absent ('wx':
+ * never over a file), existing ones get edits, and the `.ipynb` gets byte-preserving edits of the
+ * rewritten cells. Dependencies are pinned to the environment given by `--python` (an interpreter or
+ * environment folder), else the project's `.venv`/`venv`; its files are read, Python is never run.
+ *
+ * As in the editor's refactor preview, where the CI workflow starts unticked, files the plan marks
+ * opt-in (added beyond what the notebook and its package need) are written only with `--with-ci`.
+ * `--dry-run` lists the files; `--diff` prints the change as a git-style unified diff (what
+ * `git apply` takes) and writes nothing, as `ruff --diff` does.
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { formatPatch, structuredPatch } from 'diff';
 import { readEnvironment, type PythonEnvironment } from '../core/environment/installedDistributions';
 import { applyTextEdits } from '../core/fixes/applyEdits';
 import { DiskFileSystem } from '../core/fs/diskFileSystem';
@@ -18,8 +24,9 @@ export interface ProductionizeArgs {
   flags: Map<string, string | true>;
 }
 
-export const PRODUCTIONIZE_USAGE = 'ml-hygiene productionize NOTEBOOK [--python PATH] [--dry-run]';
+export const PRODUCTIONIZE_USAGE = 'ml-hygiene productionize NOTEBOOK [--python PATH] [--with-ci] [--dry-run | --diff]';
 const UTF8_BOM = '\uFEFF';
+const PRODUCTIONIZE_FLAGS = new Set(['--python', '--with-ci', '--dry-run', '--diff']);
 
 /** The project the notebook belongs to: the nearest folder above it with a pyproject.toml, else its own folder. */
 function projectRootFor(notebookPath: string): string {
@@ -36,6 +43,13 @@ export async function runProductionize(args: ProductionizeArgs, out: (s: string)
     err(`ml-hygiene productionize: ${message}\nUsage: ${PRODUCTIONIZE_USAGE}`);
     return 2;
   };
+  if (args.flags.has('--help')) {
+    out(`Usage: ${PRODUCTIONIZE_USAGE}`);
+    return 0;
+  }
+  // A mistyped flag must not pass silently: `--dif` would otherwise write the project instead of showing it.
+  const unknown = [...args.flags.keys()].find((f) => !PRODUCTIONIZE_FLAGS.has(f));
+  if (unknown) return usage(`unknown option ${unknown}`);
   const notebookArg = args.positionals[0];
   if (!notebookArg || args.positionals.length > 1) return usage('give exactly one notebook');
   const notebookPath = normalizePath(path.resolve(notebookArg));
@@ -65,29 +79,74 @@ export async function runProductionize(args: ProductionizeArgs, out: (s: string)
     err(`ml-hygiene productionize: nothing changed: ${plan.reason}`);
     return 1;
   }
-  for (const f of plan.files) out(`${f.action === 'create' ? 'create' : 'edit  '} ${relativePath(cwd, f.path)}  (${f.description})`);
-  for (const s of plan.skipped) out(`keep   ${s}  (exists; not overwritten)`);
-  for (const m of plan.modules) out(`${m.importName}: ${m.names.join(', ')}`);
-  for (const k of plan.keptBack) out(`stays in the notebook: ${k.name}, because ${k.reason}`);
-  for (const c of plan.importCells) out(c.emptied ? `imports cell ${c.codeIndex} emptied: ${c.reason}` : `imports cell ${c.codeIndex} stays: ${c.reason}`);
-  if (args.flags.has('--dry-run')) return 0;
-
+  const withCi = args.flags.has('--with-ci');
+  const showDiff = args.flags.has('--diff');
+  // Opt-in files (the CI workflow) are left out unless asked for, as the editor's preview leaves them unticked.
+  const leftOut = new Set(withCi ? [] : plan.files.filter((f) => f.optIn).map((f) => f.path));
+  const changes: FileChange[] = [];
   for (const op of plan.edit.operations) {
     if (op.kind === 'create') {
-      mkdirSync(dirname(op.path), { recursive: true });
-      try {
-        writeFileSync(op.path, op.content, { flag: 'wx' });
-      } catch {
-        err(`ml-hygiene productionize: ${relativePath(cwd, op.path)} appeared meanwhile; it is not overwritten.`);
-        return 1;
-      }
+      if (!leftOut.has(op.path)) changes.push({ path: op.path, after: op.content });
     } else if (op.kind === 'edit') {
       const current = readFileSync(op.path, 'utf8');
       const fileBom = current.startsWith(UTF8_BOM) ? UTF8_BOM : '';
-      writeFileSync(op.path, fileBom + applyTextEdits(current.slice(fileBom.length), op.edits));
+      changes.push({ path: op.path, before: current, after: fileBom + applyTextEdits(current.slice(fileBom.length), op.edits) });
     }
   }
-  if (plan.ipynbEdit.length) writeFileSync(notebookPath, bom + applyTextEdits(notebookText, plan.ipynbEdit));
+  if (plan.ipynbEdit.length) changes.push({ path: notebookPath, before: raw, after: bom + applyTextEdits(notebookText, plan.ipynbEdit) });
+  if (!changes.length) {
+    const only = [...leftOut].map((p) => relativePath(cwd, p)).join(', ');
+    err(`ml-hygiene productionize: nothing changed: ${only ? `the only file to add is ${only}; pass --with-ci to add it.` : 'the plan has nothing to write.'}`);
+    return 1;
+  }
+
+  // With --diff, stdout carries the patch alone (so it can go to `git apply`); the listing goes to stderr.
+  const list = showDiff ? err : out;
+  for (const f of plan.files) {
+    const where = relativePath(cwd, f.path);
+    if (leftOut.has(f.path)) list(`skip   ${where}  (CI workflow: pass --with-ci to add it)`);
+    // "(tick to add)" speaks to the editor's preview; here --with-ci has already said yes.
+    else list(`${f.action === 'create' ? 'create' : 'edit  '} ${where}  (${f.optIn ? f.description.replace(/\s*\(tick to add\)$/, '') : f.description})`);
+  }
+  for (const s of plan.skipped) list(`keep   ${s}  (exists; not overwritten)`);
+  for (const m of plan.modules) list(`${m.importName}: ${m.names.join(', ')}`);
+  for (const k of plan.keptBack) list(`stays in the notebook: ${k.name}, because ${k.reason}`);
+  for (const c of plan.importCells) list(c.emptied ? `imports cell ${c.codeIndex} emptied: ${c.reason}` : `imports cell ${c.codeIndex} stays: ${c.reason}`);
+  if (showDiff) {
+    for (const c of changes) out(unifiedDiff(relativePath(cwd, c.path), c.before, c.after));
+    const created = changes.filter((c) => c.before === undefined).length;
+    err(`Would create ${created} ${created === 1 ? 'file' : 'files'} and edit ${changes.length - created}; nothing was written.`);
+    return 0;
+  }
+  if (args.flags.has('--dry-run')) return 0;
+
+  for (const c of changes) {
+    if (c.before === undefined) {
+      mkdirSync(dirname(c.path), { recursive: true });
+      try {
+        writeFileSync(c.path, c.after, { flag: 'wx' });
+      } catch {
+        err(`ml-hygiene productionize: ${relativePath(cwd, c.path)} appeared meanwhile; it is not overwritten.`);
+        return 1;
+      }
+    } else writeFileSync(c.path, c.after);
+  }
   out(`Done: ${plan.modules.length} modules, ${plan.tests} tests, ${plan.params.length} params. Run the tests with \`python -m pytest\`; install the project with \`pip install -e .\` so the notebook imports ${plan.packageName}.`);
   return 0;
+}
+
+/** One file the run writes: created when `before` is undefined, else its text before and after. */
+interface FileChange {
+  path: string;
+  before?: string;
+  after: string;
+}
+
+/**
+ * The change to one file as git prints it (`diff --git`, `new file mode` for a created file, `--- /dev/null`),
+ * 3 lines of context, paths as given. An empty created file (py.typed) is its header alone, as in git.
+ */
+function unifiedDiff(relative: string, before: string | undefined, after: string): string {
+  const patch = structuredPatch(before === undefined ? '/dev/null' : `a/${relative}`, `b/${relative}`, before ?? '', after, undefined, undefined, { context: 3 });
+  return formatPatch({ ...patch, isGit: true, ...(before === undefined ? { isCreate: true, newMode: '100644' } : {}) }).replace(/\n$/, '');
 }
