@@ -36,16 +36,17 @@ Usage:
   ml-hygiene pin [PATH] (--all | --package NAME) [--python PATH] [--dry-run]
   ml-hygiene status [PATH] [--format text|json|dot|mermaid]
   ml-hygiene extract NOTEBOOK (--cell N | --cells A-B) --module PATH [--function NAME]  (0-based code-cell indices)
-  ml-hygiene productionize NOTEBOOK [--python PATH] [--with-ci] [--dry-run | --diff]  (turn the notebook into a package, tests, params.yaml, dvc.yaml)
+  ml-hygiene productionize NOTEBOOK [--python PATH] [--no-ci] [--with-readme] [--dry-run | --diff]  (turn the notebook into a package, tests, params.yaml, dvc.yaml)
   ml-hygiene --help | --version
 
 pin takes versions from the lockfile, else from the installed environment, looked for in this
 order (as uv does): --python PATH (an interpreter or environment folder; then nothing else),
 $VIRTUAL_ENV, $CONDA_PREFIX, <project>/.venv, <project>/venv, and conda's base environment last.
 
-productionize writes the CI workflow (.github/workflows/tests.yml) only with --with-ci, as the
-editor's preview leaves it unticked. --dry-run lists the files; --diff prints the whole change as a
-unified diff (git apply takes it) and writes nothing.
+productionize writes what the editor's preview starts ticked: the package, tests, params.yaml,
+dvc.yaml, pyproject.toml and the CI workflow (--no-ci leaves that out). The README section on how to
+work on the project is the user's prose, unticked in the preview: --with-readme adds it. --dry-run
+lists the files; --diff prints the whole change as a unified diff (git apply takes it), writes nothing.
 
 Exit status: 0 when nothing is at error severity, 1 when something is, 2 on usage or internal error.`;
 

@@ -1,12 +1,13 @@
 /**
- * `ml-hygiene productionize NOTEBOOK [--python PATH] [--with-ci] [--dry-run | --diff]`: the same plan as
+ * `ml-hygiene productionize NOTEBOOK [--python PATH] [--no-ci] [--with-readme] [--dry-run | --diff]`: the same plan as
  * the editor's "Turn notebook into project", applied to disk. Files are created only where absent ('wx':
  * never over a file), existing ones get edits, and the `.ipynb` gets byte-preserving edits of the
  * rewritten cells. Dependencies are pinned to the environment given by `--python` (an interpreter or
  * environment folder), else the project's `.venv`/`venv`; its files are read, Python is never run.
  *
- * As in the editor's refactor preview, where the CI workflow starts unticked, files the plan marks
- * opt-in (added beyond what the notebook and its package need) are written only with `--with-ci`.
+ * As in the editor's refactor preview, where they start unticked, files the plan marks opt-in (the
+ * README section, the user's own prose) are written only with `--with-readme`; `--no-ci` leaves out the
+ * CI workflow, which the preview starts ticked.
  * `--dry-run` lists the files; `--diff` prints the change as a git-style unified diff (what
  * `git apply` takes) and writes nothing, as `ruff --diff` does.
  */
@@ -24,9 +25,9 @@ export interface ProductionizeArgs {
   flags: Map<string, string | true>;
 }
 
-export const PRODUCTIONIZE_USAGE = 'ml-hygiene productionize NOTEBOOK [--python PATH] [--with-ci] [--dry-run | --diff]';
+export const PRODUCTIONIZE_USAGE = 'ml-hygiene productionize NOTEBOOK [--python PATH] [--no-ci] [--with-readme] [--dry-run | --diff]';
 const UTF8_BOM = '\uFEFF';
-const PRODUCTIONIZE_FLAGS = new Set(['--python', '--with-ci', '--dry-run', '--diff']);
+const PRODUCTIONIZE_FLAGS = new Set(['--python', '--no-ci', '--with-readme', '--dry-run', '--diff']);
 
 /** The project the notebook belongs to: the nearest folder above it with a pyproject.toml, else its own folder. */
 function projectRootFor(notebookPath: string): string {
@@ -79,15 +80,20 @@ export async function runProductionize(args: ProductionizeArgs, out: (s: string)
     err(`ml-hygiene productionize: nothing changed: ${plan.reason}`);
     return 1;
   }
-  const withCi = args.flags.has('--with-ci');
   const showDiff = args.flags.has('--diff');
-  // Opt-in files (the CI workflow) are left out unless asked for, as the editor's preview leaves them unticked.
-  const leftOut = new Set(withCi ? [] : plan.files.filter((f) => f.optIn).map((f) => f.path));
+  // Opt-in files are left out unless asked for, as the editor's preview leaves them unticked; --no-ci
+  // unticks the CI workflow.
+  const why = new Map<string, string>();
+  for (const f of plan.files) {
+    if (f.optIn && !args.flags.has('--with-readme')) why.set(f.path, `${f.role === 'readme' ? 'README section' : 'opt-in'}: pass --with-readme to add it`);
+    else if (f.role === 'ci' && args.flags.has('--no-ci')) why.set(f.path, 'CI workflow: left out by --no-ci');
+  }
+  const leftOut = new Set(why.keys());
   const changes: FileChange[] = [];
   for (const op of plan.edit.operations) {
     if (op.kind === 'create') {
       if (!leftOut.has(op.path)) changes.push({ path: op.path, after: op.content });
-    } else if (op.kind === 'edit') {
+    } else if (op.kind === 'edit' && !leftOut.has(op.path)) {
       const current = readFileSync(op.path, 'utf8');
       const fileBom = current.startsWith(UTF8_BOM) ? UTF8_BOM : '';
       changes.push({ path: op.path, before: current, after: fileBom + applyTextEdits(current.slice(fileBom.length), op.edits) });
@@ -95,8 +101,8 @@ export async function runProductionize(args: ProductionizeArgs, out: (s: string)
   }
   if (plan.ipynbEdit.length) changes.push({ path: notebookPath, before: raw, after: bom + applyTextEdits(notebookText, plan.ipynbEdit) });
   if (!changes.length) {
-    const only = [...leftOut].map((p) => relativePath(cwd, p)).join(', ');
-    err(`ml-hygiene productionize: nothing changed: ${only ? `the only file to add is ${only}; pass --with-ci to add it.` : 'the plan has nothing to write.'}`);
+    const only = [...why].map(([p, reason]) => `${relativePath(cwd, p)} (${reason})`).join(', ');
+    err(`ml-hygiene productionize: nothing changed: ${only ? `all that is left is ${only}.` : 'the plan has nothing to write.'}`);
     return 1;
   }
 
@@ -104,8 +110,8 @@ export async function runProductionize(args: ProductionizeArgs, out: (s: string)
   const list = showDiff ? err : out;
   for (const f of plan.files) {
     const where = relativePath(cwd, f.path);
-    if (leftOut.has(f.path)) list(`skip   ${where}  (CI workflow: pass --with-ci to add it)`);
-    // "(tick to add)" speaks to the editor's preview; here --with-ci has already said yes.
+    if (leftOut.has(f.path)) list(`skip   ${where}  (${why.get(f.path)})`);
+    // "(tick to add)" speaks to the editor's preview; here --with-readme has already said yes.
     else list(`${f.action === 'create' ? 'create' : 'edit  '} ${where}  (${f.optIn ? f.description.replace(/\s*\(tick to add\)$/, '') : f.description})`);
   }
   for (const s of plan.skipped) list(`keep   ${s}  (exists; not overwritten)`);

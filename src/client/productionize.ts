@@ -30,7 +30,9 @@ export async function productionizeNotebook(client: LanguageClient, arg?: Produc
     return plan;
   }
   const preview = !(arg && !(arg instanceof vscode.Uri) && arg.preview === false); // scripts may skip it; people always get it
-  const edit = toWorkspaceEdit(plan.edit as LspEdit, preview);
+  // Without the preview nobody can tick an opt-in file (the README section): it is left out, as the CLI does.
+  const leftOut = preview ? new Set<string>() : new Set(plan.files.filter((f) => f.optIn).map((f) => vscode.Uri.file(f.path).toString()));
+  const edit = toWorkspaceEdit(plan.edit as LspEdit, preview, leftOut);
   // false when the user discards the preview (or a file appeared meanwhile: creates never overwrite).
   if (!(await vscode.workspace.applyEdit(edit, { isRefactoring: true }))) return { ...plan, applied: false };
   const modules = plan.modules.map((m) => m.importName).join(', ');
@@ -62,7 +64,7 @@ const toRange = (r: LspRange) => new vscode.Range(r.start.line, r.start.characte
  * such file, which one undo cannot delete, and the refactor preview would have to resolve a document
  * that does not exist yet.
  */
-function toWorkspaceEdit(lsp: LspEdit, preview: boolean): vscode.WorkspaceEdit {
+function toWorkspaceEdit(lsp: LspEdit, preview: boolean, leftOut: Set<string>): vscode.WorkspaceEdit {
   const edit = new vscode.WorkspaceEdit();
   const metadata = (id: string | undefined): vscode.WorkspaceEditEntryMetadata | undefined => {
     const a = id ? lsp.changeAnnotations?.[id] : undefined;
@@ -71,6 +73,7 @@ function toWorkspaceEdit(lsp: LspEdit, preview: boolean): vscode.WorkspaceEdit {
   const changes = lsp.documentChanges;
   for (let i = 0; i < changes.length; i++) {
     const change = changes[i]!;
+    if (leftOut.has(vscode.Uri.parse('kind' in change ? change.uri : change.textDocument.uri).toString())) continue;
     if ('kind' in change) {
       const next = changes[i + 1];
       const content = next && !('kind' in next) && next.textDocument.uri === change.uri && next.textDocument.version === null ? next.edits.map((e) => e.newText).join('') : '';

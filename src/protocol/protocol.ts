@@ -38,7 +38,7 @@ export type ProductionizeResult =
   | {
       ok: true;
       edit: unknown;
-      /** `optIn`: needs confirmation in the preview, so it starts unticked (the CI workflow). */
+      /** `optIn`: needs confirmation in the preview, so it starts unticked (the README section). */
       files: Array<{ path: string; action: 'create' | 'edit'; description: string; optIn?: boolean }>;
       modules: Array<{ importName: string; names: string[] }>;
       keptBack: Array<{ name: string; reason: string }>;

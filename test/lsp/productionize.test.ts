@@ -1,12 +1,12 @@
 /**
  * "Turn notebook into project" over a real LSP connection: the plan comes back as one workspace edit
  * whose every change carries a change annotation (VS Code then shows its refactor preview listing each
- * file; only the opt-in CI workflow needs confirmation, so only it starts unticked), with creates for
- * the new files and the notebook's cells rewritten.
+ * file; only the opt-in README section needs confirmation, so only it starts unticked), with creates
+ * for the new files, the CI workflow among them, and the notebook's cells rewritten.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LspClient, fileUri } from './lspClient';
@@ -37,7 +37,7 @@ after(async () => {
   rmSync(path.dirname(dir), { recursive: true, force: true });
 });
 
-test('one workspace edit, one annotation per file; only the opt-in CI workflow needs confirmation (starts unticked)', async () => {
+test('one workspace edit, one annotation per file; only the opt-in README section needs confirmation (starts unticked)', async () => {
   const result = (await client.connection.sendRequest('mlHygiene/productionize', { notebookUri: fileUri(nbPath()) })) as ProductionizeResult;
   assert.ok(result.ok, JSON.stringify(result));
   const edit = result.edit as {
@@ -60,27 +60,35 @@ test('one workspace edit, one annotation per file; only the opt-in CI workflow n
     const ids = change.kind ? [change.annotationId] : change.edits!.map((e) => e.annotationId);
     for (const id of ids) {
       assert.ok(id && edit.changeAnnotations[id], `unannotated change ${JSON.stringify(change).slice(0, 120)}`);
-      assert.equal(edit.changeAnnotations[id]!.needsConfirmation, id === '.github/workflows/tests.yml', `${id}: only the CI workflow is opt-in`);
+      assert.equal(edit.changeAnnotations[id]!.needsConfirmation, id === 'README.md', `${id}: only the README section is opt-in`);
     }
   }
+  // The user's README gets a section appended; its own text is kept as it was.
+  const readme = edit.documentChanges.find((c) => c.textDocument?.uri === fileUri(path.join(dir, 'README.md')))!;
+  const readmeBefore = readFileSync(path.join(dir, 'README.md'), 'utf8');
+  assert.ok(readme.edits![0]!.newText.startsWith(readmeBefore.trimEnd()), 'the README keeps its text');
+  assert.match(readme.edits![0]!.newText, /\n\n## Working on this project\n\nThe code of `report\.ipynb` lives in the `sales_report` package under `src\/`/);
+  assert.match(readme.edits![0]!.newText, /^python -m pytest +# the tests in tests\/$/m);
   assert.ok(edit.changeAnnotations['report.ipynb'], 'the notebook is one entry of the preview');
   const cell1 = edit.documentChanges.find((c) => c.textDocument?.uri === cellUri(1))!;
   assert.equal(cell1.edits![0]!.newText, 'from sales_report.report import VAT, REGIONS, gross');
   assert.deepEqual(result.modules, [{ importName: 'sales_report.report', names: ['VAT', 'REGIONS', 'gross', 'best_month'] }]);
 });
 
-test('without an opt-in file (the project has CI already) every change needs confirmation, so the preview still opens', async () => {
-  mkdirSync(path.join(dir, '.github', 'workflows'), { recursive: true });
-  writeFileSync(path.join(dir, '.github', 'workflows', 'ci.yml'), 'name: ci\n');
+test('without an opt-in file (the README has the section already) every change needs confirmation, so the preview still opens', async () => {
+  const readmePath = path.join(dir, 'README.md');
+  const readme = readFileSync(readmePath, 'utf8');
+  writeFileSync(readmePath, `${readme}\n## Working on this project\n\nSee the wiki.\n`);
   try {
     const result = (await client.connection.sendRequest('mlHygiene/productionize', { notebookUri: fileUri(nbPath()) })) as ProductionizeResult;
     assert.ok(result.ok, JSON.stringify(result));
     const annotations = Object.entries((result.edit as { changeAnnotations: Record<string, { needsConfirmation: boolean }> }).changeAnnotations);
-    assert.ok(!annotations.some(([id]) => id.startsWith('.github/')), 'no CI workflow is planned');
+    assert.ok(!annotations.some(([id]) => id === 'README.md'), 'no README section is planned when there is one');
+    assert.ok(annotations.some(([id]) => id === '.github/workflows/tests.yml'), 'the CI workflow is planned');
     assert.ok(annotations.length > 3);
     for (const [id, a] of annotations) assert.equal(a.needsConfirmation, true, id);
   } finally {
-    rmSync(path.join(dir, '.github'), { recursive: true, force: true });
+    writeFileSync(readmePath, readme);
   }
 });
 

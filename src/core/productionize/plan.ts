@@ -47,10 +47,12 @@ export interface PlannedFile {
   /** What the file is for, shown in the preview. */
   description: string;
   /**
-   * Added beyond what the notebook and its package need (the CI workflow, which runs on every push of
-   * the repository): the refactor preview leaves it unticked until the user opts in.
+   * Added beyond what the project needs to build, test and run (a section of the user's own README,
+   * whose prose is theirs): the refactor preview leaves it unticked until the user opts in.
    */
   optIn?: boolean;
+  /** The files a user may leave out by name (the CLI's `--no-ci`, `--with-readme`). */
+  role?: 'ci' | 'readme';
 }
 
 export type ProductionizePlan =
@@ -457,8 +459,8 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
     files.push({
       path: joinPath(req.projectRoot, '.github', 'workflows', 'tests.yml'),
       action: 'create',
-      description: 'CI running the tests on every push and pull request (tick to add)',
-      optIn: true,
+      role: 'ci',
+      description: runsMypy ? 'CI running the type checker and the tests on every push and pull request' : 'CI running the tests on every push and pull request',
       content: [
         'name: tests',
         'on: [push, pull_request]',
@@ -478,6 +480,18 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
     });
   }
 
+  // --- How to work on the new project, in the README: the user's own prose, so only when they tick it.
+  const readme = await readmeWithSection(fs, req.projectRoot, {
+    projectName,
+    notebookName,
+    packageName,
+    pipeline: hasPipeline ? `${packageName}.${pipelineModule}` : undefined,
+    hasParams: params.length > 0,
+    runsMypy,
+    dvcRepository: (await fs.stat(joinPath(req.projectRoot, '.dvc'))) !== undefined,
+  });
+  if (readme) files.push({ ...readme, optIn: true, role: 'readme' });
+
   // --- One edit: creates where absent, edits otherwise, and the notebook's cells.
   const operations: EditOperation[] = [];
   const skipped: string[] = [];
@@ -494,7 +508,7 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
       if (!current.ok) continue;
       operations.push({ kind: 'edit', path: f.path, edits: [{ range: new LineIndex(current.text).rangeOf(0, current.text.length), newText: f.content }] });
     }
-    planned.push({ path: f.path, action: f.action, description: f.description, ...(f.optIn ? { optIn: true } : {}) });
+    planned.push({ path: f.path, action: f.action, description: f.description, ...(f.optIn ? { optIn: true } : {}), ...(f.role ? { role: f.role } : {}) });
   }
   // A module that could not be created (it exists) must not be imported by the notebook.
   const missingModule = skipped.find((s) => s.startsWith(`src/${packageName}/`) && s.endsWith('.py') && !s.endsWith('__init__.py') && !s.endsWith(`${pipelineModule}.py`));
@@ -530,6 +544,45 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
     tests: testCount,
     skipped,
   };
+}
+
+const README_SECTION_HEADING = '## Working on this project';
+
+/**
+ * The README with a section saying how to work on the new layout (install, test, type-check, run the
+ * pipeline), appended to the user's README.md or as a new one; undefined when the section is there already.
+ */
+async function readmeWithSection(
+  fs: FileSystem,
+  projectRoot: string,
+  project: { projectName: string; notebookName: string; packageName: string; pipeline: string | undefined; hasParams: boolean; runsMypy: boolean; dvcRepository: boolean },
+): Promise<{ path: string; action: 'create' | 'edit'; description: string; content: string } | undefined> {
+  const path = joinPath(projectRoot, 'README.md');
+  const current = await readTextFile(fs, path);
+  if (current.ok && current.text.split(/\r?\n/).some((line) => line.trim() === README_SECTION_HEADING)) return undefined;
+  const section = [
+    README_SECTION_HEADING,
+    '',
+    `The code of \`${project.notebookName}\` lives in the \`${project.packageName}\` package under \`src/\`; the notebook imports it and stays for exploration.`,
+    '',
+    '```sh',
+    'python -m pip install -e . pytest' + (project.runsMypy ? ' mypy' : '') + '   # the package, editable, and the test tools',
+    'python -m pytest                          # the tests in tests/',
+    ...(project.runsMypy ? ['python -m mypy                            # the type checker, as CI runs it'] : []),
+    ...(project.pipeline && !project.dvcRepository ? ['dvc init                                  # once: makes the folder a DVC repository'] : []),
+    ...(project.pipeline ? [`dvc repro                                 # the pipeline in dvc.yaml (python -m ${project.pipeline})`] : []),
+    '```',
+    ...(project.hasParams ? ['', 'Hyperparameters live in `params.yaml`; change them there, not in the code.'] : []),
+    '',
+  ];
+  if (!current.ok) {
+    if (current.reason !== 'missing') return undefined;
+    return { path, action: 'create', description: 'how to install, test and run the project (tick to add)', content: [`# ${project.projectName}`, '', ...section].join('\n') };
+  }
+  const eol = current.text.includes('\r\n') ? '\r\n' : '\n';
+  const body = current.text.replace(/(\r?\n)*$/, '');
+  const content = `${body}${eol}${eol}${section.join(eol)}`;
+  return { path, action: 'edit', description: `adds a "${README_SECTION_HEADING.slice(3)}" section (tick to add)`, content };
 }
 
 async function hasFile(fs: FileSystem, path: string): Promise<boolean> {

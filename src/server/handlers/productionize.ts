@@ -17,10 +17,10 @@ const CODE_CELL = 2;
  * written, and a single undo takes it all back.
  * VS Code opens the preview when at least one change needs confirmation, and ticks exactly the changes
  * that do not (bulkEditPreview.ts: checked = !needsConfirmation; microsoft/vscode#207578 asks for
- * pre-ticked confirmations, still open). So the package, tests, pipeline files and the notebook's
+ * pre-ticked confirmations, still open). So the package, tests, pipeline files, CI and the notebook's
  * rewrite, which the user asked for and which depend on one another, start ticked; opt-in extras (the
- * CI workflow) need confirmation and start unticked. A plan without any opt-in extra marks every change
- * as needing confirmation: the preview must still open.
+ * README section, which is the user's own prose) need confirmation and start unticked. A plan without
+ * any opt-in extra marks every change as needing confirmation: the preview must still open.
  */
 export async function productionize(state: WorkspaceState, notebooks: NotebookDocuments<TextDocument>, params: ProductionizeParams, cellUri: CellUriResolver): Promise<ProductionizeResult> {
   const path = uriToPath(params.notebookUri);

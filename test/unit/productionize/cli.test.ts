@@ -1,7 +1,7 @@
 /**
  * `ml-hygiene productionize` as a reviewable command: `--diff` shows the whole change as a git-style
- * unified diff and writes nothing, and the CI workflow, opt-in in the editor's preview (it starts
- * unticked there), is written only with `--with-ci`. Fixture: a small sensor-calibration lab that
+ * unified diff and writes nothing; the CI workflow, ticked in the editor's preview, is written unless
+ * `--no-ci`; the README section, opt-in there (it starts unticked), only with `--with-readme`. Fixture: a small sensor-calibration lab that
  * already has a pyproject.toml (so the run edits it) and a notebook whose helpers move to a package.
  */
 import assert from 'node:assert/strict';
@@ -95,7 +95,7 @@ async function run(cwd: string, nb: string, ...flags: string[]): Promise<{ code:
 
 const WORKFLOW = '.github/workflows/tests.yml';
 
-describe('ml-hygiene productionize: --diff and --with-ci', () => {
+describe('ml-hygiene productionize: --diff, --no-ci and --with-readme', () => {
   test('--diff writes nothing, exits 0, and prints each created file in full and a hunk for the edited pyproject.toml', async () => {
     const { dir, nb } = lab();
     const before = snapshot(dir);
@@ -150,7 +150,7 @@ describe('ml-hygiene productionize: --diff and --with-ci', () => {
     }
     const previewed = lab();
     const written = lab();
-    const diff = await run(previewed.dir, previewed.nb, '--diff', '--with-ci');
+    const diff = await run(previewed.dir, previewed.nb, '--diff', '--with-readme');
     assert.equal(diff.code, 0, diff.err);
     const applied = spawnSync('git', ['apply', '--whitespace=nowarn', '-'], {
       cwd: previewed.dir,
@@ -160,49 +160,74 @@ describe('ml-hygiene productionize: --diff and --with-ci', () => {
       env: { ...process.env, GIT_CEILING_DIRECTORIES: path.dirname(previewed.dir) },
     });
     assert.equal(applied.status, 0, `git apply: ${applied.stderr}`);
-    const run2 = await run(written.dir, written.nb, '--with-ci');
+    const run2 = await run(written.dir, written.nb, '--with-readme');
     assert.equal(run2.code, 0, run2.err);
     const a = snapshot(previewed.dir);
     const b = snapshot(written.dir);
     assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort());
     for (const [file, bytes] of b) assert.ok(a.get(file)!.equals(bytes), `${file} differs between the applied diff and the run`);
     assert.ok(b.has('src/sensor_lab/py.typed') && b.get('src/sensor_lab/py.typed')!.length === 0, 'the empty marker file is in the diff too');
+    assert.ok(b.has(WORKFLOW), 'the CI workflow is in both');
+    assert.match(b.get('README.md')!.toString('utf8'), /^# Sensor lab\n\nCalibration of the bench sensors\.\n\n## Working on this project\n/, 'the README edit is in both');
   });
 
-  test('without --with-ci the CI workflow is not written and the listing says so; with it, it is', async () => {
+  test('the CI workflow is written by default, as the preview starts it ticked; --no-ci leaves it out and says so', async () => {
     const plain = lab();
     const r = await run(plain.dir, plain.nb);
     assert.equal(r.code, 0, r.err);
-    assert.ok(!existsSync(path.join(plain.dir, '.github')), 'no .github folder without --with-ci');
-    assert.match(r.out, /^skip {3}\.github\/workflows\/tests\.yml {2}\(CI workflow: pass --with-ci to add it\)$/m);
-    assert.ok(existsSync(path.join(plain.dir, 'src', 'sensor_lab', 'helpers.py')), 'the rest of the project is written');
-
-    const ci = lab();
-    const withCi = await run(ci.dir, ci.nb, '--with-ci');
-    assert.equal(withCi.code, 0, withCi.err);
-    assert.match(withCi.out, /^create \.github\/workflows\/tests\.yml {2}\(CI running the tests on every push and pull request\)$/m);
-    assert.doesNotMatch(withCi.out, /^skip /m);
-    const workflow = readFileSync(path.join(ci.dir, WORKFLOW), 'utf8');
+    // The lab's pyproject.toml configures no type checker, so CI runs the tests alone.
+    assert.match(r.out, /^create \.github\/workflows\/tests\.yml {2}\(CI running the tests on every push and pull request\)$/m);
+    const workflow = readFileSync(path.join(plain.dir, WORKFLOW), 'utf8');
     assert.match(workflow, /^on: \[push, pull_request\]$/m);
+    assert.doesNotMatch(workflow, /mypy/);
     assert.match(workflow, /^ {6}- run: python -m pytest$/m);
+
+    const noCi = lab();
+    const without = await run(noCi.dir, noCi.nb, '--no-ci');
+    assert.equal(without.code, 0, without.err);
+    assert.ok(!existsSync(path.join(noCi.dir, '.github')), 'no .github folder with --no-ci');
+    assert.match(without.out, /^skip {3}\.github\/workflows\/tests\.yml {2}\(CI workflow: left out by --no-ci\)$/m);
+    assert.ok(existsSync(path.join(noCi.dir, 'src', 'sensor_lab', 'helpers.py')), 'the rest of the project is written');
   });
 
-  test('--diff leaves the workflow out unless --with-ci is given, and then shows it in full', async () => {
-    const { dir, nb } = lab();
-    const withoutCi = await run(dir, nb, '--diff');
-    assert.equal(withoutCi.code, 0, withoutCi.err);
-    assert.doesNotMatch(withoutCi.out, /tests\.yml/);
-    assert.match(withoutCi.err, /^skip {3}\.github\/workflows\/tests\.yml {2}\(CI workflow: pass --with-ci to add it\)$/m);
+  test('the README section is opt-in, as in the preview: left out and listed as such; --with-readme appends it and keeps the README', async () => {
+    const plain = lab();
+    const r = await run(plain.dir, plain.nb);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(readFileSync(path.join(plain.dir, 'README.md'), 'utf8'), '# Sensor lab\n\nCalibration of the bench sensors.\n', 'the README is untouched');
+    assert.match(r.out, /^skip {3}README\.md {2}\(README section: pass --with-readme to add it\)$/m);
 
-    const withCi = await run(dir, nb, '--diff', '--with-ci');
-    assert.equal(withCi.code, 0, withCi.err);
-    assert.match(withCi.out, /^--- \/dev\/null\n\+\+\+ b\/\.github\/workflows\/tests\.yml\n@@ -0,0 \+1,\d+ @@\n\+name: tests\n\+on: \[push, pull_request\]\n/m);
-    assert.match(withCi.out, /^\+ {6}- run: python -m pytest$/m);
+    const opted = lab();
+    const withReadme = await run(opted.dir, opted.nb, '--with-readme');
+    assert.equal(withReadme.code, 0, withReadme.err);
+    assert.match(withReadme.out, /^edit {3}README\.md {2}\(adds a "Working on this project" section\)$/m);
+    const readme = readFileSync(path.join(opted.dir, 'README.md'), 'utf8');
+    assert.ok(readme.startsWith('# Sensor lab\n\nCalibration of the bench sensors.\n\n## Working on this project\n\n'), readme);
+    assert.match(readme, /^python -m pip install -e \. pytest +# the package, editable, and the test tools$/m);
+    assert.match(readme, /^python -m pytest +# the tests in tests\/$/m);
+    assert.match(readme, /^dvc init +# once: makes the folder a DVC repository\ndvc repro +# the pipeline in dvc\.yaml \(python -m sensor_lab\.pipeline\)$/m);
+    assert.ok(readme.endsWith('```\n') || readme.endsWith('code.\n'), 'ends with one newline');
+    // Run again: the section is there, so nothing is offered twice.
+    const again = await run(opted.dir, opted.nb, '--dry-run', '--with-readme');
+    assert.doesNotMatch(again.out, /README\.md/);
+  });
+
+  test('--diff shows the workflow, and the README section only with --with-readme', async () => {
+    const { dir, nb } = lab();
+    const plain = await run(dir, nb, '--diff');
+    assert.equal(plain.code, 0, plain.err);
+    assert.match(plain.out, /^--- \/dev\/null\n\+\+\+ b\/\.github\/workflows\/tests\.yml\n@@ -0,0 \+1,\d+ @@\n\+name: tests\n\+on: \[push, pull_request\]\n/m);
+    assert.doesNotMatch(plain.out, /README\.md/);
+    assert.match(plain.err, /^skip {3}README\.md {2}\(README section: pass --with-readme to add it\)$/m);
+
+    const withReadme = await run(dir, nb, '--diff', '--with-readme');
+    assert.equal(withReadme.code, 0, withReadme.err);
+    assert.match(withReadme.out, /^--- a\/README\.md\n\+\+\+ b\/README\.md\n@@ -1,3 \+1,\d+ @@\n # Sensor lab\n \n Calibration of the bench sensors\.\n\+\n\+## Working on this project\n/m);
     assert.ok(!existsSync(path.join(dir, '.github')), '--diff writes nothing, the workflow included');
   });
 
-  test('the CI can be added by a later run: when it is all that is left, the run says so and --with-ci adds it alone', async () => {
-    // A notebook of steps only: nothing to hoist, so a second run refuses no module and only the workflow is new.
+  test('the README section can be added by a later run: when it is all that is left, the run says so and --with-readme adds it alone', async () => {
+    // A notebook of steps only: nothing to hoist, so a second run refuses no module and only the README section is new.
     const dir = path.join(mkdtempSync(path.join(scratch, 'c-')), 'daily-report');
     mkdirSync(dir);
     const nb = path.join(dir, 'report.ipynb');
@@ -210,24 +235,25 @@ describe('ml-hygiene productionize: --diff and --with-ci', () => {
     writeFileSync(nb, JSON.stringify({ cells: [cell], metadata: {}, nbformat: 4, nbformat_minor: 5 }, null, 1) + '\n');
     assert.equal((await run(dir, nb)).code, 0);
     const first = snapshot(dir);
-    assert.ok(first.has('pyproject.toml') && !existsSync(path.join(dir, '.github')));
+    assert.ok(first.has('pyproject.toml') && first.has(WORKFLOW) && !first.has('README.md'));
 
     const again = await run(dir, nb);
     assert.equal(again.code, 1);
-    assert.match(again.err, /nothing changed: the only file to add is \.github\/workflows\/tests\.yml; pass --with-ci to add it\./);
+    assert.match(again.err, /nothing changed: all that is left is README\.md \(README section: pass --with-readme to add it\)\./);
     assert.deepEqual(snapshot(dir), first);
 
-    const withCi = await run(dir, nb, '--with-ci');
-    assert.equal(withCi.code, 0, withCi.err);
+    const withReadme = await run(dir, nb, '--with-readme');
+    assert.equal(withReadme.code, 0, withReadme.err);
     const after = snapshot(dir);
-    assert.deepEqual([...after.keys()].filter((f) => !first.has(f)), [WORKFLOW]);
+    assert.deepEqual([...after.keys()].filter((f) => !first.has(f)), ['README.md']);
+    assert.match(after.get('README.md')!.toString('utf8'), /^# daily-report\n\n## Working on this project\n/);
     for (const [file, bytes] of first) assert.ok(after.get(file)!.equals(bytes), `${file} is left as it was`);
   });
 
   test('a mistyped option is a usage error, not a run that writes the project', async () => {
     const { dir, nb } = lab();
     const before = snapshot(dir);
-    for (const typo of ['--dif', '--with_ci', '--dryrun']) {
+    for (const typo of ['--dif', '--with_readme', '--no_ci', '--with-ci', '--dryrun']) {
       const r = await run(dir, nb, typo);
       assert.equal(r.code, 2, typo);
       assert.match(r.err, new RegExp(`unknown option ${typo}\\nUsage: ml-hygiene productionize NOTEBOOK`));
@@ -235,7 +261,7 @@ describe('ml-hygiene productionize: --diff and --with-ci', () => {
     assert.deepEqual(snapshot(dir), before);
     const help = await run(dir, nb, '--help');
     assert.equal(help.code, 0);
-    assert.equal(help.out, 'Usage: ml-hygiene productionize NOTEBOOK [--python PATH] [--with-ci] [--dry-run | --diff]');
+    assert.equal(help.out, 'Usage: ml-hygiene productionize NOTEBOOK [--python PATH] [--no-ci] [--with-readme] [--dry-run | --diff]');
   });
 
   test('--dry-run lists the same files and writes nothing; the flags reach the command through main()', async () => {
@@ -244,21 +270,23 @@ describe('ml-hygiene productionize: --diff and --with-ci', () => {
     const r = await run(dir, nb, '--dry-run');
     assert.equal(r.code, 0, r.err);
     assert.deepEqual(snapshot(dir), before);
-    assert.match(r.out, /^skip {3}\.github\/workflows\/tests\.yml/m);
+    assert.match(r.out, /^skip {3}README\.md/m);
+    assert.match(r.out, /^create \.github\/workflows\/tests\.yml/m);
     assert.match(r.out, /^create src\/sensor_lab\/helpers\.py/m);
 
     const out: string[] = [];
     const previous = process.cwd();
     process.chdir(dir);
     try {
-      assert.equal(await main(['productionize', nb, '--diff', '--with-ci'], (s) => out.push(s), () => {}), 0);
+      assert.equal(await main(['productionize', nb, '--diff', '--no-ci'], (s) => out.push(s), () => {}), 0);
     } finally {
       process.chdir(previous);
     }
-    assert.match(out.join('\n'), /^\+\+\+ b\/\.github\/workflows\/tests\.yml$/m);
+    assert.match(out.join('\n'), /^\+\+\+ b\/src\/sensor_lab\/helpers\.py$/m);
+    assert.doesNotMatch(out.join('\n'), /tests\.yml/, '--no-ci reaches the command through main()');
     assert.deepEqual(snapshot(dir), before);
     const help: string[] = [];
     assert.equal(await main(['--help'], (s) => help.push(s), () => {}), 0);
-    assert.match(help.join('\n'), /ml-hygiene productionize NOTEBOOK \[--python PATH\] \[--with-ci\] \[--dry-run \| --diff\]/);
+    assert.match(help.join('\n'), /ml-hygiene productionize NOTEBOOK \[--python PATH\] \[--no-ci\] \[--with-readme\] \[--dry-run \| --diff\]/);
   });
 });

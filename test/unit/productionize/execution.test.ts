@@ -113,9 +113,8 @@ describe('turn notebook into project: execution equivalence', { skip: (!pythonEx
 
       const out: string[] = [];
       const errors: string[] = [];
-      // --with-ci: the CI workflow is opt-in (unticked in the editor's preview); the readiness figures and
-      // the mypy test below are of the project with it, as a user who ticks it gets.
-      const code = await runProductionize({ positionals: [notebook], flags: new Map<string, string | true>([['--python', pythonExe!], ['--with-ci', true]]) }, (s) => out.push(s), (s) => errors.push(s));
+      // The defaults, as the editor's preview starts them: the CI workflow ticked, the README section not.
+      const code = await runProductionize({ positionals: [notebook], flags: new Map<string, string | true>([['--python', pythonExe!]]) }, (s) => out.push(s), (s) => errors.push(s));
       assert.equal(code, 0, `${c.label}: ${errors.join('\n')}`);
       const text = out.join('\n');
       const moved = [...text.matchAll(/^\S+\.\S+: (.+)$/gm)].flatMap((m) => m[1]!.split(', '));

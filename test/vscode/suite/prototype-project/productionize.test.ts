@@ -1,7 +1,7 @@
 // Issue 12: "Turn notebook into project" in a real VS Code, from the packaged .vsix, on a bare
 // prototype folder (a notebook, a README and a data file). The command opens VS Code's refactor
-// preview (the opt-in CI workflow needs confirmation, the rest starts ticked); accepting it writes the package, tests, params.yaml,
-// dvc.yaml and pyproject.toml and rewrites the notebook's defining cells. One undo puts every file back
+// preview (the opt-in README section needs confirmation, the rest starts ticked); accepting it writes the package, tests,
+// params.yaml, dvc.yaml, pyproject.toml and the CI workflow and rewrites the notebook's defining cells. One undo puts every file back
 // as it was and leaves no new file.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -40,8 +40,8 @@ suite('prototype-project: turn notebook into project', () => {
     const planned = await api.client.sendRequest<ProductionizeResult>('mlHygiene/productionize', { notebookUri: notebook.uri.toString() });
     assert.ok(planned.ok, JSON.stringify(planned));
 
-    // The command waits on the preview. The project's files start ticked; only the opt-in CI workflow
-    // needs confirmation and starts unticked. Press Apply as is, as a reviewer who leaves CI out would.
+    // The command waits on the preview. The project's files start ticked; only the opt-in README section
+    // needs confirmation and starts unticked. Press Apply as is, as a reviewer who keeps their README would.
     const running = vscode.commands.executeCommand<(ProductionizeResult & { applied?: boolean }) | undefined>('mlHygiene.productionize', process.env.MLH_NO_PREVIEW ? { preview: false } : undefined);
     let settled = false;
     void running.then(() => (settled = true), () => (settled = true));
@@ -72,17 +72,15 @@ suite('prototype-project: turn notebook into project', () => {
       'src/prototype_project/params.py',
       'src/prototype_project/pipeline.py',
       'tests/test_features.py',
+      '.github/workflows/tests.yml',
     ]) {
       assert.ok(after.has(file), `${file} is created; the workspace has ${[...after.keys()].join(', ')}`);
     }
     assert.match(after.get('src/prototype_project/model.py')!, /^class LogisticModel:\n    """Logistic regression trained by plain gradient descent\."""/m, 'the class moved unchanged, docstring kept');
     assert.match(after.get('tests/test_features.py')!, /self\.assertEqual\(sigmoid\(0\.0\), 0\.5\)/, 'a test pins the value the notebook showed');
     assert.equal(after.get('params.yaml'), 'learning_rate: 0.5\nepochs: 40\n');
-    assert.equal(after.get('README.md'), before.get('README.md'), 'existing files are not touched');
-    if (!process.env.MLH_NO_PREVIEW) {
-      assert.ok(planned.files.some((f) => f.path.endsWith('.github/workflows/tests.yml')), 'the plan offers a CI workflow');
-      assert.ok(!after.has('.github/workflows/tests.yml'), 'the opt-in CI workflow starts unticked: not written unless ticked');
-    }
+    assert.ok(planned.files.some((f) => f.path.endsWith('README.md') && f.optIn), 'the plan offers a README section, opt-in');
+    assert.equal(after.get('README.md'), before.get('README.md'), 'the opt-in README section starts unticked: the README is not touched unless ticked');
     assert.ok(codeSources(notebook).some((s) => s.startsWith('from prototype_project.model import LogisticModel')), 'the notebook imports the class');
 
     // Ctrl+Z in the notebook: one undo takes back the whole edit.
