@@ -10,6 +10,18 @@
  * 3. an `edit` of an existing module only inserts text, at line ends, and ends with an append;
  * 4. on disk, `runExtract` leaves every pre-existing file it does not plan to edit byte-identical, edits
  *    the module exactly as planned, and rewrites only the cell's `source` bytes of the notebook.
+ * A second generator builds notebooks around imports-only cells (IMPORT_FAMILIES), where extracting a
+ * run of cells with "Extract cells" also EMPTIES an imports-only cell once nothing left reads its names.
+ * The generator records which cell reads which name and which cells are imports-only, and for every
+ * plan that is `ok` (checkCellsNotebookEdit):
+ * 5. the `.ipynb` edit changes only bytes inside the `source` values of the selected cells and of cells
+ *    written as imports-only; an emptied cell's source is exactly `""` or `[]` (its form kept), every
+ *    other key deep-equal;
+ * 6. no cell left in the notebook reads a name an emptied cell imported, and the module imports it; an
+ *    imports-only cell that only the moved code read is emptied;
+ * 7. the plan is one WorkspaceEdit whose cellEdits change exactly those cells, to the same text;
+ * 8. on disk, `runExtract` writes the notebook exactly as the planned edit says.
+ * How many plans emptied an imports cell is printed, and must not be zero.
  * Refusals are fine; they are counted.
  */
 import { test } from 'node:test';
@@ -21,7 +33,7 @@ import fc from 'fast-check';
 import { runExtract } from '../../../src/cli/extract';
 import type { EditOperation, TextEdit } from '../../../src/core/diagnostics';
 import { planExtraction, type ExtractPlan, type ExtractRequest } from '../../../src/core/extract/plan';
-import { planCellsExtraction } from '../../../src/core/extract/rangePlan';
+import { planCellsExtraction, type CellsExtractPlan } from '../../../src/core/extract/rangePlan';
 import { applyTextEdits } from '../../../src/core/fixes/applyEdits';
 import { DiskFileSystem } from '../../../src/core/fs/diskFileSystem';
 import { MemoryFileSystem } from '../../../src/core/fs/memoryFileSystem';
@@ -31,31 +43,114 @@ import { LineIndex } from '../../../src/core/text/lineIndex';
 // ---------------------------------------------------------------------------------------------------
 // Notebooks
 
+/**
+ * A code cell the generator can write, with what the generator knows about it (stated by hand, never
+ * asked of the core): the names it reads from the notebook's namespace (when it runs, or later when a
+ * function it defines is called; names it binds itself first are not listed), and, for a cell made only
+ * of import statements, the names it binds.
+ */
+interface Snippet {
+  source: string;
+  reads: readonly string[];
+  importsOnly?: readonly string[];
+}
+
+const OS_SYS_IMPORTS: Snippet = { source: 'import os\nimport sys', reads: [], importsOnly: ['os', 'sys'] };
+
 /** Code cells that combine: some define what others read, some display, some are refused (magic, class). */
-const CODE_SNIPPETS = [
-  'import math\nradius = 2.5\narea = math.pi * radius ** 2',
-  '# Load the données — ünïcode ✓\nrows = [1, 2, 3]\nlabel = "naïve 数据 🚀"',
-  'values = [x * 2 for x in range(5)]\ntotal = sum(values)\ntotal',
-  'def double(x):\n    return x * 2\n\nresult = double(21)',
-  'for i in range(3):\n\tprint(i, "tab-indented")',
-  'text = """a multi-line\n  string that keeps its bytes \\u00e9\n"""\nprint(text)',
-  'print("quotes \\" and backslashes \\\\ and \\t tabs")',
-  'squares = {k: k * k for k in range(4)}\nprint(squares)',
-  'count = len(rows)\nprint(label, count)',
-  'mean = total / len(values)\nprint(f"{mean:.2f}")',
-  'import json\ndata = json.dumps({"k": label}, ensure_ascii=False)',
-  '%matplotlib inline\nx = 1',
-  'class Point:\n    pass',
-  'import os\nimport sys',
-  '',
-  'scaled = [r * 2 for r in rows]\nscaled',
+const BASE_SNIPPETS: readonly Snippet[] = [
+  { source: 'import math\nradius = 2.5\narea = math.pi * radius ** 2', reads: [] },
+  { source: '# Load the données — ünïcode ✓\nrows = [1, 2, 3]\nlabel = "naïve 数据 🚀"', reads: [] },
+  { source: 'values = [x * 2 for x in range(5)]\ntotal = sum(values)\ntotal', reads: [] },
+  { source: 'def double(x):\n    return x * 2\n\nresult = double(21)', reads: [] },
+  { source: 'for i in range(3):\n\tprint(i, "tab-indented")', reads: [] },
+  { source: 'text = """a multi-line\n  string that keeps its bytes \\u00e9\n"""\nprint(text)', reads: [] },
+  { source: 'print("quotes \\" and backslashes \\\\ and \\t tabs")', reads: [] },
+  { source: 'squares = {k: k * k for k in range(4)}\nprint(squares)', reads: [] },
+  { source: 'count = len(rows)\nprint(label, count)', reads: ['rows', 'label'] },
+  { source: 'mean = total / len(values)\nprint(f"{mean:.2f}")', reads: ['total', 'values'] },
+  { source: 'import json\ndata = json.dumps({"k": label}, ensure_ascii=False)', reads: ['label'] },
+  { source: '%matplotlib inline\nx = 1', reads: [] },
+  { source: 'class Point:\n    pass', reads: [] },
+  OS_SYS_IMPORTS,
+  { source: '', reads: [] },
+  { source: 'scaled = [r * 2 for r in rows]\nscaled', reads: ['rows'] },
 ];
+
+/**
+ * Imports-only cells (plain, aliased, `from x import a, b`, dotted, after a comment) and the cells that
+ * use them: reads at run time, in an f-string, a comprehension, a magic, an annotation, a default value,
+ * a class body, or late in a function body. Extracting the only reader of an imports-only cell's names
+ * empties that cell in the same edit (importCells.ts); a second reader, a name nobody reads
+ * (`OrderedDict`, `sys`, `pi` or `turn`), or a function left in the notebook that reads it keeps it.
+ */
+const IMPORT_FAMILIES: ReadonlyArray<{ imports: Snippet; uses: readonly Snippet[] }> = [
+  {
+    imports: { source: 'import statistics as st', reads: [], importsOnly: ['st'] },
+    uses: [
+      { source: 'spread = st.pstdev([1.0, 2.0, 4.0])\nprint(f"{spread:.3f}")', reads: ['st'] },
+      { source: 'centre = st.median([3, 1, 2])\ncentre', reads: ['st'] },
+      { source: 'def z_score(x, xs):\n    return (x - st.mean(xs)) / st.pstdev(xs)', reads: ['st'] },
+      { source: 'print(f"mean {st.mean([2, 4]):.1f}")', reads: ['st'] },
+      { source: 'means = [st.mean(r) for r in ([1, 2], [3, 4])]\nprint(means)', reads: ['st'] },
+      { source: '%timeit st.mean([1, 2, 3])', reads: ['st'] },
+    ],
+  },
+  {
+    imports: { source: 'from collections import Counter, OrderedDict', reads: [], importsOnly: ['Counter', 'OrderedDict'] },
+    uses: [
+      { source: 'counts = Counter("abracadabra")\nprint(counts.most_common(2))', reads: ['Counter'] },
+      { source: 'ordered = OrderedDict(a=1, b=2)\nprint(list(ordered))', reads: ['OrderedDict'] },
+      { source: 'def tally(words, counter=Counter):\n    return counter(words).most_common(1)', reads: ['Counter'] },
+    ],
+  },
+  {
+    imports: { source: '# Report formatting\nimport textwrap', reads: [], importsOnly: ['textwrap'] },
+    uses: [
+      { source: 'def summarize(text):\n    return textwrap.shorten(text, width=20)\n\nprint(summarize("a long sentence about the données"))', reads: ['textwrap'] },
+      { source: 'def wrap_note(text):\n    """Wrap a note for the report."""\n    return textwrap.fill(text, width=30)', reads: ['textwrap'] },
+      // Calls the function above: once that moves to the module, nothing here reads `textwrap`.
+      { source: 'print(wrap_note("one more note for the report"))', reads: ['wrap_note'] },
+    ],
+  },
+  {
+    imports: { source: 'from pathlib import Path', reads: [], importsOnly: ['Path'] },
+    uses: [
+      { source: 'report = Path("reports") / "summary.txt"\nprint(report.name)', reads: ['Path'] },
+      { source: 'def resolve(p: Path) -> Path:\n    return p.resolve()', reads: ['Path'] },
+      { source: 'class Report:\n    folder = Path("reports")', reads: ['Path'] },
+    ],
+  },
+  {
+    imports: { source: 'import csv\nimport io', reads: [], importsOnly: ['csv', 'io'] },
+    uses: [{ source: 'buffer = io.StringIO("a,b\\n1,2\\n")\nparsed = list(csv.reader(buffer))\nparsed', reads: ['io', 'csv'] }],
+  },
+  {
+    imports: { source: 'from math import pi, tau as turn', reads: [], importsOnly: ['pi', 'turn'] },
+    uses: [
+      { source: 'circle = turn * 2\nprint(round(circle, 2))', reads: ['turn'] },
+      { source: 'print(f"{pi:.4f}")', reads: ['pi'] },
+    ],
+  },
+  {
+    imports: { source: 'import xml.etree.ElementTree as ET', reads: [], importsOnly: ['ET'] },
+    uses: [{ source: 'root = ET.fromstring("<a><b/></a>")\nprint(len(root))', reads: ['ET'] }],
+  },
+  {
+    imports: OS_SYS_IMPORTS,
+    uses: [{ source: 'data_dir = os.path.join("data", "raw")\nprint(data_dir)', reads: ['os'] }],
+  },
+];
+
 const MARKDOWN_SNIPPETS = ['# Analyse des données\n\nÜber *alles* — 数据 🚀', '## Step two', '', 'Plain text with "quotes" and \\backslashes\\'];
 const FUNCTION_NAMES = ['step', 'clean_rows', 'compute_area', '_private2', 'double', 'total', 'print', 'bad-name'];
 
 interface GenCell {
   cell_type: 'code' | 'markdown' | 'raw';
   source: string;
+  /** What the generator knows about the code it wrote (see Snippet); empty for markdown and raw cells. */
+  reads: readonly string[];
+  importsOnly?: readonly string[] | undefined;
   asString: boolean;
   id?: string | undefined;
   metadata: Record<string, unknown>;
@@ -98,19 +193,24 @@ const outputArb: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   fc.constant({ output_type: 'error', ename: 'NameError', evalue: "name 'x' is not defined", traceback: ['\u001b[0;31mNameError\u001b[0m'] }),
 );
 
+const codeCellArb = (snippet: fc.Arbitrary<Snippet>): fc.Arbitrary<GenCell> =>
+  fc
+    .record({
+      snippet,
+      asString: fc.boolean(),
+      id: fc.option(fc.stringMatching(/^[0-9a-f]{8}$/), { nil: undefined }),
+      metadata: metadataArb,
+      outputs: fc.array(outputArb, { maxLength: 2 }),
+      executionCount: fc.option(fc.integer({ min: 1, max: 40 }), { nil: null }),
+    })
+    .map(({ snippet: { source, reads, importsOnly }, ...rest }) => ({ cell_type: 'code' as const, source, reads, ...(importsOnly ? { importsOnly } : {}), ...rest }));
+
 const cellArb: fc.Arbitrary<GenCell> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({
-    cell_type: fc.constant('code' as const),
-    source: fc.constantFrom(...CODE_SNIPPETS),
-    asString: fc.boolean(),
-    id: fc.option(fc.stringMatching(/^[0-9a-f]{8}$/), { nil: undefined }),
-    metadata: metadataArb,
-    outputs: fc.array(outputArb, { maxLength: 2 }),
-    executionCount: fc.option(fc.integer({ min: 1, max: 40 }), { nil: null }),
-  }) },
+  { weight: 4, arbitrary: codeCellArb(fc.constantFrom(...BASE_SNIPPETS)) },
   { weight: 1, arbitrary: fc.record({
     cell_type: fc.constantFrom('markdown' as const, 'raw' as const),
     source: fc.constantFrom(...MARKDOWN_SNIPPETS),
+    reads: fc.constant<readonly string[]>([]),
     asString: fc.boolean(),
     id: fc.option(fc.stringMatching(/^[0-9a-f]{8}$/), { nil: undefined }),
     metadata: metadataArb,
@@ -283,6 +383,50 @@ const caseArb = (knownBugs: boolean) => fc
   })
   .filter((c) => c.cells.some((cell) => cell.cell_type === 'code'));
 
+/**
+ * Notebooks built around imports-only cells: one or two families (an imports-only cell, then one or two
+ * cells that read its names, at random places after it) among up to three cells of the general pool.
+ * The selection is a run of 1 to 3 code cells, usually starting at a cell that reads an import, so that
+ * the plans often move the only reader of an imports-only cell (which empties it) or one of two readers
+ * (which keeps it).
+ */
+const FAMILY_ARBS = IMPORT_FAMILIES.map((f) => fc.record({
+  imports: codeCellArb(fc.constant(f.imports)),
+  uses: fc.array(codeCellArb(fc.constantFrom(...f.uses)), { minLength: 1, maxLength: 2 }),
+  /** Where the imports cell and each use go. */
+  at: fc.array(fc.nat(), { minLength: 3, maxLength: 3 }),
+}));
+
+const importsCaseArb = (knownBugs: boolean) => fc
+  .record({
+    fillers: fc.array(cellArb, { maxLength: 3 }),
+    families: fc.uniqueArray(fc.constantFrom(...FAMILY_ARBS), { minLength: 1, maxLength: 2 }).chain((families) => fc.tuple(...families)),
+    layout: layoutArb,
+    project: projectArb(knownBugs),
+    // Mostly names that extract, so that the plans mostly get as far as the imports cells.
+    functionName: fc.oneof({ weight: 3, arbitrary: fc.constantFrom('step', 'clean_rows', 'compute_area', '_private2') }, { weight: 1, arbitrary: fc.constantFrom(...FUNCTION_NAMES) }),
+    pick: fc.nat(),
+    atAUse: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    span: fc.constantFrom(1, 1, 1, 2, 3),
+    via: fc.constantFrom('file' as const, 'text' as const, 'editor' as const),
+  })
+  .map(({ fillers, families, pick, atAUse, span, ...rest }) => {
+    const cells: Array<GenCell & { use?: true }> = [...fillers];
+    for (const family of families) {
+      const importsAt = family.at[0]! % (cells.length + 1);
+      cells.splice(importsAt, 0, family.imports);
+      family.uses.forEach((use, u) => {
+        // Anywhere after the family's imports cell; later insertions keep this order.
+        cells.splice(importsAt + 1 + (family.at[1 + u]! % (cells.length - importsAt)), 0, { ...use, use: true });
+      });
+    }
+    const code = cells.flatMap((c, i) => (c.cell_type === 'code' ? [i] : []));
+    const uses = code.flatMap((i, k) => (cells[i]!.use ? [k] : []));
+    const first = atAUse ? uses[pick % uses.length]! : pick % code.length;
+    const last = Math.min(first + span - 1, code.length - 1);
+    return { ...rest, cells: cells.map(({ use: _, ...c }) => c as GenCell), first, last };
+  });
+
 type OkPlan = Extract<ExtractPlan, { ok: true }>;
 
 // ---------------------------------------------------------------------------------------------------
@@ -324,12 +468,11 @@ interface Tree {
 }
 
 /** (2) No `create` over an existing path or below an existing file; (3) module edits only insert, at line ends. */
-async function checkOperations(tree: Tree, req: ExtractRequest, plan: OkPlan, moduleText: (p: string) => Promise<string | undefined>): Promise<void> {
-  const kinds = plan.edit.operations.map((o) => o.kind);
-  assert.equal(kinds.filter((k) => k === 'cellEdit').length, 1, 'one cellEdit');
-  const cellEdit = plan.edit.operations.find((o) => o.kind === 'cellEdit') as Extract<EditOperation, { kind: 'cellEdit' }>;
-  assert.equal(cellEdit.path, req.notebookPath);
-  assert.equal(cellEdit.cell, plan.cellIndex);
+async function checkOperations(tree: Tree, req: ExtractRequest, plan: OkPlan, moduleText: (p: string) => Promise<string | undefined>, editedCells: number[] = [plan.cellIndex]): Promise<void> {
+  const cellEdits = plan.edit.operations.filter((o): o is Extract<EditOperation, { kind: 'cellEdit' }> => o.kind === 'cellEdit');
+  assert.equal(cellEdits.length, editedCells.length, `one cellEdit per changed cell (${editedCells.join(', ')})`);
+  for (const cellEdit of cellEdits) assert.equal(cellEdit.path, req.notebookPath);
+  assert.deepEqual(cellEdits.map((e) => e.cell).sort((a, b) => a - b), [...editedCells].sort((a, b) => a - b), 'the cellEdits are of the changed cells, one each');
   for (const op of plan.edit.operations) {
     if (op.kind === 'create') {
       assert.ok(!(await tree.exists(op.path)), `create targets ${op.path}, which exists`);
@@ -366,6 +509,132 @@ function checkInsertOnly(before: string, edits: TextEdit[]): void {
   rebuilt += after.slice(cursor + shift);
   assert.equal(rebuilt, before);
   if (spans.length === 1) assert.ok(after.startsWith(before), 'a pure append keeps the original as a prefix');
+}
+
+/** The names a module's top-level `import` and `from … import` lines bind (read off its text, not parsed by the core). */
+function namesImportedBy(moduleText: string): Set<string> {
+  const names = new Set<string>();
+  for (const line of moduleText.split(/\r?\n/)) {
+    const plain = /^import\s+(.+)$/.exec(line);
+    const from = /^from\s+\S+\s+import\s+\(?([^)]+)\)?$/.exec(line);
+    for (const clause of (plain ?? from)?.[1]!.split(',') ?? []) {
+      const [, target, alias] = /^\s*([\w.]+)(?:\s+as\s+(\w+))?\s*$/.exec(clause) ?? [];
+      if (target) names.add(alias ?? (plain ? target.split('.')[0]! : target));
+    }
+  }
+  return names;
+}
+
+const mentions = (text: string, name: string) => new RegExp(`(^|[^\\w])${name}($|[^\\w])`).test(text);
+
+type CellsOkPlan = Extract<CellsExtractPlan, { ok: true }>;
+
+/**
+ * The `.ipynb` edit of an "Extract cells" plan that selected the code cells `first..last`, checked
+ * against what the generator wrote (`cells`, and where each `source` value lies in `text`):
+ * - every edit lies inside the `source` value of a selected cell or of a cell the generator wrote as
+ *   imports-only, one edit per cell, and every byte outside those values is unchanged;
+ * - the result parses with the notebook's metadata and every other cell deep-equal; each changed cell
+ *   keeps every other key and its list-or-string form; the first selected cell holds the planned text,
+ *   the other selected cells and every changed imports-only cell are exactly empty (`""` or `[]`);
+ * - no cell left in the notebook reads a name an emptied cell imported (by the generator's own record
+ *   of which cell reads what), the planned cell text does not mention it, and the module imports it;
+ * - an imports-only cell whose names only the selected cells read, which they do not bind themselves
+ *   and which the new cell text does not mention, is emptied: the case cannot silently stop happening.
+ * Returns the cell indices emptied because nothing left reads their imports, and those that stayed
+ * although the moved code read one of their names.
+ */
+function checkCellsNotebookEdit(
+  text: string,
+  spans: Array<{ start: number; end: number }>,
+  cells: GenCell[],
+  first: number,
+  last: number,
+  plan: CellsOkPlan,
+): { emptied: number[]; kept: number[] } {
+  const code = cells.flatMap((c, i) => (c.cell_type === 'code' ? [i] : []));
+  const selected = code.slice(first, last + 1);
+  const mayChange = (i: number) => selected.includes(i) || cells[i]!.importsOnly !== undefined;
+  const edits = plan.ipynbEdit
+    .map((e) => {
+      const { start, end } = offsets(text, e);
+      const cell = spans.findIndex((span) => span !== undefined && start >= span.start && end <= span.end);
+      assert.ok(cell >= 0, `the .ipynb edit ${start}..${end} lies outside every cell's source value`);
+      assert.ok(mayChange(cell), `the .ipynb edit ${start}..${end} changes cell ${cell}, which is neither selected nor imports-only: ${JSON.stringify(cells[cell]!.source)}`);
+      return { start, end, newText: e.newText, cell };
+    })
+    .sort((a, b) => a.start - b.start);
+  assert.equal(new Set(edits.map((e) => e.cell)).size, edits.length, 'one edit per cell');
+
+  // The edited text rebuilt from the untouched bytes and the edited source values.
+  let rebuilt = '';
+  let cursor = 0;
+  for (const e of edits) {
+    const span = spans[e.cell]!;
+    rebuilt += text.slice(cursor, span.start) + text.slice(span.start, e.start) + e.newText + text.slice(e.end, span.end);
+    cursor = span.end;
+  }
+  rebuilt += text.slice(cursor);
+  const after = applyTextEdits(text, plan.ipynbEdit);
+  assert.equal(after, rebuilt, 'every byte outside the edited source values is unchanged');
+
+  const original = JSON.parse(text) as { cells: Array<Record<string, unknown>> } & Record<string, unknown>;
+  const parsed = JSON.parse(after) as typeof original;
+  const { cells: beforeCells, ...beforeRest } = original;
+  const { cells: afterCells, ...afterRest } = parsed;
+  assert.deepEqual(afterRest, beforeRest, 'notebook metadata is unchanged');
+  assert.equal(afterCells.length, beforeCells.length);
+  const edited = new Set(edits.map((e) => e.cell));
+  const emptied: number[] = [];
+  afterCells.forEach((c, i) => {
+    if (!edited.has(i) && !selected.includes(i)) return assert.deepEqual(c, beforeCells[i], `cell ${i} is unchanged`);
+    const { source: newSource, ...rest } = c;
+    const { source: oldSource, ...oldRest } = beforeCells[i]!;
+    assert.deepEqual(rest, oldRest, `cell ${i} keeps its outputs, metadata and id`);
+    assert.equal(Array.isArray(newSource), Array.isArray(oldSource), `cell ${i} keeps its list-or-string form`);
+    if (i === selected[0]) return assert.equal(Array.isArray(newSource) ? (newSource as string[]).join('') : newSource, plan.cellText, 'the first selected cell holds the planned text');
+    assert.deepEqual(newSource, Array.isArray(oldSource) ? [] : '', `cell ${i} is exactly empty`);
+    if (!selected.includes(i)) emptied.push(i);
+  });
+
+  const remaining = code.filter((i) => !selected.includes(i) && !emptied.includes(i));
+  for (const e of emptied) {
+    for (const name of cells[e]!.importsOnly!) {
+      const reader = remaining.find((i) => cells[i]!.reads.includes(name));
+      assert.equal(reader, undefined, `cell ${e} (${JSON.stringify(cells[e]!.source)}) was emptied, but cell ${reader} still reads \`${name}\`: ${JSON.stringify(cells[reader ?? 0]!.source)}`);
+      assert.ok(!mentions(plan.cellText, name), `cell ${e} was emptied, but the new cell text still mentions \`${name}\`: ${JSON.stringify(plan.cellText)}`);
+      assert.ok(namesImportedBy(plan.moduleText).has(name), `cell ${e} was emptied, but the module does not import \`${name}\`:\n${plan.moduleText}`);
+    }
+  }
+
+  const movedReads = new Set(selected.flatMap((i) => cells[i]!.reads));
+  const boundBySelection = new Set(selected.flatMap((i) => cells[i]!.importsOnly ?? []));
+  const kept: number[] = [];
+  for (const c of code) {
+    const names = cells[c]!.importsOnly;
+    if (!names || selected.includes(c) || emptied.includes(c) || !names.some((n) => movedReads.has(n))) continue;
+    kept.push(c);
+    // Code that only calls and displays stays in the cell (after hoisting): it still reads the names there.
+    const onlyTheMovedCodeReadsThem =
+      names.every((n) => movedReads.has(n) && !boundBySelection.has(n) && !mentions(plan.cellText, n)) &&
+      !code.some((i) => !selected.includes(i) && names.some((n) => cells[i]!.reads.includes(n)));
+    assert.ok(!onlyTheMovedCodeReadsThem, `cell ${c} (${JSON.stringify(cells[c]!.source)}) stays although only the moved code read ${names.join(', ')}`);
+  }
+  return { emptied, kept };
+}
+
+/** "One undoable edit": the plan's one WorkspaceEdit changes each changed cell once, as the `.ipynb` edit does. */
+function checkCellEditsAgreeWithFile(req: ExtractRequest, text: string, sources: string[], cells: GenCell[], plan: CellsOkPlan, changed: number[]): void {
+  const code = cells.flatMap((c, i) => (c.cell_type === 'code' ? [i] : []));
+  const afterCells = (JSON.parse(applyTextEdits(text, plan.ipynbEdit)) as { cells: Array<{ source: string | string[] }> }).cells;
+  const cellEdits = plan.edit.operations.filter((o): o is Extract<EditOperation, { kind: 'cellEdit' }> => o.kind === 'cellEdit');
+  assert.deepEqual(cellEdits.map((o) => o.cell).sort((a, b) => a - b), [...changed].sort((a, b) => a - b), 'the WorkspaceEdit edits exactly the changed cells');
+  for (const op of cellEdits) {
+    assert.equal(op.path, req.notebookPath);
+    const before = sources[code.indexOf(op.cell)]!;
+    const now = afterCells[op.cell]!.source;
+    assert.equal(applyTextEdits(before, op.edits), Array.isArray(now) ? now.join('') : now, `the cellEdit of cell ${op.cell} gives the source the .ipynb edit gives`);
+  }
 }
 
 const stripBom = (s: string) => (s.startsWith(BOM) ? s.slice(1) : s);
@@ -428,6 +697,85 @@ test('Extract plans change only the cell source, never create over existing file
   const counts = await planProperty(true, 20240607, 500);
   assert.ok(counts.ok >= 60, `only ${counts.ok} plans were ok: the property barely ran`);
   assert.ok(counts.appended >= 10, `only ${counts.appended} plans appended to an existing module`);
+});
+
+interface ImportsCounts {
+  ok: number;
+  refused: number;
+  /** Plans that emptied at least one imports-only cell, and the cells they emptied. */
+  emptiedPlans: number;
+  emptiedCells: number;
+  /** Plans that moved a reader of an imports-only cell whose imports stayed (another reader, an unread name). */
+  keptPlans: number;
+}
+
+const newImportsCounts = (): ImportsCounts => ({ ok: 0, refused: 0, emptiedPlans: 0, emptiedCells: 0, keptPlans: 0 });
+
+function countImportCells(counts: ImportsCounts, outcome: { emptied: number[]; kept: number[] }): void {
+  if (outcome.emptied.length) counts.emptiedPlans++;
+  counts.emptiedCells += outcome.emptied.length;
+  if (outcome.kept.length) counts.keptPlans++;
+}
+
+/** The code cells' sources as the file holds them (the editor's cell texts). */
+const codeSources = (cells: GenCell[], layout: Layout) => cells.filter((c) => c.cell_type === 'code').map((c) => c.source.replace(/\n/g, layout.sourceEol));
+
+async function importsPlanProperty(seed: number, numRuns: number): Promise<ImportsCounts> {
+  const counts = newImportsCounts();
+  await fc.assert(
+    fc.asyncProperty(importsCaseArb(true), async ({ cells, layout, project, functionName, first, last, via }) => {
+      const { text: rawText, sourceSpans } = renderNotebook(cells, layout);
+      const notebookPath = notebookPathFor(ROOT, project);
+      const fs = new MemoryFileSystem();
+      for (const [rel, content] of projectFiles(project)) {
+        if (content === null) fs.mkdirp(path.posix.join(ROOT, rel));
+        else fs.writeFile(path.posix.join(ROOT, rel), content);
+      }
+      fs.writeFile(notebookPath, (layout.bom ? BOM : '') + rawText);
+      const sources = codeSources(cells, layout);
+      const req: ExtractRequest = {
+        notebookPath,
+        // What the editor sends (its cells' texts), what the CLI sends (the file's text), or nothing.
+        ...(via === 'text' ? { notebookText: rawText } : via === 'editor' ? { cells: sources } : {}),
+        codeCellIndex: first,
+        ...(last !== first ? { lastCodeCellIndex: last } : {}),
+        modulePath: normalizePath(path.posix.join(ROOT, project.module)),
+        functionName,
+        projectRoot: ROOT,
+      };
+      const plan = await planCellsExtraction(fs, req);
+      if (!plan.ok) {
+        counts.refused++;
+
+        assert.ok(plan.reason.length > 0);
+        return;
+      }
+      counts.ok++;
+      const code = cells.flatMap((c, i) => (c.cell_type === 'code' ? [i] : []));
+      assert.equal(plan.cellIndex, code[first]);
+      const outcome = checkCellsNotebookEdit(rawText, sourceSpans, cells, first, last, plan);
+      countImportCells(counts, outcome);
+      const changed = [...code.slice(first, last + 1), ...outcome.emptied];
+      checkCellEditsAgreeWithFile(req, rawText, sources, cells, plan, changed);
+      // What the plan tells the user matches what the edit does.
+      assert.deepEqual((plan.importCells ?? []).filter((c) => c.emptied).map((c) => code[c.codeIndex]).sort((a, b) => a! - b!), outcome.emptied, 'the plan reports the cells it empties');
+      const tree: Tree = {
+        exists: async (p) => (await fs.lstat(p)) !== undefined,
+        isFile: async (p) => (await fs.lstat(p))?.kind === 'file',
+      };
+      await checkOperations(tree, req, plan, async (p) => ((await fs.lstat(p))?.kind === 'file' ? stripBom(new TextDecoder().decode(await fs.readFile(p))) : undefined), changed);
+    }),
+    { seed, numRuns },
+  );
+  console.log(`extract-safety (cells plans around imports-only cells): ok=${counts.ok} refused=${counts.refused}; imports-only cells emptied by ${counts.emptiedPlans} plans (${counts.emptiedCells} cells), kept by ${counts.keptPlans} plans that moved a reader`);
+  return counts;
+}
+
+test('Extract cells empties an imports-only cell only when nothing left reads it, and changes nothing else', async () => {
+  const counts = await importsPlanProperty(20261203, 300);
+  assert.ok(counts.ok >= 50, `only ${counts.ok} plans were ok: the property barely ran`);
+  assert.ok(counts.emptiedPlans > 0, 'no plan emptied an imports-only cell: the property no longer covers it');
+  assert.ok(counts.keptPlans > 0, 'no plan kept an imports-only cell whose names the moved code read: the property no longer covers it');
 });
 
 // ---------------------------------------------------------------------------------------------------
@@ -537,6 +885,98 @@ async function cliProperty(knownBugs: boolean, seed: number, numRuns: number): P
 test('ml-hygiene extract on disk overwrites no file and rewrites only the cell source', async () => {
   const counts = await cliProperty(true, 424242, 80);
   assert.ok(counts.ok >= 5, `only ${counts.ok} CLI runs extracted: the property barely ran`);
+});
+
+/**
+ * `ml-hygiene extract --cell N` / `--cells A-B` on notebooks built around imports-only cells: the file
+ * ends up exactly as the planned edit says (emptied imports cells included, with the checks of
+ * checkCellsNotebookEdit), the module as planned, and every other file byte-identical.
+ */
+async function cliImportsProperty(seed: number, numRuns: number): Promise<ImportsCounts> {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'mlh-extract-imports-'));
+  const counts = newImportsCounts();
+  try {
+    let n = 0;
+    await fc.assert(
+      // Shapes the CLI refuses up front are the other CLI property's business: here the runs should extract.
+      fc.asyncProperty(importsCaseArb(false).filter((c) => !/^\.\.|bad-name/.test(c.project.module) && !['print', 'bad-name'].includes(c.functionName)), async ({ cells, layout, project, functionName, first, last }) => {
+        const root = normalizePath(path.join(scratch, `p${n++}`, 'proj'));
+        const p = { ...project, pyproject: true }; // the CLI finds the project root by pyproject.toml
+        const { text: rawText, sourceSpans } = renderNotebook(cells, layout);
+        for (const [rel, content] of projectFiles(p)) {
+          const abs = path.join(root, rel);
+          if (content === null) mkdirSync(abs, { recursive: true });
+          else {
+            mkdirSync(path.dirname(abs), { recursive: true });
+            writeFileSync(abs, content);
+          }
+        }
+        const notebookPath = notebookPathFor(root, p);
+        mkdirSync(path.dirname(notebookPath), { recursive: true });
+        writeFileSync(notebookPath, (layout.bom ? BOM : '') + rawText);
+        const modulePath = normalizePath(path.join(root, p.module));
+        const req: ExtractRequest = { notebookPath, notebookText: rawText, codeCellIndex: first, ...(last !== first ? { lastCodeCellIndex: last } : {}), modulePath, functionName, projectRoot: root };
+        const plan = await planCellsExtraction(new DiskFileSystem(), req);
+        const before = snapshot(path.dirname(root));
+
+        const err: string[] = [];
+        const selection: Array<[string, string]> = last === first ? [['--cell', String(first)]] : [['--cells', `${first}-${last}`]];
+        let code: number;
+        try {
+          code = await runExtract({ positionals: [notebookPath], flags: new Map([...selection, ['--module', modulePath], ['--function', functionName]]) }, () => {}, (s) => err.push(s));
+        } catch (e) {
+          for (const [f, bytes] of before) assert.deepEqual(snapshot(path.dirname(root)).get(f), bytes, `${f} changed, then runExtract threw ${String(e)}`);
+          assert.fail(`runExtract threw instead of refusing: ${String(e)}`);
+        }
+        const after = snapshot(path.dirname(root));
+        if (code !== 0) {
+          counts.refused++;
+          assert.equal(plan.ok, false, `the CLI refused what the plan accepts: ${err.join('\n')}`);
+          for (const [f, bytes] of before) assert.deepEqual(after.get(f), bytes, `${f} changed although extract refused: ${err.join('\n')}`);
+          return;
+        }
+        counts.ok++;
+        assert.ok(plan.ok, 'the CLI applied what the plan refused');
+        if (!plan.ok) return;
+        countImportCells(counts, checkCellsNotebookEdit(rawText, sourceSpans, cells, first, last, plan));
+        const edits = new Map(plan.edit.operations.filter((o) => o.kind === 'edit').map((o) => [normalizePath(o.path), o.edits]));
+        for (const [f, bytes] of before) {
+          const now = after.get(f);
+          assert.ok(now !== undefined, `${f} was deleted`);
+          if (normalizePath(f) === notebookPath) {
+            const nowText = (now as Buffer).toString('utf8');
+            assert.equal(nowText.startsWith(BOM), layout.bom, 'the byte-order mark is kept as it was');
+            assert.equal(stripBom(nowText), applyTextEdits(rawText, plan.ipynbEdit), 'the notebook on disk is exactly the planned edit');
+          } else if (edits.has(normalizePath(f))) {
+            const beforeText = (bytes as Buffer).toString('utf8');
+            const bom = beforeText.startsWith(BOM) ? BOM : '';
+            checkInsertOnly(stripBom(beforeText), edits.get(normalizePath(f))!);
+            assert.equal((now as Buffer).toString('utf8'), bom + applyTextEdits(stripBom(beforeText), edits.get(normalizePath(f))!), `${f} was not edited as planned`);
+          } else {
+            assert.deepEqual(now, bytes, `${f} was overwritten`);
+          }
+        }
+        const created = plan.edit.operations.filter((o) => o.kind === 'create');
+        for (const [f, bytes] of after) {
+          if (before.has(f) || bytes === 'dir') continue;
+          const op = created.find((o) => normalizePath(o.path) === normalizePath(f));
+          assert.ok(op, `${f} appeared without a create in the plan`);
+          assert.equal((bytes as Buffer).toString('utf8'), op.kind === 'create' ? op.content : undefined, `${f} was not created as planned`);
+        }
+      }),
+      { seed, numRuns },
+    );
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  console.log(`extract-safety (cli around imports-only cells): ok=${counts.ok} refused=${counts.refused}; imports-only cells emptied by ${counts.emptiedPlans} runs (${counts.emptiedCells} cells), kept by ${counts.keptPlans} runs that moved a reader`);
+  return counts;
+}
+
+test('ml-hygiene extract on disk empties imports-only cells exactly as planned and touches nothing else', async () => {
+  const counts = await cliImportsProperty(20261204, 60);
+  assert.ok(counts.ok >= 30, `only ${counts.ok} CLI runs extracted: the property barely ran`);
+  assert.ok(counts.emptiedPlans > 0, 'no CLI run emptied an imports-only cell: the property no longer covers it');
 });
 
 // ---------------------------------------------------------------------------------------------------
