@@ -15,7 +15,7 @@ import type { CellAnalysis } from '../analysis/cellAnalysis';
 // The engine's analysis cache (by cell text): the candidates and the remaining cells are analysed
 // once per text, however many imports-only cells are weighed against them.
 import { analyzeCellCached as analyzeCell } from '../rules/notebooks/context';
-import { sameImport, withCellSyntax, type ImportBinding } from './pySyntax';
+import { NAMESPACE_BUILTINS, sameImport, withCellSyntax, type ImportBinding } from './pySyntax';
 
 export interface ImportsCellOutcome {
   /** 0-based index among code cells. */
@@ -110,8 +110,11 @@ export function settleImportCells(input: {
   };
   const movedEarlier = (codeIndex: number, bindings: ImportBinding[], name: string): boolean =>
     importsReceivingModuleNext(codeIndex) && bindings.filter((b) => b.name === name).every((b) => moduleImports.some((m) => sameImport(m, b)));
-  // A cell whose bindings or reads cannot be known (not Python, a star import, `%run`): touch nothing.
-  const unknowable = analyses.findIndex((a) => !a.parsed || a.imports.some((i) => i.star) || a.magics.some((m) => /^%\s*run\b/.test(m.text.trim())));
+  // A cell whose bindings or reads cannot be known (not Python, a star import, `%run`, a name looked up
+  // through `globals()`, `eval`, `exec`, `vars()`...): touch nothing.
+  const unknowable = analyses.findIndex(
+    (a) => !a.parsed || a.imports.some((i) => i.star) || a.magics.some((m) => /^%\s*run\b/.test(m.text.trim())) || a.calls.some((c) => NAMESPACE_BUILTINS.has(c.callee)),
+  );
   const outcomes: ImportsCellOutcome[] = [];
   after.forEach((source, codeIndex) => {
     if (changed.has(codeIndex)) return;
@@ -120,7 +123,7 @@ export function settleImportCells(input: {
     const names = [...new Set(bindings.map((b) => b.name))];
     if (!names.some((n) => movedReads.has(n))) return;
     const stay = (reason: string) => outcomes.push({ codeIndex, names, emptied: false, reason });
-    if (unknowable >= 0) return stay(`cell ${unknowable} may read its names in ways that cannot be known (a star import, \`%run\` or non-Python code)`);
+    if (unknowable >= 0) return stay(`cell ${unknowable} may read its names in ways that cannot be known (a star import, \`%run\`, a lookup through \`globals()\`, \`eval\` or \`exec\`, or non-Python code)`);
     const readers = remainingReaders(after, names, new Set([codeIndex]));
     if (readers.size) return stay(`the notebook still reads ${readersText(readers)}`);
     const unread = names.filter((n) => !movedReads.has(n) && !movedEarlier(codeIndex, bindings, n));

@@ -25,6 +25,7 @@ import { generatorsOutlivingStatement, lambdasCalledOnlyWhileRunning, mentionsNa
 import { cellSourceEdit, readNotebookForEdit, type LocatedCell } from './ipynbText';
 import { isValidIdentifier, locateModule, hasBuildSystem, type ModuleLocation } from './naming';
 import {
+  NAMESPACE_BUILTINS,
   definitelyBoundAfter,
   displayedExpression,
   evidentType,
@@ -80,8 +81,6 @@ const refuse = (reason: string): { ok: false; reason: string } => ({ ok: false, 
 const NOTEBOOK_ONLY_NAMES = new Set(['display', 'get_ipython', '__IPYTHON__', 'In', 'Out', '_', '__', '___', '_i', '_ii', '_iii', '_ih', '_oh', '_dh']);
 /** Module attributes whose value differs between the notebook (`__main__`) and the new module. */
 const MODULE_DUNDERS = new Set(['__name__', '__file__', '__doc__', '__spec__', '__loader__', '__package__', '__builtins__', '__annotations__', '__dict__']);
-/** Builtins that look at the calling namespace: inside a function they see locals, not the notebook. */
-const NAMESPACE_BUILTINS = new Set(['globals', 'locals', 'vars', 'dir', 'eval', 'exec', 'breakpoint']);
 
 interface CodeCell {
   codeIndex: number;

@@ -10,6 +10,12 @@ import type { Expr, Import, ImportFrom, Stmt } from '../python/ast';
 import { parseModule } from '../python/parser';
 import { stringPieces } from '../analysis/stringLiterals';
 
+/**
+ * Builtins that look names up in the namespace they run in: what code calling them reads cannot be
+ * known from its text, and inside a function they see the function's locals, not the notebook's globals.
+ */
+export const NAMESPACE_BUILTINS: ReadonlySet<string> = new Set(['globals', 'locals', 'vars', 'dir', 'eval', 'exec', 'breakpoint']);
+
 export interface ImportBinding {
   /** The name bound in the namespace: `pd` for `import pandas as pd`, `os` for `import os.path`. */
   name: string;

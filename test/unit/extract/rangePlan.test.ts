@@ -234,6 +234,15 @@ describe('imports-only cells follow the code that reads them', () => {
     });
   });
 
+  test('an imports cell stays while another cell may read its names through globals(), eval, exec or vars()', async () => {
+    for (const reader of ['print(globals()["st"].mean([1, 2, 3]))', 'print(eval("st.mean([1, 2, 3])"))', 'exec("print(st.mean([1, 2, 3]))")', 'def later():\n    return vars()']) {
+      const p = ok(await plan(['import statistics as st', 'spread = st.pstdev([1.0, 2.0, 4.0])\nprint(spread)', reader], 1));
+      assert.deepEqual(p.importCells?.map((c) => c.emptied), [false], reader);
+      assert.match(p.importCells![0]!.reason, /cell 2 may read its names in ways that cannot be known/, reader);
+      assert.equal(p.ipynbEdit.length, 1, `${reader}: only the extracted cell changes`);
+    }
+  });
+
   test('a range holding the imports cell and all their readers moves the imports into the module', async () => {
     const p = ok(await plan(['import textwrap', 'out = textwrap.fill("a b", width=1)', 'print(out)'], 0, 1));
     assert.match(p.moduleText, /\nimport textwrap\n/);
