@@ -137,6 +137,17 @@ export function settleImportCells(input: {
   return outcomes;
 }
 
+/**
+ * What an emptied imports-only cell keeps: its comment lines, which are the user's words and went
+ * nowhere else (the module gets the import statements alone); '' when it has none.
+ */
+export function keptAfterEmptying(source: string): string {
+  return source
+    .split(/\r?\n/)
+    .filter((line) => line.trim().startsWith('#'))
+    .join('\n');
+}
+
 /** The import bindings at the top level of a module's text. */
 export function moduleImportBindings(moduleText: string): ImportBinding[] {
   return withCellSyntax(moduleText, (s) => s.statements.flatMap((st) => (st.starImport ? [] : (st.imports ?? []))));

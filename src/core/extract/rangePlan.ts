@@ -18,7 +18,7 @@ import { readTextFile, type FileSystem } from '../fs/fileSystem';
 import { basename, relativePath } from '../fs/paths';
 import { LineIndex } from '../text/lineIndex';
 import { planHoisting, withEvidentAnnotations, withoutHoistedRows, type HoistCell, type HoistedDefinition } from './hoist';
-import { moduleImportBindings, readersText, remainingReaders, settleImportCells, type ImportsCellOutcome } from './importCells';
+import { keptAfterEmptying, moduleImportBindings, readersText, remainingReaders, settleImportCells, type ImportsCellOutcome } from './importCells';
 import { cellSourceEdit, readNotebookForEdit, type LocatedCell } from './ipynbText';
 import { keptAtTop, type KeptAtTop } from './keptAtTop';
 import { locateModule } from './naming';
@@ -115,8 +115,9 @@ async function withImportCells(fs: FileSystem, req: ExtractRequest, plan: Extrac
   for (const o of outcomes.filter((o) => o.emptied)) {
     const target = fileCodeCells[o.codeIndex]!;
     const original = rawSources[o.codeIndex]!;
-    operations.push({ kind: 'cellEdit', path: req.notebookPath, cell: target.cellIndex, edits: [{ range: new LineIndex(original).rangeOf(0, original.length), newText: '' }] });
-    const edit = cellSourceEdit(notebook.text, target, '');
+    const kept = keptAfterEmptying(original);
+    operations.push({ kind: 'cellEdit', path: req.notebookPath, cell: target.cellIndex, edits: [{ range: new LineIndex(original).rangeOf(0, original.length), newText: kept }] });
+    const edit = cellSourceEdit(notebook.text, target, kept);
     if (!edit) return refuse(`Code cell ${o.codeIndex} has no "source" field in ${basename(req.notebookPath)}; save the notebook from Jupyter or VS Code first.`);
     ipynbEdit.push(edit);
   }

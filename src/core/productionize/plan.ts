@@ -16,7 +16,7 @@ import { analyzeCell, type CellAnalysis } from '../analysis/cellAnalysis';
 import type { EditOperation, TextEdit } from '../diagnostics';
 import type { PythonEnvironment } from '../environment/installedDistributions';
 import { planHoisting, withEvidentAnnotations, withoutHoisted, type HoistCell, type HoistedDefinition } from '../extract/hoist';
-import { cellList, settleImportCells, type ImportsCellOutcome } from '../extract/importCells';
+import { cellList, keptAfterEmptying, settleImportCells, type ImportsCellOutcome } from '../extract/importCells';
 import { cellSourceEdit, readNotebookForEdit } from '../extract/ipynbText';
 import { isValidIdentifier, toSnakeCase } from '../extract/naming';
 import { cellSyntax, displayedExpression, type ImportBinding } from '../extract/pySyntax';
@@ -301,7 +301,7 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
     movedReads: new Set(hoist.hoisted.flatMap(readsOf)),
     moduleImports,
   });
-  for (const o of importCells) if (o.emptied) newCellText.set(o.codeIndex, '');
+  for (const o of importCells) if (o.emptied) newCellText.set(o.codeIndex, keptAfterEmptying(codeInfos.find((c) => c.codeIndex === o.codeIndex)!.source));
 
   // --- The pipeline: the notebook's remaining steps as `main()`, for DVC to run.
   const steps: string[] = [];

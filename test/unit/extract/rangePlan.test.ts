@@ -179,6 +179,12 @@ describe('imports-only cells follow the code that reads them', () => {
     assert.equal(p.ipynbEdit.length, 2);
   });
 
+  test('an emptied imports cell keeps its comments: they are the user\'s words and went nowhere else', async () => {
+    const p = ok(await plan(['# Text helpers for the report\nimport textwrap  # wraps long labels\n\n# statistics\nfrom statistics import mean', 'print(textwrap.fill("a b c", width=3), mean([1, 2]))'], 1));
+    assert.equal(p.importCells![0]!.emptied, true);
+    assert.equal(cellSources(p).find((c) => c.cell === 0)!.text, '# Text helpers for the report\n# statistics');
+  });
+
   test('an imports cell another cell still reads stays, and the reason names the cells and names', async () => {
     const p = ok(await plan(['import textwrap\nimport math', 'text = "a b c"', 'print(textwrap.fill(text, width=3), math.pi)', 'print(math.e)\nprint(textwrap.dedent(text))', 'print(math.tau)'], 2));
     assert.deepEqual(p.importCells, [{ codeIndex: 0, names: ['textwrap', 'math'], emptied: false, reason: 'the notebook still reads `textwrap` in cell 3, `math` in cells 3 and 4' }]);

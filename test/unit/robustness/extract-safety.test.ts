@@ -15,8 +15,8 @@
  * The generator records which cell reads which name and which cells are imports-only, and for every
  * plan that is `ok` (checkCellsNotebookEdit):
  * 5. the `.ipynb` edit changes only bytes inside the `source` values of the selected cells and of cells
- *    written as imports-only; an emptied cell's source is exactly `""` or `[]` (its form kept), every
- *    other key deep-equal;
+ *    written as imports-only; a selected cell after the first becomes exactly `""` or `[]` (its form
+ *    kept), an emptied imports cell exactly its own comment lines, every other key deep-equal;
  * 6. no cell left in the notebook reads a name an emptied cell imported, and the module imports it; an
  *    imports-only cell that only the moved code read is emptied;
  * 7. the plan is one WorkspaceEdit whose cellEdits change exactly those cells, to the same text;
@@ -593,8 +593,12 @@ function checkCellsNotebookEdit(
     assert.deepEqual(rest, oldRest, `cell ${i} keeps its outputs, metadata and id`);
     assert.equal(Array.isArray(newSource), Array.isArray(oldSource), `cell ${i} keeps its list-or-string form`);
     if (i === selected[0]) return assert.equal(Array.isArray(newSource) ? (newSource as string[]).join('') : newSource, plan.cellText, 'the first selected cell holds the planned text');
-    assert.deepEqual(newSource, Array.isArray(oldSource) ? [] : '', `cell ${i} is exactly empty`);
-    if (!selected.includes(i)) emptied.push(i);
+    if (selected.includes(i)) return assert.deepEqual(newSource, Array.isArray(oldSource) ? [] : '', `cell ${i} is exactly empty`);
+    // An emptied imports cell keeps its comments, the user's words, and nothing else.
+    const joined = (source: unknown) => (Array.isArray(source) ? (source as string[]).join('') : (source as string));
+    const comments = joined(oldSource).split(/\r?\n/).filter((line) => line.trim().startsWith('#')).join('\n');
+    assert.equal(joined(newSource), comments, `imports cell ${i} keeps its comment lines and nothing else`);
+    emptied.push(i);
   });
 
   const remaining = code.filter((i) => !selected.includes(i) && !emptied.includes(i));
