@@ -20,7 +20,7 @@ import { LineIndex } from '../text/lineIndex';
 import { planHoisting, withEvidentAnnotations, withoutHoistedRows, type HoistCell, type HoistedDefinition } from './hoist';
 import { keptAfterEmptying, moduleImportBindings, readersText, remainingReaders, settleImportCells, type ImportsCellOutcome } from './importCells';
 import { cellSourceEdit, readNotebookForEdit, type LocatedCell } from './ipynbText';
-import { keptAtTop, type KeptAtTop } from './keptAtTop';
+import { keptInCell, type KeptInCell } from './keptInCell';
 import { locateModule } from './naming';
 import { appendToModule, dedupeImports, importResolution, planExtraction, renderImports, wrap, type ExtractPlan, type ExtractRequest } from './plan';
 import { displayedExpression, withCellSyntax, type ImportBinding } from './pySyntax';
@@ -62,33 +62,45 @@ export async function planCellsExtraction(fs: FileSystem, req: ExtractRequest): 
   const rawSources = req.cells ?? fileCodeCells.map((c) => c.source);
   const read: ExtractRequest = { ...req, notebookText: notebook.text, cells: rawSources };
   const first = req.codeCellIndex;
-  const target = Number.isInteger(first) && rawSources.length === fileCodeCells.length ? fileCodeCells[first] : undefined;
-  const top = target ? keptAtTop(normalise(rawSources[first]!)) : undefined;
-  if (top && 'refusal' in top) return refuse(top.refusal);
-  const planned = await planSelection(fs, top ? { ...read, cells: rawSources.map((s, j) => (j === first ? top.blanked : s)) } : read);
+  const last = req.lastCodeCellIndex ?? first;
+  const inRange = Number.isInteger(first) && Number.isInteger(last) && first >= 0 && first <= last && last < rawSources.length && rawSources.length === fileCodeCells.length;
+  // Magics and `del` at the top of the first selected cell and at the bottom of the last stay in the notebook.
+  const top = inRange ? keptInCell(normalise(rawSources[first]!), { top: true, bottom: first === last }) : undefined;
+  const bottom = inRange && first !== last ? keptInCell(normalise(rawSources[last]!), { top: false, bottom: true }) : undefined;
+  for (const k of [top, bottom]) if (k && 'refusal' in k) return refuse(k.refusal);
+  const kept = [top, bottom].filter((k): k is KeptInCell => k !== undefined && !('refusal' in k));
+  if (!kept.length) {
+    const plan = await planSelection(fs, read);
+    return plan.ok ? withImportCells(fs, read, plan) : plan;
+  }
+  const blanked = rawSources.map((s, j) => (j === first && top && !('refusal' in top) ? top.blanked : j === last && bottom && !('refusal' in bottom) ? bottom.blanked : s));
+  const planned = await planSelection(fs, { ...read, cells: blanked });
   if (!planned.ok) return planned;
-  const plan = top ? withKeptAtTop(planned, top, { notebookText: notebook.text, notebookPath: req.notebookPath, target: target!, codeIndex: first, original: rawSources[first]! }) : planned;
+  const around = { top: kept.map((k) => k.top).filter(Boolean).join('\n'), bottom: kept.map((k) => k.bottom).filter(Boolean).join('\n') };
+  // The planner saw blanked cells: its cell edits must cover the cells as the editor has them.
+  const originals = new Map([first, last].map((j) => [fileCodeCells[j]!.cellIndex, rawSources[j]!]));
+  const plan = withKeptRows(planned, around, { notebookText: notebook.text, notebookPath: req.notebookPath, target: fileCodeCells[first]!, codeIndex: first, originals });
   return plan.ok ? withImportCells(fs, read, plan) : plan;
 }
 
-/** The rows that stayed at the top of the first cell (keptAtTop.ts) go back above its new text. */
-function withKeptAtTop(
+/** The rows that stayed in the cells (keptInCell.ts) go back around the first cell's new text. */
+function withKeptRows(
   plan: Extract<CellsExtractPlan, { ok: true }>,
-  top: KeptAtTop,
-  at: { notebookText: string; notebookPath: string; target: LocatedCell; codeIndex: number; original: string },
+  around: { top: string; bottom: string },
+  at: { notebookText: string; notebookPath: string; target: LocatedCell; codeIndex: number; originals: Map<number, string> },
 ): CellsExtractPlan {
-  const { notebookText, notebookPath, target, original } = at;
-  const cellText = `${top.text}\n${plan.cellText}`;
+  const { notebookText, notebookPath, target, originals } = at;
+  const cellText = [around.top, plan.cellText, around.bottom].filter(Boolean).join('\n');
   const planned = cellSourceEdit(notebookText, target, plan.cellText);
   const edit = cellSourceEdit(notebookText, target, cellText);
   if (!planned || !edit) return refuse(`Code cell ${at.codeIndex} has no "source" field in ${basename(notebookPath)}; save the notebook from Jupyter or VS Code first.`);
   const sameRange = (e: TextEdit) => JSON.stringify(e.range) === JSON.stringify(planned.range);
   if (plan.ipynbEdit.filter(sameRange).length !== 1) return refuse('Internal error: the planned notebook edit lacks the first cell.');
-  const operations = plan.edit.operations.map((op) =>
-    op.kind === 'cellEdit' && op.path === notebookPath && op.cell === target.cellIndex
-      ? { ...op, edits: [{ range: new LineIndex(original).rangeOf(0, original.length), newText: cellText }] }
-      : op,
-  );
+  const operations = plan.edit.operations.map((op) => {
+    const original = op.kind === 'cellEdit' && op.path === notebookPath ? originals.get(op.cell) : undefined;
+    if (original === undefined || op.kind !== 'cellEdit') return op;
+    return { ...op, edits: [{ range: new LineIndex(original).rangeOf(0, original.length), newText: op.cell === target.cellIndex ? cellText : op.edits[0]!.newText }] };
+  });
   return { ...plan, cellText, edit: { operations }, ipynbEdit: plan.ipynbEdit.map((e) => (sameRange(e) ? edit : e)) };
 }
 

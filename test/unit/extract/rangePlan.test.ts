@@ -256,7 +256,7 @@ describe('imports-only cells follow the code that reads them', () => {
   });
 });
 
-describe('magics and `del` at the top of a cell stay there, ahead of the call', () => {
+describe('magics and `del` at the top and bottom of a cell stay there, around the call', () => {
   /** The notebook after the planned .ipynb edit, as its code cells' sources. */
   const sourcesAfter = (sources: string[], p: Extract<CellsExtractPlan, { ok: true }>) =>
     (JSON.parse(applyTextEdits(ipynb(sources), p.ipynbEdit)) as { cells: { source: string[] }[] }).cells.map((c) => c.source.join(''));
@@ -310,14 +310,41 @@ describe('magics and `del` at the top of a cell stay there, ahead of the call', 
     assert.equal(p.cellText, '%load_ext autoreload\nfrom churn.steps import Point');
   });
 
+  test('`del` and magics at the bottom of a cell stay there, after the call', async () => {
+    const sources = ['xs = [3, 1, 2]\ntmp = {"k": 1}', 'ranked = sorted(xs)\nprint(ranked[0])\n# tidy up\ndel tmp\n!echo done', 'print(ranked)'];
+    const p = ok(await plan(sources, 1));
+    assert.equal(p.cellText, 'from churn.steps import step\nranked = step(xs)\n# tidy up\ndel tmp\n!echo done');
+    assert.doesNotMatch(p.moduleText, /del tmp|echo/);
+    assert.equal(sourcesAfter(sources, p)[1], p.cellText);
+  });
+
+  test('a bottom `del` of a name the code binds stays in the function, as any local `del`', async () => {
+    const p = ok(await plan(['xs = [3, 1, 2]', '%load_ext autoreload\ntmp = sorted(xs)\nbest = tmp[-1]\ndel tmp', 'print(best)'], 1));
+    assert.equal(p.cellText, '%load_ext autoreload\nfrom churn.steps import step\nbest = step(xs)');
+    assert.match(p.moduleText, /\n {4}del tmp\n/);
+  });
+
+  test('a range keeps the top of its first cell and the bottom of its last, and edits the whole of each', async () => {
+    const sources = ['xs = [1, 2]\nold = 0', '%load_ext autoreload\nys = [x + 1 for x in xs]', 'total = sum(ys)\ndel old\n!echo summed', 'print(total)'];
+    const p = ok(await plan(sources, 1, 2));
+    assert.equal(p.cellText, '%load_ext autoreload\nfrom churn.steps import step\ntotal = step(xs)\ndel old\n!echo summed');
+    const after = sourcesAfter(sources, p);
+    assert.deepEqual(after, [sources[0], p.cellText, '', sources[3]]);
+    const lastCellEdit = p.edit.operations.find((op) => op.kind === 'cellEdit' && op.cell === 2);
+    assert.ok(lastCellEdit && lastCellEdit.kind === 'cellEdit');
+    assert.deepEqual(lastCellEdit.edits, [{ range: { start: { line: 0, character: 0 }, end: { line: 2, character: 12 } }, newText: '' }], 'the emptied last cell is replaced whole');
+  });
+
   const refusals: Array<[string, string[], number, RegExp]> = [
     ['a cell that only deletes', ['x = 1', 'del x'], 1, /^The cell only deletes notebook variables, which stay in the notebook/],
     ['a cell that only runs magics', ['!pip install pandas\n%load_ext autoreload'], 0, /^The cell only runs IPython magics, which stay in the notebook; there is no Python code to move/],
     ['a magic binding a name the code reads', ['files = !ls\nprint(len(files))'], 0, /^Line 1 \(`files = !ls`\) stays in the notebook ahead of the call and binds `files`, which line 2 reads/],
     ['%time binding a name the code reads', ['xs = [1]', '%time total = sum(xs)\n\nprint(total * 2)'], 1, /^Line 1 \(`%time total = sum\(xs\)`\) stays .* binds `total`, which line 3 reads/],
     ['a leading `del` of a name the code reads again', ['x = 1', 'del x\nprint(x)'], 1, /^Line 1 \(`del x`\) stays in the notebook ahead of the call and deletes `x`, which line 2 reads/],
-    ['a refusal after the kept rows cites the cell\'s own line', ['x = 1\ny = 2', 'del x\nprint(y)\ndel y'], 1, /`del y` on line 3 unbinds/],
-    ['a magic after code still refuses the cell', ['x = 1', 'y = x\n%time z = y'], 1, /IPython magic `%time z = y` on line 2/],
+    ['a refusal after the kept rows cites the cell\'s own line', ['x = 1\ny = 2', 'del x\nprint(y)\ndel y\nprint(2)'], 1, /`del y` on line 3 unbinds/],
+    ['a magic in the middle of the code still refuses the cell', ['x = 1', 'y = x\n%time z = y\nprint(z)'], 1, /IPython magic `%time z = y` on line 2/],
+    ['a magic below the code mentioning what the code binds', ['x = 1', 'y = x\n%time z = y'], 1, /^Line 2 \(`%time z = y`\) stays in the notebook after the call and mentions `y`, which the moved code binds/],
+    ['a shell escape below the code interpolating what the code binds', ['x = 1', 'label = str(x)\n!echo {label}'], 1, /^Line 2 \(`!echo \{label\}`\) stays .* mentions `label`/],
     ['%%timeit discards what its body binds', ['xs = [1]', '%%timeit\ntotal = sum(xs)'], 1, /IPython magic `%%timeit` on line 1/],
     ['%%bash is not Python', ['%%bash\nls -l'], 0, /IPython magic `%%bash`/],
   ];
