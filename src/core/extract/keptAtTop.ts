@@ -22,6 +22,8 @@ export interface KeptAtTop {
   text: string;
   /** The cell with those rows emptied: what the planner sees. Same number of lines. */
   blanked: string;
+  /** What the kept rows are, for messages: "IPython magics", "`del` statements" or both. */
+  what: string;
 }
 
 export type KeptAtTopResult = KeptAtTop | { refusal: string } | undefined;
@@ -83,9 +85,10 @@ export function keptAtTop(source: string): KeptAtTopResult {
   const kept = analyzeCell(text);
   const rest = analyzeCell(blanked);
   if (!hasStatements(blanked)) {
-    const what = [masked.magics.length ? 'runs IPython magics' : '', kept.deletes.length ? 'deletes notebook variables' : ''].filter(Boolean).join(' and ');
-    return { refusal: `The cell only ${what}, which stay in the notebook; there is no Python code to move into a function.` };
+    const only = [masked.magics.length ? 'runs IPython magics' : '', kept.deletes.length ? 'deletes notebook variables' : ''].filter(Boolean).join(' and ');
+    return { refusal: `The cell only ${only}, which stay in the notebook; there is no Python code to move into a function.` };
   }
+  const what = [masked.magics.length ? 'IPython magics' : '', kept.deletes.length ? '`del` statements' : ''].filter(Boolean).join(' and ');
   const fed = new Map<string, string>();
   for (const w of kept.writes) fed.set(w.name, 'binds');
   for (const d of kept.deletes) fed.set(d.name, 'deletes');
@@ -99,7 +102,7 @@ export function keptAtTop(source: string): KeptAtTopResult {
         `which line ${blanked.slice(0, read.start).split('\n').length} reads; the moved code would not see that. Move line ${row + 1} to a cell of its own first.`,
     };
   }
-  return { text, blanked };
+  return { text, blanked, what };
 }
 
 function hasStatements(source: string): boolean {

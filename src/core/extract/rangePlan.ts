@@ -65,7 +65,7 @@ export async function planCellsExtraction(fs: FileSystem, req: ExtractRequest): 
   const target = Number.isInteger(first) && rawSources.length === fileCodeCells.length ? fileCodeCells[first] : undefined;
   const top = target ? keptAtTop(normalise(rawSources[first]!)) : undefined;
   if (top && 'refusal' in top) return refuse(top.refusal);
-  const planned = await planSelection(fs, top ? { ...read, cells: rawSources.map((s, j) => (j === first ? top.blanked : s)) } : read);
+  const planned = top ? await planSelection(fs, { ...read, cells: rawSources.map((s, j) => (j === first ? top.blanked : s)) }, top.what) : await planSelection(fs, read);
   if (!planned.ok) return planned;
   const plan = top ? withKeptAtTop(planned, top, { notebookText: notebook.text, notebookPath: req.notebookPath, target: target!, codeIndex: first, original: rawSources[first]! }) : planned;
   return plan.ok ? withImportCells(fs, read, plan) : plan;
@@ -123,7 +123,8 @@ async function withImportCells(fs: FileSystem, req: ExtractRequest, plan: Extrac
   return { ...plan, edit: { operations }, ipynbEdit, importCells: outcomes };
 }
 
-async function planSelection(fs: FileSystem, req: ExtractRequest): Promise<CellsExtractPlan> {
+/** `keptAbove`: what stays at the top of the first cell (keptAtTop.ts), whose rows `req.cells` has blanked. */
+async function planSelection(fs: FileSystem, req: ExtractRequest, keptAbove?: string): Promise<CellsExtractPlan> {
   const first = req.codeCellIndex;
   const last = req.lastCodeCellIndex ?? first;
   const notebook = await readNotebookForEdit(fs, req.notebookPath, req.notebookText);
@@ -161,7 +162,11 @@ async function planSelection(fs: FileSystem, req: ExtractRequest): Promise<Cells
       return refuse(
         `${what}, and the notebook still reads them: ${readersText(readers)}` +
           (unread.length ? ` (nothing reads ${unread.map((n) => `\`${n}\``).join(', ')})` : '') +
-          '. So the imports stay; extracting those cells gives their module the imports it needs, and the edit that moves the last code reading a name empties this cell.',
+          '. So the imports stay; extracting those cells gives their module the imports it needs' +
+          // An imports cell is emptied only when imports are all it holds: the kept rows keep it (importCells.ts).
+          (keptAbove
+            ? `, but the ${keptAbove} above the imports keep this cell in the notebook, so no edit empties it: delete an import by hand once nothing reads it.`
+            : ', and the edit that moves the last code reading a name empties this cell.'),
       );
     }
     return refuse(
