@@ -26,6 +26,8 @@ export interface KeptInCell {
   bottom: string;
   /** The cell with the kept rows emptied: what the planner sees. Same number of lines. */
   blanked: string;
+  /** What the top rows are, for messages: "IPython magics", "`del` statements" or both. */
+  what: string;
 }
 
 export type KeptInCellResult = KeptInCell | { refusal: string } | undefined;
@@ -130,7 +132,9 @@ export function keptInCell(source: string, ends: { top: boolean; bottom: boolean
       }
     }
   }
-  return { top, bottom, blanked };
+  const topKinds = new Set(items.filter((i) => i.lastRow <= topEnd).map((i) => i.kind));
+  const what = [topKinds.has('magic') ? 'IPython magics' : '', topKinds.has('del') ? '`del` statements' : ''].filter(Boolean).join(' and ');
+  return { top, bottom, blanked, what };
 }
 
 /** The magics and the standalone `del` statements of the cell, or undefined for a cell magic whose body is not plain Python. */

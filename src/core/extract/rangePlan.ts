@@ -74,7 +74,7 @@ export async function planCellsExtraction(fs: FileSystem, req: ExtractRequest): 
     return plan.ok ? withImportCells(fs, read, plan) : plan;
   }
   const blanked = rawSources.map((s, j) => (j === first && top && !('refusal' in top) ? top.blanked : j === last && bottom && !('refusal' in bottom) ? bottom.blanked : s));
-  const planned = await planSelection(fs, { ...read, cells: blanked });
+  const planned = await planSelection(fs, { ...read, cells: blanked }, top && !('refusal' in top) && top.top ? top.what : undefined);
   if (!planned.ok) return planned;
   const around = { top: kept.map((k) => k.top).filter(Boolean).join('\n'), bottom: kept.map((k) => k.bottom).filter(Boolean).join('\n') };
   // The planner saw blanked cells: its cell edits must cover the cells as the editor has them.
@@ -136,7 +136,8 @@ async function withImportCells(fs: FileSystem, req: ExtractRequest, plan: Extrac
   return { ...plan, edit: { operations }, ipynbEdit, importCells: outcomes };
 }
 
-async function planSelection(fs: FileSystem, req: ExtractRequest): Promise<CellsExtractPlan> {
+/** `keptAbove`: what stays at the top of the first cell (keptInCell.ts), whose rows `req.cells` has blanked. */
+async function planSelection(fs: FileSystem, req: ExtractRequest, keptAbove?: string): Promise<CellsExtractPlan> {
   const first = req.codeCellIndex;
   const last = req.lastCodeCellIndex ?? first;
   const notebook = await readNotebookForEdit(fs, req.notebookPath, req.notebookText);
@@ -174,7 +175,11 @@ async function planSelection(fs: FileSystem, req: ExtractRequest): Promise<Cells
       return refuse(
         `${what}, and the notebook still reads them: ${readersText(readers)}` +
           (unread.length ? ` (nothing reads ${unread.map((n) => `\`${n}\``).join(', ')})` : '') +
-          '. So the imports stay; extracting those cells gives their module the imports it needs, and the edit that moves the last code reading a name empties this cell.',
+          '. So the imports stay; extracting those cells gives their module the imports it needs' +
+          // An imports cell is emptied only when imports are all it holds: the kept rows keep it (importCells.ts).
+          (keptAbove
+            ? `, but the ${keptAbove} above the imports keep this cell in the notebook, so no edit empties it: delete an import by hand once nothing reads it.`
+            : ', and the edit that moves the last code reading a name empties this cell.'),
       );
     }
     return refuse(

@@ -3,11 +3,13 @@
  * test/extract/project/notebooks, extract it (through the CLI, as a user would) into a fresh copy of
  * the project, then run the original and the transformed notebook top to bottom with python3
  * (test/extract/run_notebook.py: each cell compiled on its own, trailing expressions displayed, `src/`
- * on PYTHONPATH as an editable install would put it). Both runs must print the same output, stop at the
- * same error (if any), and every global name that exists after the extraction must hold the same
- * value. A refused cell is fine and counted; a wrong one fails. A second pass extracts every cell it
- * can, one after the other, into one module, which checks appending and extraction from an already
- * refactored notebook.
+ * on PYTHONPATH as an editable install would put it; IPython magics and shell escapes turned into calls
+ * the way IPython does, on a deterministic stand-in shell that prints a marker line for each, so the
+ * magics kept at the top of an extracted cell are proven to still run, in the same order). Both runs
+ * must print the same output, stop at the same error (if any), and every global name that exists after
+ * the extraction must hold the same value. A refused cell is fine and counted; a wrong one fails. A
+ * second pass extracts every cell it can, one after the other, into one module, which checks appending
+ * and extraction from an already refactored notebook.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -175,6 +177,14 @@ const MUST_EXTRACT: Record<string, Record<number, string>> = {
   '05_scores_report.ipynb': { 2: 'function reading imports when called', 3: 'displayed expression with a dict comprehension', 4: 'loop appending to a new list, calling an earlier function', 5: 'in-place mutation of two parameters, displayed result', 6: 'rebinding a parameter through a comprehension', 8: 'chain of augmented assignments', 9: 'name bound only under an if', 10: 'loop variable bound only if the loop runs' },
   '06_pipeline_funcs.ipynb': { 2: 'lambdas passed to an earlier function', 3: 'nested function closing over a cell-bound dict', 4: 'decorated recursive function', 6: 'augmented assignment on a list', 7: 'default evaluated at definition time from a parameter', 8: 'walrus inside a comprehension' },
   '07_feature_summary.ipynb': { 1: 'an import inside the cell that a later cell reads', 2: 'the only reader of the imports-only cell 0 (which is emptied)', 4: 'displayed expression' },
+  '08_sensor_magics.ipynb': {
+    2: 'a first-line `%%time` stays and the call runs under it, its displayed value too; RAW_CSV is returned for the later `del`',
+    3: 'a `%timeit` line (its statement binds nothing) stays above the call; displayed expression',
+    4: 'a first-line `%%capture build_log` stays, so it still captures what the moved code prints',
+    5: 'reads the output object the kept `%%capture` of cell 4 binds',
+    6: '`%matplotlib inline` under a comment stays; the constant and the helper function below it are hoisted',
+    8: 'a leading `del` of a variable no later cell reads stays ahead of the call',
+  },
 };
 /** Imports-only cells an extraction must empty (code index of the extracted cell → emptied cells). */
 const MUST_EMPTY_IMPORTS: Record<string, Record<number, number[]>> = {
@@ -188,6 +198,11 @@ const MUST_REFUSE: Record<string, Record<number, RegExp>> = {
     6: /The cell rebinds `factor`, which `<genexpr>` \(cell 5\) reads when called/,
   },
   '02_train_loop.ipynb': { 6: /`<lambda>` \(line 2\) reads the notebook global `w` \(from cell 3\) when it is called/ },
+  '08_sensor_magics.ipynb': {
+    0: /The cell only imports modules, and the notebook still reads them: `csv`, `io` in cell 2, `statistics` in cell 3\./,
+    1: /The cell only runs IPython magics/,
+    9: /Line 1 \(`files = !ls`\) stays in the notebook ahead of the call and binds `files`, which line 2 reads/,
+  },
   '04_config_grid.ipynb': {
     2: /`global counter` on line 2/,
     4: /A function from cell 2 rebinds the notebook global `counter`/,

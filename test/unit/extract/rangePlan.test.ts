@@ -335,6 +335,20 @@ describe('magics and `del` at the top and bottom of a cell stay there, around th
     assert.deepEqual(lastCellEdit.edits, [{ range: { start: { line: 0, character: 0 }, end: { line: 2, character: 12 } }, newText: '' }], 'the emptied last cell is replaced whole');
   });
 
+  test('imports under kept magics stay, and the refusal does not promise the cell will be emptied', async () => {
+    const sources = ['%load_ext autoreload\n%autoreload 2\nimport json', 'print(json.dumps([1]))'];
+    const p = await plan(sources, 0);
+    assert.ok(!p.ok);
+    assert.match(p.reason, /^The cell only imports modules, and the notebook still reads them: `json` in cell 1\. So the imports stay; .* but the IPython magics above the imports keep this cell in the notebook, so no edit empties it: delete an import by hand once nothing reads it\.$/);
+    // Indeed: moving the last reader leaves the imports cell as it is.
+    const moved = ok(await plan(sources, 1));
+    assert.deepEqual(moved.importCells ?? [], []);
+    assert.equal(sourcesAfter(sources, moved)[0], sources[0]);
+    const withoutMagics = await plan(['import json', 'print(json.dumps([1]))'], 0);
+    assert.ok(!withoutMagics.ok);
+    assert.match(withoutMagics.reason, /and the edit that moves the last code reading a name empties this cell\.$/);
+  });
+
   const refusals: Array<[string, string[], number, RegExp]> = [
     ['a cell that only deletes', ['x = 1', 'del x'], 1, /^The cell only deletes notebook variables, which stay in the notebook/],
     ['a cell that only runs magics', ['!pip install pandas\n%load_ext autoreload'], 0, /^The cell only runs IPython magics, which stay in the notebook; there is no Python code to move/],
