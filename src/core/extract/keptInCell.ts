@@ -46,9 +46,13 @@ interface KeptItem {
 
 /**
  * `source` uses `\n` line ends. `top`/`bottom`: which ends of the cell may keep rows (a range keeps the
- * top of its first cell and the bottom of its last). Undefined when nothing has to stay.
+ * top of its first cell and the bottom of its last); `before`/`after`: the other selected cells of a
+ * range, joined, which move with this one. Undefined when nothing has to stay.
  */
-export function keptInCell(source: string, ends: { top: boolean; bottom: boolean } = { top: true, bottom: true }): KeptInCellResult {
+export function keptInCell(
+  source: string,
+  ends: { top: boolean; bottom: boolean; before?: string; after?: string } = { top: true, bottom: true },
+): KeptInCellResult {
   const masked = maskMagics(source);
   // `%%bash`, `%%writefile`...: the body is not Python; `%%timeit`: its bindings vanish. The planner refuses those.
   if (masked.opaque || masked.discardWrites) return undefined;
@@ -90,13 +94,20 @@ export function keptInCell(source: string, ends: { top: boolean; bottom: boolean
   const bottom = bottomStart < lines.length ? lines.slice(bottomStart).join('\n') : '';
   const middle = lines.slice(topEnd + 1, bottomStart);
   const blanked = '\n'.repeat(topEnd + 1) + middle.join('\n') + '\n'.repeat(lines.length - bottomStart);
-  if (!withCellSyntax(blanked, (syntax) => syntax.statements.length > 0)) {
+  // What moves: this cell's remaining rows with the rest of the selection.
+  const before = ends.before ? `${ends.before}\n` : '';
+  const moving = before + blanked + (ends.after ? `\n${ends.after}` : '');
+  if (!withCellSyntax(moving, (syntax) => syntax.statements.length > 0)) {
     const kinds = new Set(items.map((i) => i.kind));
     const what = [kinds.has('magic') ? 'runs IPython magics' : '', kinds.has('del') ? 'deletes notebook variables' : ''].filter(Boolean).join(' and ');
     return { refusal: `The cell only ${what}, which stay in the notebook; there is no Python code to move into a function.` };
   }
-  const rest = analyzeCell(blanked);
-  const lineOfRest = (offset: number) => blanked.slice(0, offset).split('\n').length;
+  const rest = analyzeCell(moving);
+  const where = (offset: number): string => {
+    if (offset < before.length) return 'an earlier selected cell';
+    if (offset > before.length + blanked.length) return 'a later selected cell';
+    return `line ${moving.slice(before.length, offset).split('\n').length}`;
+  };
 
   // Top rows run before the code: nothing they bind or delete may be read by it.
   if (top) {
@@ -110,7 +121,7 @@ export function keptInCell(source: string, ends: { top: boolean; bottom: boolean
       return {
         refusal:
           `Line ${row + 1} (\`${lines[row]!.trim()}\`) stays in the notebook ahead of the call and ${fed.get(read.name)} \`${read.name}\`, ` +
-          `which line ${lineOfRest(read.start)} reads; the moved code would not see that. Move line ${row + 1} to a cell of its own first.`,
+          `which ${where(read.start)} reads; the moved code would not see that. Move line ${row + 1} to a cell of its own first.`,
       };
     }
   }
@@ -119,7 +130,7 @@ export function keptInCell(source: string, ends: { top: boolean; bottom: boolean
   if (bottom) {
     const bound = new Set(rest.writes.map((w) => w.name));
     const bottomItems = items.filter((i) => i.firstRow >= bottomStart);
-    if (bottomItems.some((i) => i.kind === 'del' && i.names.some((n) => bound.has(n)))) return ends.top && top ? keptInCell(source, { top: true, bottom: false }) : undefined;
+    if (bottomItems.some((i) => i.kind === 'del' && i.names.some((n) => bound.has(n)))) return ends.top && top ? keptInCell(source, { ...ends, bottom: false }) : undefined;
     for (const item of bottomItems.filter((i) => i.kind === 'magic')) {
       const text = lines.slice(item.firstRow, item.lastRow + 1).join('\n');
       const mentioned = [...bound].find((name) => mentionsWord(text, name));

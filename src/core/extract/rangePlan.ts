@@ -65,8 +65,9 @@ export async function planCellsExtraction(fs: FileSystem, req: ExtractRequest): 
   const last = req.lastCodeCellIndex ?? first;
   const inRange = Number.isInteger(first) && Number.isInteger(last) && first >= 0 && first <= last && last < rawSources.length && rawSources.length === fileCodeCells.length;
   // Magics and `del` at the top of the first selected cell and at the bottom of the last stay in the notebook.
-  const top = inRange ? keptInCell(normalise(rawSources[first]!), { top: true, bottom: first === last }) : undefined;
-  const bottom = inRange && first !== last ? keptInCell(normalise(rawSources[last]!), { top: false, bottom: true }) : undefined;
+  const selected = inRange ? rawSources.slice(first, last + 1).map(normalise) : [];
+  const top = inRange ? keptInCell(selected[0]!, { top: true, bottom: first === last, after: selected.slice(1).join('\n') }) : undefined;
+  const bottom = inRange && first !== last ? keptInCell(selected[selected.length - 1]!, { top: false, bottom: true, before: selected.slice(0, -1).join('\n') }) : undefined;
   for (const k of [top, bottom]) if (k && 'refusal' in k) return refuse(k.refusal);
   const kept = [top, bottom].filter((k): k is KeptInCell => k !== undefined && !('refusal' in k));
   if (!kept.length) {

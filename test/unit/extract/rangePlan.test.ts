@@ -335,6 +335,14 @@ describe('magics and `del` at the top and bottom of a cell stay there, around th
     assert.deepEqual(lastCellEdit.edits, [{ range: { start: { line: 0, character: 0 }, end: { line: 2, character: 12 } }, newText: '' }], 'the emptied last cell is replaced whole');
   });
 
+  test('a range may start with a cell of magics only: they stay, the following cells move', async () => {
+    const p = ok(await plan(['xs = [1, 2]', '!pip install tabulate', 'ys = [x * 2 for x in xs]', 'print(ys)'], 1, 2));
+    assert.equal(p.cellText, '!pip install tabulate\nfrom churn.steps import step\nys = step(xs)');
+    const refused = await plan(['xs = [1, 2]', 'files = !ls', 'print(len(files), xs)'], 1, 2);
+    assert.ok(!refused.ok);
+    assert.match(refused.reason, /^Line 1 \(`files = !ls`\) stays in the notebook ahead of the call and binds `files`, which a later selected cell reads/);
+  });
+
   test('imports under kept magics stay, and the refusal does not promise the cell will be emptied', async () => {
     const sources = ['%load_ext autoreload\n%autoreload 2\nimport json', 'print(json.dumps([1]))'];
     const p = await plan(sources, 0);
