@@ -15,6 +15,7 @@ import type { CellAnalysis } from '../analysis/cellAnalysis';
 // The engine's analysis cache (by cell text): the candidates and the remaining cells are analysed
 // once per text, however many imports-only cells are weighed against them.
 import { analyzeCellCached as analyzeCell } from '../rules/notebooks/context';
+import { keptInCell } from './keptInCell';
 import { NAMESPACE_BUILTINS, sameImport, withCellSyntax, type ImportBinding } from './pySyntax';
 
 export interface ImportsCellOutcome {
@@ -33,6 +34,9 @@ export interface ImportsCellOutcome {
  * lines allowed), else undefined: a star or relative import, a magic, anything else.
  */
 export function importsOnlyBindings(source: string): ImportBinding[] | undefined {
+  if (!source.trim()) return undefined;
+  // Magics and `del` at the top or bottom of the cell stay when its imports go (keptInCell.ts).
+  source = withoutKeptRows(source);
   if (!source.trim()) return undefined;
   const analysis = analyzeCell(source);
   if (!analysis.parsed || analysis.magics.length || analysis.syntaxErrors.length) return undefined;
@@ -139,13 +143,21 @@ export function settleImportCells(input: {
 
 /**
  * What an emptied imports-only cell keeps: its comment lines, which are the user's words and went
- * nowhere else (the module gets the import statements alone); '' when it has none.
+ * nowhere else (the module gets the import statements alone), and the magics and `del` statements at
+ * its top or bottom, which run in the notebook; '' when it has none.
  */
 export function keptAfterEmptying(source: string): string {
-  return source
-    .split(/\r?\n/)
-    .filter((line) => line.trim().startsWith('#'))
-    .join('\n');
+  const lines = source.split(/\r?\n/);
+  const blanked = withoutKeptRows(lines.join('\n')).split('\n');
+  // A kept row is one the blanking emptied: a magic (continuation lines included) or a `del`.
+  return lines.filter((line, i) => line.trim().startsWith('#') || (line.trim() !== '' && blanked[i] === '')).join('\n');
+}
+
+/** The cell with the rows that stay when its code moves (magics, `del`) blanked, else as it is. */
+function withoutKeptRows(source: string): string {
+  const normalised = source.replace(/\r\n?/g, '\n');
+  const kept = keptInCell(normalised);
+  return kept && !('refusal' in kept) ? kept.blanked : normalised;
 }
 
 /** The import bindings at the top level of a module's text. */

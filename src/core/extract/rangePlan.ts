@@ -177,9 +177,9 @@ async function planSelection(fs: FileSystem, req: ExtractRequest, keptAbove?: st
         `${what}, and the notebook still reads them: ${readersText(readers)}` +
           (unread.length ? ` (nothing reads ${unread.map((n) => `\`${n}\``).join(', ')})` : '') +
           '. So the imports stay; extracting those cells gives their module the imports it needs' +
-          // An imports cell is emptied only when imports are all it holds: the kept rows keep it (importCells.ts).
+          // The kept rows stay when the imports go (importCells.ts keeps them).
           (keptAbove
-            ? `, but the ${keptAbove} above the imports keep this cell in the notebook, so no edit empties it: delete an import by hand once nothing reads it.`
+            ? `, and the edit that moves the last code reading a name removes the imports from this cell; its ${keptAbove} stay.`
             : ', and the edit that moves the last code reading a name empties this cell.'),
       );
     }

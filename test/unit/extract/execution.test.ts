@@ -112,11 +112,20 @@ function assertSameBehaviour(original: RunResult, transformed: RunResult, label:
   }
 }
 
-/** A cell of import statements only (the one kind of cell outside the selection an extraction may empty). */
+/** A cell of import statements, with comments and IPython magics around them at most (the one kind of cell outside the selection an extraction may empty). */
 const isImportsOnly = (source: string) => {
-  const lines = source.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'));
+  const lines = source.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#') && !/^[%!]/.test(l.trim()));
   return lines.length > 0 && lines.every((l) => /^(import|from)\s/.test(l));
 };
+
+/** An imports cell emptied by an extraction: its import lines are gone; its comments and magics (and nothing else) stay. */
+const importsEmptied = (before: string, after: string) =>
+  isImportsOnly(before) &&
+  after ===
+    before
+      .split('\n')
+      .filter((l) => l.trim().startsWith('#') || /^[%!]/.test(l.trim()))
+      .join('\n');
 
 /** The names an imports-only cell binds: `import a.b as c` → c, `import a.b` → a, `from m import x as y, z` → y, z. */
 function importedNames(source: string): string[] {
@@ -138,7 +147,7 @@ function assertOnlyCellChanged(before: NotebookJson, afterwards: NotebookJson, c
   const emptied: number[] = [];
   before.cells.forEach((cell, i) => {
     if (cell.cell_type === 'code') codeIndex++;
-    if (cell.cell_type === 'code' && (codeIndex === changedCodeCell || (isImportsOnly(sourceOf(cell)) && sourceOf(afterwards.cells[i]!) === ''))) {
+    if (cell.cell_type === 'code' && (codeIndex === changedCodeCell || importsEmptied(sourceOf(cell), sourceOf(afterwards.cells[i]!)))) {
       assert.deepEqual({ ...afterwards.cells[i], source: undefined }, { ...cell, source: undefined }, `${label}: only the source of the cell may change`);
       if (codeIndex !== changedCodeCell) emptied.push(codeIndex);
     } else assert.deepEqual(afterwards.cells[i], cell, `${label}: cell ${i} changed`);
@@ -301,7 +310,7 @@ describe('extract cell to module: execution equivalence', { skip: !python && 'py
           const codeAfter = codeCellsOf(afterwards);
           for (let j = 0; j < cells.length; j++) {
             if (j > first && j <= last) assert.equal(codeAfter[j]!.source, '', `${label}: cell ${j} is emptied`);
-            else if (j !== first && isImportsOnly(cells[j]!.source) && codeAfter[j]!.source === '') counts.rangeImportCellsEmptied++;
+            else if (j !== first && importsEmptied(cells[j]!.source, codeAfter[j]!.source)) counts.rangeImportCellsEmptied++;
             else if (j !== first) assert.equal(codeAfter[j]!.source, cells[j]!.source, `${label}: cell ${j} changed`);
           }
           assertSameBehaviour(original, runNotebook(dir, notebookFile, [functionName, `${functionName}_output`]), label);
@@ -332,7 +341,7 @@ describe('extract cell to module: execution equivalence', { skip: !python && 'py
       const after = codeCellsOf(readNotebook(path.join(dir, 'notebooks', notebookFile)));
       cells.forEach((cell, i) => {
         counts.inTurnCells++;
-        const emptied = after[i]!.source === '' && cell.source.trim() !== '';
+        const emptied = (after[i]!.source === '' && cell.source.trim() !== '') || importsEmptied(cell.source, after[i]!.source);
         if (extractedInTurn.has(i) || emptied) counts.inTurnMoved++;
         else inTurnStayed.push(`${notebookFile.replace(/\.ipynb$/, '')}#${i}`);
         // An imports cell left standing must still have a reader: nothing dead is left behind.

@@ -343,15 +343,14 @@ describe('magics and `del` at the top and bottom of a cell stay there, around th
     assert.match(refused.reason, /^Line 1 \(`files = !ls`\) stays in the notebook ahead of the call and binds `files`, which a later selected cell reads/);
   });
 
-  test('imports under kept magics stay, and the refusal does not promise the cell will be emptied', async () => {
-    const sources = ['%load_ext autoreload\n%autoreload 2\nimport json', 'print(json.dumps([1]))'];
+  test('imports under kept magics stay while read; moving their last reader removes them and keeps the magics', async () => {
+    const sources = ['%load_ext autoreload\n%autoreload 2\n# serialisation\nimport json', 'print(json.dumps([1]))'];
     const p = await plan(sources, 0);
     assert.ok(!p.ok);
-    assert.match(p.reason, /^The cell only imports modules, and the notebook still reads them: `json` in cell 1\. So the imports stay; .* but the IPython magics above the imports keep this cell in the notebook, so no edit empties it: delete an import by hand once nothing reads it\.$/);
-    // Indeed: moving the last reader leaves the imports cell as it is.
+    assert.match(p.reason, /^The cell only imports modules, and the notebook still reads them: `json` in cell 1\. So the imports stay; .* and the edit that moves the last code reading a name removes the imports from this cell; its IPython magics stay\.$/);
     const moved = ok(await plan(sources, 1));
-    assert.deepEqual(moved.importCells ?? [], []);
-    assert.equal(sourcesAfter(sources, moved)[0], sources[0]);
+    assert.deepEqual(moved.importCells?.map((c) => [c.codeIndex, c.emptied]), [[0, true]]);
+    assert.equal(sourcesAfter(sources, moved)[0], '%load_ext autoreload\n%autoreload 2\n# serialisation');
     const withoutMagics = await plan(['import json', 'print(json.dumps([1]))'], 0);
     assert.ok(!withoutMagics.ok);
     assert.match(withoutMagics.reason, /and the edit that moves the last code reading a name empties this cell\.$/);
