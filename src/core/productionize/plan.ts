@@ -18,6 +18,7 @@ import type { PythonEnvironment } from '../environment/installedDistributions';
 import { planHoisting, withEvidentAnnotations, withoutHoisted, type HoistCell, type HoistedDefinition } from '../extract/hoist';
 import { cellList, keptAfterEmptying, settleImportCells, type ImportsCellOutcome } from '../extract/importCells';
 import { cellSourceEdit, readNotebookForEdit } from '../extract/ipynbText';
+import { keptInCell } from '../extract/keptInCell';
 import { isValidIdentifier, toSnakeCase } from '../extract/naming';
 import { cellSyntax, displayedExpression, type ImportBinding } from '../extract/pySyntax';
 import { renderImports } from '../extract/plan';
@@ -306,13 +307,36 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
   // --- The pipeline: the notebook's remaining steps as `main()`, for DVC to run.
   const steps: string[] = [];
   const scriptImports: string[] = [];
+  // Names only the notebook binds (a magic's result, a cell that runs only there): a step reading one
+  // cannot run in the script either, or the pipeline would stop with a NameError.
+  const notebookOnly = new Set<string>();
+  const onlyInNotebook = (c: { codeIndex: number; source: string }, why: string) => {
+    steps.push(`    # Cell ${c.codeIndex} ${why} and runs only in the notebook:`, ...c.source.split('\n').map((l) => `    # ${l}`.trimEnd()));
+    for (const w of analyzeCell(c.source).writes) notebookOnly.add(w.name);
+  };
   for (const c of codeInfos) {
-    const text = newCellText.get(c.codeIndex) ?? c.source;
+    let text = newCellText.get(c.codeIndex) ?? c.source;
     if (!text.trim()) continue;
     if (!included.includes(c)) {
-      steps.push(`    # Cell ${c.codeIndex} uses IPython syntax and runs only in the notebook:`, ...c.source.split('\n').map((l) => `    # ${l}`.trimEnd()));
+      // Magics at the top or bottom of a cell are the notebook's (`%matplotlib inline`, `!pip install`,
+      // `%%time`); the Python between them is a step like any other.
+      const kept = c.analysis.parsed && !c.analysis.syntaxErrors.length ? keptInCell(normalise(c.source)) : undefined;
+      if (!kept || 'refusal' in kept || analyzeCell(kept.blanked).magics.length) {
+        onlyInNotebook(c, 'uses IPython syntax');
+        continue;
+      }
+      const magicLines = [kept.top, kept.bottom].filter(Boolean).join('\n').split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'));
+      steps.push(`    # Cell ${c.codeIndex}, in the notebook only: ${magicLines.map((l) => `\`${l.trim()}\``).join(', ')}`);
+      for (const w of analyzeCell([kept.top, kept.bottom].join('\n')).writes) notebookOnly.add(w.name);
+      text = kept.blanked.replace(/^\n+/, '').replace(/\n+$/, '');
+    }
+    const facts = analyzeCell(text);
+    const missing = [...facts.reads, ...facts.lateReads].find((r) => notebookOnly.has(r.name));
+    if (missing) {
+      onlyInNotebook(c, `reads \`${missing.name}\`, which only the notebook has,`);
       continue;
     }
+    for (const w of facts.writes) notebookOnly.delete(w.name);
     // Imports go to the script's top (those of the package once, below); the value a cell displays
     // is for the notebook's reader, so the script does not compute it just to drop it.
     const s = cellSyntax(text);

@@ -100,6 +100,29 @@ describe('turn notebook into project: the plan', () => {
     assert.match((p as { reason: string }).reason, /src\/churn_lab\/helpers\.py already exists/);
   });
 
+  test('the pipeline runs the Python under and over magics, and leaves out what reads a name only the notebook has', async () => {
+    const cells = [
+      { code: '%load_ext autoreload\n%autoreload 2\nimport csv\nimport io' },
+      { code: '!pip install tabulate' },
+      { code: '%%time\nrows = list(csv.reader(io.StringIO("a,1\\nb,2")))\nprint(len(rows))' },
+      { code: '%%capture log\nnames = [r[0] for r in rows]\nprint(names)' },
+      { code: 'print(log.stdout)' },
+      { code: 'total = sum(int(r[1]) for r in rows)\nprint(total)\n!echo done' },
+      { code: 'files = !ls\nprint(len(files))' },
+    ];
+    const fs = new MemoryFileSystem({ [NOTEBOOK]: ipynb(cells) });
+    const pipeline = created(ok(await planProductionize(fs, { notebookPath: NOTEBOOK, projectRoot: ROOT }))).get('src/churn_lab/pipeline.py')!;
+    assert.match(pipeline, /^import csv\nimport io$/m);
+    assert.match(pipeline, /^ {4}# Cell 0, in the notebook only: `%load_ext autoreload`, `%autoreload 2`$/m);
+    assert.match(pipeline, /^ {4}# Cell 1 uses IPython syntax and runs only in the notebook:\n {4}# !pip install tabulate$/m);
+    assert.match(pipeline, /^ {4}# Cell 2, in the notebook only: `%%time`\n {4}rows = list\(csv\.reader/m);
+    assert.match(pipeline, /^ {4}names = \[r\[0\] for r in rows\]$/m);
+    assert.match(pipeline, /^ {4}# Cell 4 reads `log`, which only the notebook has, and runs only in the notebook:\n {4}# print\(log\.stdout\)$/m);
+    assert.match(pipeline, /^ {4}total = sum\(int\(r\[1\]\) for r in rows\)\n {4}print\(total\)$/m);
+    assert.match(pipeline, /^ {4}# Cell 6 uses IPython syntax and runs only in the notebook:\n {4}# files = !ls$/m);
+    assert.doesNotMatch(pipeline, /^ {4}[^#\s].*(!|%)/m, 'no IPython syntax runs in the script');
+  });
+
   test('a notebook that is not JSON is refused, not crashed on', async () => {
     const fs = new MemoryFileSystem({ [NOTEBOOK]: '{"cells": [' });
     const p = await planProductionize(fs, { notebookPath: NOTEBOOK, projectRoot: ROOT });
