@@ -17,7 +17,10 @@
  */
 import { analyzeCell } from '../analysis/cellAnalysis';
 import { maskMagics, type MaskedCell } from '../analysis/magics';
+import { LineIndex } from '../text/lineIndex';
 import { withCellSyntax, type TopLevelStatement } from './pySyntax';
+
+const rowOf = (rows: LineIndex, offset: number): number => rows.positionAt(offset).line;
 
 export interface KeptInCell {
   /** The rows kept above the call, as written; '' when none. */
@@ -56,7 +59,7 @@ export function keptInCell(
   const masked = maskMagics(source);
   // `%%bash`, `%%writefile`...: the body is not Python; `%%timeit`: its bindings vanish. The planner refuses those.
   if (masked.opaque || masked.discardWrites) return undefined;
-  const rows = new RowIndex(source);
+  const rows = new LineIndex(source);
   const lines = source.split('\n');
   const statements = withCellSyntax(masked.masked, (syntax) => (syntax.hasError ? undefined : syntax.statements));
   if (!statements) return undefined;
@@ -117,7 +120,7 @@ export function keptInCell(
     for (const d of kept.deletes) fed.set(d.name, 'deletes');
     const read = [...rest.reads, ...rest.lateReads, ...rest.deletes].filter((r) => fed.has(r.name)).sort((x, y) => x.start - y.start)[0];
     if (read) {
-      const row = rows.rowOf([...kept.writes, ...kept.deletes].find((w) => w.name === read.name)!.start);
+      const row = rowOf(rows, [...kept.writes, ...kept.deletes].find((w) => w.name === read.name)!.start);
       return {
         refusal:
           `Line ${row + 1} (\`${lines[row]!.trim()}\`) stays in the notebook ahead of the call and ${fed.get(read.name)} \`${read.name}\`, ` +
@@ -149,15 +152,15 @@ export function keptInCell(
 }
 
 /** The magics and the standalone `del` statements of the cell, or undefined for a cell magic whose body is not plain Python. */
-function keptItems(masked: MaskedCell, statements: TopLevelStatement[], rows: RowIndex): KeptItem[] | undefined {
+function keptItems(masked: MaskedCell, statements: TopLevelStatement[], rows: LineIndex): KeptItem[] | undefined {
   const items: KeptItem[] = [];
   for (const m of masked.magics) {
     if (m.kind === 'cell' && !CELL_MAGICS_AROUND_PYTHON.has(m.text.replace(/^%%/, '').split(/\s/)[0]!)) return undefined;
-    items.push({ firstRow: rows.rowOf(m.start), lastRow: rows.rowOf(Math.max(m.start, m.end - 1)), kind: 'magic', names: [] });
+    items.push({ firstRow: rowOf(rows, m.start), lastRow: rowOf(rows, Math.max(m.start, m.end - 1)), kind: 'magic', names: [] });
   }
   for (const s of statements) {
     if (s.node.type !== 'Delete' || !s.node.targets.every((t) => t.type === 'Name')) continue;
-    const before = masked.masked.slice(rows.startOf(s.line), s.start).trim();
+    const before = masked.masked.slice(rows.lineStart(s.line), s.start).trim();
     const lineEnd = masked.masked.indexOf('\n', s.end);
     const after = masked.masked.slice(s.end, lineEnd < 0 ? undefined : lineEnd).trim();
     if (before || (after && !after.startsWith('#'))) continue;
@@ -174,25 +177,4 @@ function mentionsWord(text: string, name: string): boolean {
     if (!(before && /[\p{ID_Continue}]/u.test(before)) && !(after && /[\p{ID_Continue}]/u.test(after))) return true;
   }
   return false;
-}
-
-/** 0-based rows of offsets in a `\n` text. */
-class RowIndex {
-  private readonly starts: number[] = [0];
-  constructor(text: string) {
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
-  }
-  startOf(row: number): number {
-    return this.starts[row]!;
-  }
-  rowOf(offset: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
 }

@@ -17,18 +17,11 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { python, RUNNER, type RunResult } from './notebookRunner';
 import { runExtract } from '../../../src/cli/extract';
 import { suggestFunctionName } from '../../../src/core/extract/naming';
 
 const FIXTURE_PROJECT = path.resolve(__dirname, '../../extract/project');
-const RUNNER = path.resolve(__dirname, '../../extract/run_notebook.py');
-const python = spawnSync('python3', ['--version']).status === 0 ? 'python3' : undefined;
-
-interface RunResult {
-  stdout: string;
-  error: { cell: number; type: string } | null;
-  globals: Record<string, string>;
-}
 
 function runNotebook(projectDir: string, notebookFile: string, exclude: string[]): RunResult {
   const notebookPath = path.join(projectDir, 'notebooks', notebookFile);

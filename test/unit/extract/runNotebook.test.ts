@@ -10,15 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { python, RUNNER, type RunResult } from './notebookRunner';
 
-const RUNNER = path.resolve(__dirname, '../../extract/run_notebook.py');
-const python = spawnSync('python3', ['--version']).status === 0 ? 'python3' : undefined;
-
-interface RunResult {
-  stdout: string;
-  error: { cell: number; type: string } | null;
-  globals: Record<string, string>;
-}
 
 function notebook(cells: string[]): string {
   const lines = (s: string) => s.split('\n').map((l, i, all) => (i < all.length - 1 ? `${l}\n` : l));

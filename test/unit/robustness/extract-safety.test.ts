@@ -800,6 +800,22 @@ function snapshot(dir: string): Map<string, Buffer | 'dir'> {
   return out;
 }
 
+/** Writes the generated project and its notebook under `root`; returns the notebook's path. */
+function writeProject(root: string, p: Parameters<typeof projectFiles>[0], notebookText: string): string {
+  for (const [rel, content] of projectFiles(p)) {
+    const abs = path.join(root, rel);
+    if (content === null) mkdirSync(abs, { recursive: true });
+    else {
+      mkdirSync(path.dirname(abs), { recursive: true });
+      writeFileSync(abs, content);
+    }
+  }
+  const notebookPath = notebookPathFor(root, p);
+  mkdirSync(path.dirname(notebookPath), { recursive: true });
+  writeFileSync(notebookPath, notebookText);
+  return notebookPath;
+}
+
 async function cliProperty(knownBugs: boolean, seed: number, numRuns: number): Promise<{ ok: number; refused: number }> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'mlh-extract-safety-'));
   const counts = { ok: 0, refused: 0 };
@@ -810,17 +826,7 @@ async function cliProperty(knownBugs: boolean, seed: number, numRuns: number): P
         const root = normalizePath(path.join(scratch, `p${n++}`, 'proj'));
         const p = { ...project, pyproject: true }; // the CLI finds the project root by pyproject.toml
         const { text: rawText, sourceSpans } = renderNotebook(cells, layout);
-        for (const [rel, content] of projectFiles(p)) {
-          const abs = path.join(root, rel);
-          if (content === null) mkdirSync(abs, { recursive: true });
-          else {
-            mkdirSync(path.dirname(abs), { recursive: true });
-            writeFileSync(abs, content);
-          }
-        }
-        const notebookPath = notebookPathFor(root, p);
-        mkdirSync(path.dirname(notebookPath), { recursive: true });
-        writeFileSync(notebookPath, (layout.bom ? BOM : '') + rawText);
+        const notebookPath = writeProject(root, p, (layout.bom ? BOM : '') + rawText);
         const codeCells = cells.map((c, i) => ({ c, i })).filter(({ c }) => c.cell_type === 'code');
         const k = pick % codeCells.length;
         const modulePath = normalizePath(path.join(root, p.module));
@@ -907,17 +913,7 @@ async function cliImportsProperty(seed: number, numRuns: number): Promise<Import
         const root = normalizePath(path.join(scratch, `p${n++}`, 'proj'));
         const p = { ...project, pyproject: true }; // the CLI finds the project root by pyproject.toml
         const { text: rawText, sourceSpans } = renderNotebook(cells, layout);
-        for (const [rel, content] of projectFiles(p)) {
-          const abs = path.join(root, rel);
-          if (content === null) mkdirSync(abs, { recursive: true });
-          else {
-            mkdirSync(path.dirname(abs), { recursive: true });
-            writeFileSync(abs, content);
-          }
-        }
-        const notebookPath = notebookPathFor(root, p);
-        mkdirSync(path.dirname(notebookPath), { recursive: true });
-        writeFileSync(notebookPath, (layout.bom ? BOM : '') + rawText);
+        const notebookPath = writeProject(root, p, (layout.bom ? BOM : '') + rawText);
         const modulePath = normalizePath(path.join(root, p.module));
         const req: ExtractRequest = { notebookPath, notebookText: rawText, codeCellIndex: first, ...(last !== first ? { lastCodeCellIndex: last } : {}), modulePath, functionName, projectRoot: root };
         const plan = await planCellsExtraction(new DiskFileSystem(), req);
