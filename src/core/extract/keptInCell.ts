@@ -8,10 +8,11 @@
  *
  * Planning then sees the cell with those rows blanked, so it has the same number of lines and every
  * "line N" in a refusal is still the user's line N; the rows go back around the cell's new text.
- * A kept row must not exchange names with the moved code, since the function's values only reach the
- * notebook through its return: a top row that binds or deletes a name the code reads (`files = !ls`,
- * `%time y = f()`, `del x` then reading x), or a bottom magic that mentions a name the code binds
- * (`%timeit f(x)` after `x = ...`), refuses the cell with that line. A bottom `del` of a name the code
+ * A name a top row binds (`files = !ls`, `%time y = f()`) reaches the moved code as a parameter, passed
+ * at the call, right after the row ran. Other exchanges of names cannot work, since the function's
+ * values only reach the notebook through its return: a top `del x` before code reading x, a function
+ * body reading a name a top row binds (it would read it when called, from the module), or a bottom
+ * magic that mentions a name the code binds (`%timeit f(x)` after `x = ...`) refuse the cell with the line. A bottom `del` of a name the code
  * binds is the function's own business and stays in it.
  * Pure: no file access.
  */
@@ -31,6 +32,8 @@ export interface KeptInCell {
   blanked: string;
   /** What the top rows are, for messages: "IPython magics", "`del` statements" or both. */
   what: string;
+  /** Names the top rows bind that the moved code reads: the call passes them (ExtractRequest.boundAbove). */
+  boundAbove: string[];
 }
 
 export type KeptInCellResult = KeptInCell | { refusal: string } | undefined;
@@ -112,13 +115,30 @@ export function keptInCell(
     return `line ${moving.slice(before.length, offset).split('\n').length}`;
   };
 
-  // Top rows run before the code: nothing they bind or delete may be read by it.
+  // Top rows run before the code: what they bind, the code may read as a parameter of the call; what
+  // they delete it may not read, nor may a function body read either later, when it is called.
+  const boundAbove = new Set<string>();
   if (top) {
     const kept = analyzeCell(top);
     const fed = new Map<string, string>();
     for (const w of kept.writes) fed.set(w.name, 'binds');
     for (const d of kept.deletes) fed.set(d.name, 'deletes');
-    const read = [...rest.reads, ...rest.lateReads, ...rest.deletes].filter((r) => fed.has(r.name)).sort((x, y) => x.start - y.start)[0];
+    // A cell magic binds its name when the cell ends (`%%capture out`): this cell reads the value from
+    // before, as the call's argument does, but the later cells of a range read the new one.
+    const boundAtEnd = new Set(masked.magicWrites.map((w) => w.name));
+    if (boundAtEnd.size && ends.after) {
+      const later = analyzeCell(ends.after);
+      const stale = [...later.reads, ...later.lateReads].find((r) => boundAtEnd.has(r.name));
+      if (stale) {
+        return {
+          refusal:
+            `Line 1 (\`${lines[0]!.trim()}\`) binds \`${stale.name}\` when the cell ends, and a later selected cell reads it; ` +
+            `in one function with that cell it would read the value from before. Select up to this cell.`,
+        };
+      }
+    }
+    for (const r of rest.reads) if (fed.get(r.name) === 'binds') boundAbove.add(r.name);
+    const read = [...rest.reads.filter((r) => !boundAbove.has(r.name)), ...rest.lateReads, ...rest.deletes].filter((r) => fed.has(r.name)).sort((x, y) => x.start - y.start)[0];
     if (read) {
       const row = rowOf(rows, [...kept.writes, ...kept.deletes].find((w) => w.name === read.name)!.start);
       return {
@@ -148,7 +168,7 @@ export function keptInCell(
   }
   const topKinds = new Set(items.filter((i) => i.lastRow <= topEnd).map((i) => i.kind));
   const what = [topKinds.has('magic') ? 'IPython magics' : '', topKinds.has('del') ? '`del` statements' : ''].filter(Boolean).join(' and ');
-  return { top, bottom, blanked, what };
+  return { top, bottom, blanked, what, boundAbove: [...boundAbove] };
 }
 
 /** The magics and the standalone `del` statements of the cell, or undefined for a cell magic whose body is not plain Python. */

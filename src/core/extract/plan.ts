@@ -52,6 +52,11 @@ export interface ExtractRequest {
   projectRoot: string;
   /** The last code cell of a range (inclusive, 0-based); see rangePlan.ts. Default: `codeCellIndex`. */
   lastCodeCellIndex?: number;
+  /**
+   * Names that rows kept above the call bind (`files = !ls`, `%time y = f()`; keptInCell.ts): they run
+   * before the call, so the cell's reads of them become parameters, passed the value they just got.
+   */
+  boundAbove?: string[];
 }
 
 export type ExtractPlan =
@@ -340,6 +345,10 @@ async function planWithSyntax(fs: FileSystem, req: ExtractRequest, ctx: PlanCont
   const readNames = [...a.reads, ...a.builtinReads.filter((r) => earlierWriter(cells, k, r.name))];
   readNames.sort((x, y) => x.start - y.start);
   for (const r of readNames) {
+    if (req.boundAbove?.includes(r.name)) {
+      addParameter(r.name);
+      continue;
+    }
     const provider = earlierWriter(cells, k, r.name);
     // Bound by the cell itself, but not on every path before this read (a loop that may not run, a
     // walrus in a comprehension): with no earlier value, both versions fail alike (UnboundLocalError

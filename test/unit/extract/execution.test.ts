@@ -186,6 +186,7 @@ const MUST_EXTRACT: Record<string, Record<number, string>> = {
     5: 'reads the output object the kept `%%capture` of cell 4 binds',
     6: '`%matplotlib inline` under a comment stays; the constant and the helper function below it are hoisted',
     8: 'a leading `del` of a variable no later cell reads stays ahead of the call',
+    9: '`files = !ls` stays above the call, which is passed the list it just bound',
   },
 };
 /** Imports-only cells an extraction must empty (code index of the extracted cell → emptied cells). */
@@ -203,7 +204,6 @@ const MUST_REFUSE: Record<string, Record<number, RegExp>> = {
   '08_sensor_magics.ipynb': {
     0: /The cell only imports modules, and the notebook still reads them: `csv`, `io` in cell 2, `statistics` in cell 3\./,
     1: /The cell only runs IPython magics/,
-    9: /Line 1 \(`files = !ls`\) stays in the notebook ahead of the call and binds `files`, which line 2 reads/,
   },
   '04_config_grid.ipynb': {
     2: /`global counter` on line 2/,

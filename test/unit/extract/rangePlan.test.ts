@@ -338,7 +338,9 @@ describe('magics and `del` at the top and bottom of a cell stay there, around th
   test('a range may start with a cell of magics only: they stay, the following cells move', async () => {
     const p = ok(await plan(['xs = [1, 2]', '!pip install tabulate', 'ys = [x * 2 for x in xs]', 'print(ys)'], 1, 2));
     assert.equal(p.cellText, '!pip install tabulate\nfrom churn.steps import step\nys = step(xs)');
-    const refused = await plan(['xs = [1, 2]', 'files = !ls', 'print(len(files), xs)'], 1, 2);
+    const passed = ok(await plan(['xs = [1, 2]', 'files = !ls', 'print(len(files), xs)'], 1, 2));
+    assert.equal(passed.cellText, 'files = !ls\nfrom churn.steps import step\nstep(files, xs)');
+    const refused = await plan(['xs = [1, 2]', 'files = !ls', 'def count():\n    return len(files)\nprint(count(), xs)'], 1, 2);
     assert.ok(!refused.ok);
     assert.match(refused.reason, /^Line 1 \(`files = !ls`\) stays in the notebook ahead of the call and binds `files`, which a later selected cell reads/);
   });
@@ -356,11 +358,29 @@ describe('magics and `del` at the top and bottom of a cell stay there, around th
     assert.match(withoutMagics.reason, /and the edit that moves the last code reading a name empties this cell\.$/);
   });
 
+  test('a name a kept magic binds is passed to the call, which runs right after it', async () => {
+    const listed = ok(await plan(['files = !ls\nprint(len(files))'], 0));
+    assert.equal(listed.cellText, 'files = !ls\nfrom churn.steps import step\nstep(files)');
+    assert.deepEqual(listed.parameters, ['files']);
+    const timed = ok(await plan(['xs = [1]', '%time total = sum(xs)\n\nprint(total * 2)'], 1));
+    assert.equal(timed.cellText, '%time total = sum(xs)\nfrom churn.steps import step\nstep(total)');
+    // `%%capture out` binds `out` when its cell ends: the cell itself reads the value from before, as the
+    // call's argument does; a later selected cell would read the new one, so such a range is refused.
+    const captured = ok(await plan(['out = None', '%%capture out\nprint(out)'], 1));
+    assert.equal(captured.cellText, '%%capture out\nfrom churn.steps import step\nstep(out)');
+    const stale = await plan(['out = None', '%%capture out\nprint("hi")', 'print(out.stdout)'], 1, 2);
+    assert.ok(!stale.ok);
+    assert.match(stale.reason, /^Line 1 \(`%%capture out`\) binds `out` when the cell ends, and a later selected cell reads it/);
+    // Even when an earlier cell imports the same name, the kept row's value is what the code reads.
+    const rebound = ok(await plan(['from os import sep', 'sep = !echo /\nprint(sep)'], 1));
+    assert.deepEqual(rebound.parameters, ['sep']);
+    assert.doesNotMatch(rebound.moduleText, /from os import sep/);
+  });
+
   const refusals: Array<[string, string[], number, RegExp]> = [
     ['a cell that only deletes', ['x = 1', 'del x'], 1, /^The cell only deletes notebook variables, which stay in the notebook/],
     ['a cell that only runs magics', ['!pip install pandas\n%load_ext autoreload'], 0, /^The cell only runs IPython magics, which stay in the notebook; there is no Python code to move/],
-    ['a magic binding a name the code reads', ['files = !ls\nprint(len(files))'], 0, /^Line 1 \(`files = !ls`\) stays in the notebook ahead of the call and binds `files`, which line 2 reads/],
-    ['%time binding a name the code reads', ['xs = [1]', '%time total = sum(xs)\n\nprint(total * 2)'], 1, /^Line 1 \(`%time total = sum\(xs\)`\) stays .* binds `total`, which line 3 reads/],
+    ['a function body reading a name a kept magic binds (it would read the module\'s)', ['files = !ls\ndef count():\n    return len(files)\nprint(count())'], 0, /^Line 1 \(`files = !ls`\) stays in the notebook ahead of the call and binds `files`, which line 3 reads/],
     ['a leading `del` of a name the code reads again', ['x = 1', 'del x\nprint(x)'], 1, /^Line 1 \(`del x`\) stays in the notebook ahead of the call and deletes `x`, which line 2 reads/],
     ['a refusal after the kept rows cites the cell\'s own line', ['x = 1\ny = 2', 'del x\nprint(y)\ndel y\nprint(2)'], 1, /`del y` on line 3 unbinds/],
     ['a magic in the middle of the code still refuses the cell', ['x = 1', 'y = x\n%time z = y\nprint(z)'], 1, /IPython magic `%time z = y` on line 2/],
