@@ -117,7 +117,7 @@ export function settleImportCells(input: {
   // A cell whose bindings or reads cannot be known (not Python, a star import, `%run`, a name looked up
   // through `globals()`, `eval`, `exec`, `vars()`...): touch nothing.
   const unknowable = analyses.findIndex(
-    (a) => !a.parsed || a.imports.some((i) => i.star) || a.magics.some((m) => /^%\s*run\b/.test(m.text.trim())) || a.calls.some((c) => NAMESPACE_BUILTINS.has(c.callee)),
+    (a) => !a.parsed || a.imports.some((i) => i.star) || a.magics.some((m) => /^%\s*run\b/.test(m.text.trim())) || a.calls.some(looksUpNames),
   );
   const outcomes: ImportsCellOutcome[] = [];
   after.forEach((source, codeIndex) => {
@@ -149,8 +149,21 @@ export function settleImportCells(input: {
 export function keptAfterEmptying(source: string): string {
   const lines = source.split(/\r?\n/);
   const blanked = withoutKeptRows(lines.join('\n')).split('\n');
-  // A kept row is one the blanking emptied: a magic (continuation lines included) or a `del`.
-  return lines.filter((line, i) => line.trim().startsWith('#') || (line.trim() !== '' && blanked[i] === '')).join('\n');
+  // A kept row is one the blanking emptied: a magic (continuation lines included) or a `del`. A comment
+  // at the end of an import line (`import math  # for sqrt`) stays as a line of its own.
+  return lines
+    .flatMap((line, i) => {
+      if (line.trim().startsWith('#') || (line.trim() !== '' && blanked[i] === '')) return [line];
+      const comment = trailingComment(line);
+      return comment ? [comment] : [];
+    })
+    .join('\n');
+}
+
+/** The `# ...` at the end of an import line: import statements hold no string literals, so the first `#` starts it. */
+function trailingComment(line: string): string | undefined {
+  const at = line.indexOf('#');
+  return at >= 0 ? line.slice(at).trimEnd() : undefined;
 }
 
 /** The cell with the rows that stay when its code moves (magics, `del`) blanked, else as it is. */
@@ -158,6 +171,12 @@ function withoutKeptRows(source: string): string {
   const normalised = source.replace(/\r\n?/g, '\n');
   const kept = keptInCell(normalised);
   return kept && !('refusal' in kept) ? kept.blanked : normalised;
+}
+
+/** A call that reads names of the namespace it runs in: `globals()`, `eval(...)`, `exec(...)`, or `dir()`/`vars()`/`locals()` without an argument. */
+function looksUpNames(call: { callee: string; args: unknown[]; keywordArgs: string[] }): boolean {
+  if (!NAMESPACE_BUILTINS.has(call.callee)) return false;
+  return !['dir', 'vars', 'locals'].includes(call.callee) || call.args.length + call.keywordArgs.length === 0;
 }
 
 /** The import bindings at the top level of a module's text. */

@@ -108,6 +108,12 @@ export function keptInCell(
     const what = [kinds.has('magic') ? 'runs IPython magics' : '', kinds.has('del') ? 'deletes notebook variables' : ''].filter(Boolean).join(' and ');
     return { refusal: `The cell only ${what}, which stay in the notebook; there is no Python code to move into a function.` };
   }
+  // A cell magic applies to its whole cell: over one call with the cells after it, it would apply to
+  // them too (`%%capture` would swallow their output).
+  const cellMagic = masked.magics.find((m) => m.kind === 'cell');
+  if (cellMagic && ends.after) {
+    return { refusal: `Line 1 (\`${cellMagic.text.trim()}\`) applies to its whole cell; in one function with the selected cells after it, it would apply to them too. Select this cell alone.` };
+  }
   const rest = analyzeCell(moving);
   const where = (offset: number): string => {
     if (offset < before.length) return 'an earlier selected cell';
@@ -123,20 +129,8 @@ export function keptInCell(
     const fed = new Map<string, string>();
     for (const w of kept.writes) fed.set(w.name, 'binds');
     for (const d of kept.deletes) fed.set(d.name, 'deletes');
-    // A cell magic binds its name when the cell ends (`%%capture out`): this cell reads the value from
-    // before, as the call's argument does, but the later cells of a range read the new one.
-    const boundAtEnd = new Set(masked.magicWrites.map((w) => w.name));
-    if (boundAtEnd.size && ends.after) {
-      const later = analyzeCell(ends.after);
-      const stale = [...later.reads, ...later.lateReads].find((r) => boundAtEnd.has(r.name));
-      if (stale) {
-        return {
-          refusal:
-            `Line 1 (\`${lines[0]!.trim()}\`) binds \`${stale.name}\` when the cell ends, and a later selected cell reads it; ` +
-            `in one function with that cell it would read the value from before. Select up to this cell.`,
-        };
-      }
-    }
+    // (A cell magic, `%%capture out`, binds when its cell ends: the cell reads the value from before, as
+    // the call's argument does; ranges under a cell magic were refused above.)
     for (const r of rest.reads) if (fed.get(r.name) === 'binds') boundAbove.add(r.name);
     const read = [...rest.reads.filter((r) => !boundAbove.has(r.name)), ...rest.lateReads, ...rest.deletes].filter((r) => fed.has(r.name)).sort((x, y) => x.start - y.start)[0];
     if (read) {

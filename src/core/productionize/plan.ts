@@ -13,6 +13,7 @@
  * Pure: files only through `FileSystem`.
  */
 import { analyzeCell, type CellAnalysis } from '../analysis/cellAnalysis';
+import { maskMagics, type MagicSpan } from '../analysis/magics';
 import type { EditOperation, TextEdit } from '../diagnostics';
 import type { PythonEnvironment } from '../environment/installedDistributions';
 import { planHoisting, withEvidentAnnotations, withoutHoisted, type HoistCell, type HoistedDefinition } from '../extract/hoist';
@@ -88,6 +89,22 @@ interface NotebookCellInfo {
 
 /** Decimal literals YAML 1.1 (PyYAML) reads back as the same int or float. */
 const YAML_SAFE_NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/;
+
+/** Line magics that leave nothing behind the code could depend on (display, reloading, installs, timing). */
+const SCRIPT_NEUTRAL_LINE_MAGICS = new Set(['matplotlib', 'load_ext', 'reload_ext', 'autoreload', 'config', 'pip', 'conda', 'mamba', 'time', 'timeit', 'who', 'whos', 'who_ls', 'lsmagic']);
+/** Cell magics whose body runs as plain Python in the notebook namespace. */
+const SCRIPT_NEUTRAL_CELL_MAGICS = new Set(['time', 'capture', 'prun']);
+/** Shell escapes that install packages or only report: the script's environment comes from pyproject.toml. */
+const SCRIPT_NEUTRAL_SHELL = /^!\s*(?:(?:python3?\s+-m\s+)?pip3?\s+install\b|(?:conda|mamba)\s+install\b|echo\b|nvidia-smi\b|ls\b|pwd\b|which\b)/;
+
+/** Whether a pipeline script may leave out this magic and still run the cell's Python the same way. */
+function leavesNothingBehind(m: MagicSpan): boolean {
+  const text = m.text.trim();
+  if (m.kind === 'shell') return SCRIPT_NEUTRAL_SHELL.test(text) && !/[{$]/.test(text);
+  if (m.kind === 'cell') return SCRIPT_NEUTRAL_CELL_MAGICS.has(text.replace(/^%%/, '').split(/\s/)[0]!);
+  if (m.kind === 'line') return SCRIPT_NEUTRAL_LINE_MAGICS.has(text.replace(/^%/, '').split(/\s/)[0]!);
+  return true; // `obj?` help
+}
 
 function normalise(source: string): string {
   return source.replace(/\r\n?/g, '\n');
@@ -310,19 +327,20 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
   // Names only the notebook binds (a magic's result, a cell that runs only there): a step reading one
   // cannot run in the script either, or the pipeline would stop with a NameError.
   const notebookOnly = new Set<string>();
-  const onlyInNotebook = (c: { codeIndex: number; source: string }, why: string) => {
-    steps.push(`    # Cell ${c.codeIndex} ${why} and runs only in the notebook:`, ...c.source.split('\n').map((l) => `    # ${l}`.trimEnd()));
-    for (const w of analyzeCell(c.source).writes) notebookOnly.add(w.name);
+  const onlyInNotebook = (codeIndex: number, text: string, why: string) => {
+    steps.push(`    # Cell ${codeIndex} ${why} and runs only in the notebook:`, ...text.split('\n').map((l) => `    # ${l}`.trimEnd()));
+    for (const w of analyzeCell(text).writes) notebookOnly.add(w.name);
   };
   for (const c of codeInfos) {
     let text = newCellText.get(c.codeIndex) ?? c.source;
     if (!text.trim()) continue;
     if (!included.includes(c)) {
-      // Magics at the top or bottom of a cell are the notebook's (`%matplotlib inline`, `!pip install`,
-      // `%%time`); the Python between them is a step like any other.
-      const kept = c.analysis.parsed && !c.analysis.syntaxErrors.length ? keptInCell(normalise(c.source)) : undefined;
-      if (!kept || 'refusal' in kept || analyzeCell(kept.blanked).magics.length) {
-        onlyInNotebook(c, 'uses IPython syntax');
+      // Magics at the top or bottom of a cell that leave nothing the code depends on (`%matplotlib
+      // inline`, `!pip install`, `%%time`) are the notebook's; the Python between them is a step like
+      // any other. Any other magic (`%run`, `%cd`, `%env`, `!wget`) may feed the code: the cell stays out.
+      const kept = c.analysis.parsed && !c.analysis.syntaxErrors.length ? keptInCell(normalise(text)) : undefined;
+      if (!kept || 'refusal' in kept || kept.boundAbove.length || analyzeCell(kept.blanked).magics.length || !maskMagics([kept.top, kept.bottom].join('\n')).magics.every(leavesNothingBehind)) {
+        onlyInNotebook(c.codeIndex, text, 'uses IPython syntax');
         continue;
       }
       const magicLines = [kept.top, kept.bottom].filter(Boolean).join('\n').split('\n').filter((l) => l.trim() && !l.trim().startsWith('#'));
@@ -333,7 +351,7 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
     const facts = analyzeCell(text);
     const missing = [...facts.reads, ...facts.lateReads].find((r) => notebookOnly.has(r.name));
     if (missing) {
-      onlyInNotebook(c, `reads \`${missing.name}\`, which only the notebook has,`);
+      onlyInNotebook(c.codeIndex, newCellText.get(c.codeIndex) ?? c.source, `reads \`${missing.name}\`, which only the notebook has,`);
       continue;
     }
     for (const w of facts.writes) notebookOnly.delete(w.name);

@@ -117,7 +117,7 @@ const importsEmptied = (before: string, after: string) =>
   after ===
     before
       .split('\n')
-      .filter((l) => l.trim().startsWith('#') || /^[%!]/.test(l.trim()))
+      .flatMap((l) => (l.trim().startsWith('#') || /^[%!]/.test(l.trim()) ? [l] : l.includes('#') ? [l.slice(l.indexOf('#')).trimEnd()] : []))
       .join('\n');
 
 /** The names an imports-only cell binds: `import a.b as c` → c, `import a.b` → a, `from m import x as y, z` → y, z. */

@@ -182,7 +182,7 @@ describe('imports-only cells follow the code that reads them', () => {
   test('an emptied imports cell keeps its comments: they are the user\'s words and went nowhere else', async () => {
     const p = ok(await plan(['# Text helpers for the report\nimport textwrap  # wraps long labels\n\n# statistics\nfrom statistics import mean', 'print(textwrap.fill("a b c", width=3), mean([1, 2]))'], 1));
     assert.equal(p.importCells![0]!.emptied, true);
-    assert.equal(cellSources(p).find((c) => c.cell === 0)!.text, '# Text helpers for the report\n# statistics');
+    assert.equal(cellSources(p).find((c) => c.cell === 0)!.text, '# Text helpers for the report\n# wraps long labels\n# statistics');
   });
 
   test('an imports cell another cell still reads stays, and the reason names the cells and names', async () => {
@@ -249,6 +249,11 @@ describe('imports-only cells follow the code that reads them', () => {
     }
   });
 
+  test('`dir(obj)` or `vars(obj)` look at an object, not the namespace: the imports cell still empties', async () => {
+    const p = ok(await plan(['import statistics as st', 'spread = st.pstdev([1.0, 2.0, 4.0])\nprint(spread)', 'print(len(dir(spread)), vars(type(spread)) is not None)'], 1));
+    assert.deepEqual(p.importCells?.map((c) => c.emptied), [true]);
+  });
+
   test('a range holding the imports cell and all their readers moves the imports into the module', async () => {
     const p = ok(await plan(['import textwrap', 'out = textwrap.fill("a b", width=1)', 'print(out)'], 0, 1));
     assert.match(p.moduleText, /\nimport textwrap\n/);
@@ -293,10 +298,14 @@ describe('magics and `del` at the top and bottom of a cell stay there, around th
     assert.match(timed.cellText, /^%%time\nfrom churn\.steps import step\nstep\(xs\)$/);
   });
 
-  test('the rows that stay keep their CRLF line ends and the rest of the cell is rewritten', async () => {
+  test('a CRLF cell: the kept rows come back with the new text, and the edits cover the whole CRLF cell', async () => {
     const sources = ['xs = [1, 2]', '%load_ext autoreload\r\n%autoreload 2\r\nn = len(xs)\r\nprint(n)'];
     const p = ok(await plan(sources, 1));
     assert.equal(p.cellText, '%load_ext autoreload\n%autoreload 2\nfrom churn.steps import step\nstep(xs)');
+    const cellEdit = p.edit.operations.find((op) => op.kind === 'cellEdit');
+    assert.ok(cellEdit && cellEdit.kind === 'cellEdit');
+    assert.deepEqual(cellEdit.edits[0]!.range, { start: { line: 0, character: 0 }, end: { line: 3, character: 8 } }, 'the editor edit spans the four CRLF lines');
+    assert.equal(sourcesAfter(sources, p)[1], p.cellText, 'the .ipynb edit replaces the whole source');
   });
 
   test('a range keeps the magics at the top of its first cell', async () => {
@@ -335,6 +344,12 @@ describe('magics and `del` at the top and bottom of a cell stay there, around th
     assert.deepEqual(lastCellEdit.edits, [{ range: { start: { line: 0, character: 0 }, end: { line: 2, character: 12 } }, newText: '' }], 'the emptied last cell is replaced whole');
   });
 
+  test('a cell magic over a range is refused: `%%capture` would swallow the later cells\' output', async () => {
+    const p = await plan(['a = 2', '%%capture log\nprint("noisy", a)\nb = a * 3', 'print("result", b)\nc = b + 1', 'print(c, log.stdout)'], 1, 2);
+    assert.ok(!p.ok);
+    assert.match(p.reason, /^Line 1 \(`%%capture log`\) applies to its whole cell; in one function with the selected cells after it, it would apply to them too/);
+  });
+
   test('a range may start with a cell of magics only: they stay, the following cells move', async () => {
     const p = ok(await plan(['xs = [1, 2]', '!pip install tabulate', 'ys = [x * 2 for x in xs]', 'print(ys)'], 1, 2));
     assert.equal(p.cellText, '!pip install tabulate\nfrom churn.steps import step\nys = step(xs)');
@@ -365,12 +380,12 @@ describe('magics and `del` at the top and bottom of a cell stay there, around th
     const timed = ok(await plan(['xs = [1]', '%time total = sum(xs)\n\nprint(total * 2)'], 1));
     assert.equal(timed.cellText, '%time total = sum(xs)\nfrom churn.steps import step\nstep(total)');
     // `%%capture out` binds `out` when its cell ends: the cell itself reads the value from before, as the
-    // call's argument does; a later selected cell would read the new one, so such a range is refused.
+    // call's argument does; a later selected cell would read the new one (and a range under a cell magic is refused).
     const captured = ok(await plan(['out = None', '%%capture out\nprint(out)'], 1));
     assert.equal(captured.cellText, '%%capture out\nfrom churn.steps import step\nstep(out)');
     const stale = await plan(['out = None', '%%capture out\nprint("hi")', 'print(out.stdout)'], 1, 2);
     assert.ok(!stale.ok);
-    assert.match(stale.reason, /^Line 1 \(`%%capture out`\) binds `out` when the cell ends, and a later selected cell reads it/);
+    assert.match(stale.reason, /^Line 1 \(`%%capture out`\) applies to its whole cell/);
     // Even when an earlier cell imports the same name, the kept row's value is what the code reads.
     const rebound = ok(await plan(['from os import sep', 'sep = !echo /\nprint(sep)'], 1));
     assert.deepEqual(rebound.parameters, ['sep']);

@@ -109,6 +109,8 @@ describe('turn notebook into project: the plan', () => {
       { code: 'print(log.stdout)' },
       { code: 'total = sum(int(r[1]) for r in rows)\nprint(total)\n!echo done' },
       { code: 'files = !ls\nprint(len(files))' },
+      { code: '%cd ..\nreadme = open("README.md").read()' },
+      { code: '%run helpers.py\nv = helper()' },
     ];
     const fs = new MemoryFileSystem({ [NOTEBOOK]: ipynb(cells) });
     const pipeline = created(ok(await planProductionize(fs, { notebookPath: NOTEBOOK, projectRoot: ROOT }))).get('src/churn_lab/pipeline.py')!;
@@ -120,6 +122,9 @@ describe('turn notebook into project: the plan', () => {
     assert.match(pipeline, /^ {4}# Cell 4 reads `log`, which only the notebook has, and runs only in the notebook:\n {4}# print\(log\.stdout\)$/m);
     assert.match(pipeline, /^ {4}total = sum\(int\(r\[1\]\) for r in rows\)\n {4}print\(total\)$/m);
     assert.match(pipeline, /^ {4}# Cell 6 uses IPython syntax and runs only in the notebook:\n {4}# files = !ls$/m);
+    // Magics that may feed the code (a working folder, names from a script) keep the whole cell out.
+    assert.match(pipeline, /^ {4}# Cell 7 uses IPython syntax and runs only in the notebook:\n {4}# %cd \.\.\n {4}# readme = open/m);
+    assert.match(pipeline, /^ {4}# Cell 8 uses IPython syntax and runs only in the notebook:\n {4}# %run helpers\.py\n {4}# v = helper\(\)$/m);
     assert.doesNotMatch(pipeline, /^ {4}[^#\s].*(!|%)/m, 'no IPython syntax runs in the script');
   });
 
