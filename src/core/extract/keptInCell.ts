@@ -11,9 +11,10 @@
  * A name a top row binds (`files = !ls`, `%time y = f()`) reaches the moved code as a parameter, passed
  * at the call, right after the row ran. Other exchanges of names cannot work, since the function's
  * values only reach the notebook through its return: a top `del x` before code reading x, a function
- * body reading a name a top row binds (it would read it when called, from the module), or a bottom
- * magic that mentions a name the code binds (`%timeit f(x)` after `x = ...`) refuse the cell with the line. A bottom `del` of a name the code
- * binds is the function's own business and stays in it.
+ * body reading a name a top row binds (it would read it when called, from the module) refuse the cell
+ * with the line. A name the code binds that a bottom magic mentions (`%timeit x + y`) is returned by the
+ * call, as for a later cell reading it; a bottom `del` of a name the code binds is the function's own
+ * business and stays in it.
  * Pure: no file access.
  */
 import { analyzeCell } from '../analysis/cellAnalysis';
@@ -34,6 +35,8 @@ export interface KeptInCell {
   what: string;
   /** Names the top rows bind that the moved code reads: the call passes them (ExtractRequest.boundAbove). */
   boundAbove: string[];
+  /** Names the moved code binds that the bottom rows mention: the call returns them (ExtractRequest.readBelow). */
+  readBelow: string[];
 }
 
 export type KeptInCellResult = KeptInCell | { refusal: string } | undefined;
@@ -144,25 +147,20 @@ export function keptInCell(
   }
   // Bottom rows run after the code: a `del` of what the code binds belongs to the function (the planner
   // handles a local `del`), and a magic mentioning what the code binds would not find it in the notebook.
+  const readBelow = new Set<string>();
   if (bottom) {
     const bound = new Set(rest.writes.map((w) => w.name));
     const bottomItems = items.filter((i) => i.firstRow >= bottomStart);
     if (bottomItems.some((i) => i.kind === 'del' && i.names.some((n) => bound.has(n)))) return ends.top && top ? keptInCell(source, { ...ends, bottom: false }) : undefined;
+    // A magic is not Python: any mention of a bound name as a word counts (`%timeit x + y`, `!echo {x}`).
     for (const item of bottomItems.filter((i) => i.kind === 'magic')) {
       const text = lines.slice(item.firstRow, item.lastRow + 1).join('\n');
-      const mentioned = [...bound].find((name) => mentionsWord(text, name));
-      if (mentioned) {
-        return {
-          refusal:
-            `Line ${item.firstRow + 1} (\`${lines[item.firstRow]!.trim()}\`) stays in the notebook after the call and mentions \`${mentioned}\`, ` +
-            `which the moved code binds; the notebook would not have it. Move line ${item.firstRow + 1} to a cell of its own first.`,
-        };
-      }
+      for (const name of bound) if (mentionsWord(text, name)) readBelow.add(name);
     }
   }
   const topKinds = new Set(items.filter((i) => i.lastRow <= topEnd).map((i) => i.kind));
   const what = [topKinds.has('magic') ? 'IPython magics' : '', topKinds.has('del') ? '`del` statements' : ''].filter(Boolean).join(' and ');
-  return { top, bottom, blanked, what, boundAbove: [...boundAbove] };
+  return { top, bottom, blanked, what, boundAbove: [...boundAbove], readBelow: [...readBelow] };
 }
 
 /** The magics and the standalone `del` statements of the cell, or undefined for a cell magic whose body is not plain Python. */

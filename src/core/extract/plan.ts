@@ -57,6 +57,8 @@ export interface ExtractRequest {
    * before the call, so the cell's reads of them become parameters, passed the value they just got.
    */
   boundAbove?: string[];
+  /** Names that rows kept below the call mention (`%timeit x + y`): the function returns them, as for a later cell. */
+  readBelow?: string[];
 }
 
 export type ExtractPlan =
@@ -299,7 +301,8 @@ async function planWithSyntax(fs: FileSystem, req: ExtractRequest, ctx: PlanCont
   if (nestedClass) return refuse(`The cell defines a class (method \`${nestedClass.name}\`); classes cannot move into a function without changing their qualified name.`);
 
   const laterCells = cells.slice(k + 1);
-  const laterReads = new Set(laterCells.flatMap((c) => [...c.reads]));
+  // Rows kept below the call (keptInCell.ts) read what the code bound, like a later cell.
+  const laterReads = new Set([...laterCells.flatMap((c) => [...c.reads]), ...(req.readBelow ?? [])]);
   const laterWriters = (name: string) => laterCells.filter((c) => c.writes.has(name) || c.analysis.deletes.some((d) => d.name === name));
   const cellWrites = new Set(a.writes.map((w) => w.name));
   const definedEarlier = (name: string) => earlierWriter(cells, k, name) !== undefined;

@@ -76,7 +76,12 @@ export async function planCellsExtraction(fs: FileSystem, req: ExtractRequest): 
   }
   const blanked = rawSources.map((s, j) => (j === first && top && !('refusal' in top) ? top.blanked : j === last && bottom && !('refusal' in bottom) ? bottom.blanked : s));
   const boundAbove = top && !('refusal' in top) ? top.boundAbove : [];
-  const planned = await planSelection(fs, { ...read, cells: blanked, ...(boundAbove.length ? { boundAbove } : {}) }, top && !('refusal' in top) && top.top ? top.what : undefined);
+  const readBelow = kept.flatMap((k) => k.readBelow);
+  const planned = await planSelection(
+    fs,
+    { ...read, cells: blanked, ...(boundAbove.length ? { boundAbove } : {}), ...(readBelow.length ? { readBelow } : {}) },
+    top && !('refusal' in top) && top.top ? top.what : undefined,
+  );
   if (!planned.ok) return planned;
   const around = { top: kept.map((k) => k.top).filter(Boolean).join('\n'), bottom: kept.map((k) => k.bottom).filter(Boolean).join('\n') };
   // The planner saw blanked cells: its cell edits must cover the cells as the editor has them.

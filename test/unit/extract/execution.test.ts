@@ -187,6 +187,7 @@ const MUST_EXTRACT: Record<string, Record<number, string>> = {
     6: '`%matplotlib inline` under a comment stays; the constant and the helper function below it are hoisted',
     8: 'a leading `del` of a variable no later cell reads stays ahead of the call',
     9: '`files = !ls` stays above the call, which is passed the list it just bound',
+    10: '`%timeit high - low` stays below the call, which returns what it reads',
   },
 };
 /** Imports-only cells an extraction must empty (code index of the extracted cell → emptied cells). */
