@@ -133,6 +133,42 @@ suite('notebooks-project: extract cell to module', () => {
     assert.ok(!moduleDocument?.isDirty, 'no unsaved module text is left behind');
   });
 
+  test('a magic the user types at the top of the cell stays there, above the call; one undo takes back the extraction only', async () => {
+    const { notebook, editor } = await showNotebook();
+    const cell = codeCell(notebook, EXTRACTED_CELL);
+    // The user types a magic at the top of the cell (unsaved): the plan works on the live text.
+    const typing = new vscode.WorkspaceEdit();
+    typing.insert(cell.document.uri, new vscode.Position(0, 0), '%matplotlib inline\n');
+    assert.ok(await vscode.workspace.applyEdit(typing));
+    const typed = `%matplotlib inline\n${sources[EXTRACTED_CELL]}`;
+    assert.equal(cell.document.getText(), typed);
+
+    editor.selections = [new vscode.NotebookRange(cell.index, cell.index + 1)];
+    await vscode.commands.executeCommand('notebook.cell.edit');
+    await waitFor('the cell editor to have focus', () => vscode.window.activeTextEditor?.document === cell.document, 5_000);
+    const plan = await vscode.commands.executeCommand<ExtractPlanResult | undefined>('mlHygiene.extractCell', {
+      notebookUri: notebook.uri.toString(),
+      codeCellIndex: EXTRACTED_CELL,
+      modulePath: moduleUri.fsPath,
+      functionName: 'summarize_scores',
+    });
+    assert.ok(plan?.ok, `the cell with a magic on top should be extracted, got ${JSON.stringify(plan)}`);
+    assert.equal(cell.document.getText(), '%matplotlib inline\nfrom exam_insights.summary import summarize_scores\nmean, spread = summarize_scores(scores)');
+    const module = await vscode.workspace.openTextDocument(moduleUri);
+    assert.doesNotMatch(module.getText(), /matplotlib/, 'the magic does not go to the module');
+
+    // Ctrl+Z in the cell, as the user would after looking at the result.
+    editor.selections = [new vscode.NotebookRange(cell.index, cell.index + 1)];
+    await vscode.window.showNotebookDocument(notebook, { preview: false });
+    await vscode.commands.executeCommand('notebook.cell.edit');
+    await waitFor('the cell editor to have focus', () => vscode.window.activeTextEditor?.document === cell.document, 5_000);
+    await vscode.commands.executeCommand('undo');
+    await waitFor('one undo to take back the extraction', async () => cell.document.getText() === typed && !(await exists(moduleUri)), 10_000).catch(async (error: Error) => {
+      throw new Error(`${error.message}; after one undo the cell is ${JSON.stringify(cell.document.getText())} and the module ${(await exists(moduleUri)) ? 'still exists' : 'is gone'}`);
+    });
+    assert.equal(codeCell(notebook, 0).document.getText(), sources[0], 'the imports cell is back too');
+  });
+
   test('with two cells selected, the command extracts both as one function; one undo restores both', async () => {
     const { notebook, editor } = await showNotebook();
     assert.deepEqual(codeCells(notebook).map((c) => c.document.getText()), sources, 'the test starts from the saved notebook');
