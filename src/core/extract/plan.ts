@@ -763,12 +763,19 @@ export function appendToModule(
     })(),
   }));
   const missing: ImportBinding[] = [];
+  const aliases: string[] = [];
   for (const b of imports) {
     if (existingImports.bindings.some((e) => sameImport(e, b))) continue;
     // The notebook imports `x` from this very module (an earlier extraction moved it here): inside the
     // module, the function reads the module's own `x`, the same object, so there is nothing to import.
     if (b.form === 'from' && b.module === moduleImportName && b.importedName === b.name && bound.has(b.name)) continue;
     if (bound.has(b.name)) return { ok: false, reason: `${displayPath} already binds \`${b.name}\` differently from \`${b.statement}\`, which the function needs.` };
+    // Under another name (`from pkg.steps import helper as h`), the module names its own object: an
+    // import of itself at its top would run before `helper` exists (a circular ImportError).
+    if (b.form === 'from' && b.module === moduleImportName && b.importedName && bound.has(b.importedName)) {
+      aliases.push(`${b.name} = ${b.importedName}`);
+      continue;
+    }
     missing.push(b);
   }
   for (const r of cellAnalysis.builtinReads) {
@@ -778,6 +785,7 @@ export function appendToModule(
   const importText = renderImports(missing).join('\n');
   const edits: TextEdit[] = [];
   const separator = existing.endsWith('\n') ? '' : '\n';
+  if (aliases.length) fn = `${aliases.join('\n')}\n\n\n${fn}`;
   let tail = `${separator}\n\n${fn}`;
   if (importText && existingImports.leadingEnd >= 0) {
     edits.push({ range: lines.rangeOf(existingImports.leadingEnd, existingImports.leadingEnd), newText: `\n${importText}` });

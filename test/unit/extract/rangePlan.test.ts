@@ -7,6 +7,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { planCellsExtraction, type CellsExtractPlan } from '../../../src/core/extract/rangePlan';
 import type { ExtractRequest } from '../../../src/core/extract/plan';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { applyTextEdits } from '../../../src/core/fixes/applyEdits';
 import { MemoryFileSystem } from '../../../src/core/fs/memoryFileSystem';
 
@@ -226,6 +230,27 @@ describe('imports-only cells follow the code that reads them', () => {
       assert.doesNotMatch(p.moduleText, /from churn\.steps import/);
       assert.match(p.moduleText, /\nimport csv\nimport statistics\n/);
       assert.match(p.moduleText, /\ndef step\(rows\) -> None:\n/);
+    });
+
+    test('a name the notebook imports from the module under another name becomes an alias there, not a circular import', async (t) => {
+      const p = ok(await plan(['import statistics', 'from churn.steps import load as read_rows\nrows = read_rows()', 'print(len(read_rows()), statistics.mean([1]))'], 2, 2, module));
+      assert.doesNotMatch(p.moduleText, /from churn\.steps import/);
+      assert.match(p.moduleText, /\n\ndef load\(\):[\s\S]*\nread_rows = load\n\n\ndef step\(\) -> None:\n/);
+      // The module imports on its own: nothing runs before what it names is defined.
+      const dir = mkdtempSync(path.join(tmpdir(), 'mlh-alias-'));
+      try {
+        mkdirSync(path.join(dir, 'churn'));
+        writeFileSync(path.join(dir, 'churn', '__init__.py'), '');
+        writeFileSync(path.join(dir, 'churn', 'steps.py'), p.moduleText);
+        const run = spawnSync('python3', ['-c', 'import churn.steps as s; assert s.read_rows is s.load; s.step()'], { cwd: dir, encoding: 'utf8' });
+        if (run.error) {
+          t.skip('python3 is not available to import the module');
+          return;
+        }
+        assert.equal(run.status, 0, run.stderr);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     test('the imports cell stays when other code runs before the module is imported again', async () => {
