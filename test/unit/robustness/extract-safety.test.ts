@@ -114,6 +114,14 @@ const IMPORT_FAMILIES: ReadonlyArray<{ imports: Snippet; uses: readonly Snippet[
     ],
   },
   {
+    // Magics around the imports stay in the notebook when the imports go.
+    imports: { source: '%load_ext autoreload\n%autoreload 2\nimport json  # serialisation\n!echo ready', reads: [], importsOnly: ['json'] },
+    uses: [
+      { source: 'payload = json.dumps({"k": 1})\nprint(payload)', reads: ['json'] },
+      { source: 'print(json.loads("[1, 2]"))', reads: ['json'] },
+    ],
+  },
+  {
     imports: { source: 'from pathlib import Path', reads: [], importsOnly: ['Path'] },
     uses: [
       { source: 'report = Path("reports") / "summary.txt"\nprint(report.name)', reads: ['Path'] },
@@ -594,14 +602,14 @@ function checkCellsNotebookEdit(
     assert.equal(Array.isArray(newSource), Array.isArray(oldSource), `cell ${i} keeps its list-or-string form`);
     if (i === selected[0]) return assert.equal(Array.isArray(newSource) ? (newSource as string[]).join('') : newSource, plan.cellText, 'the first selected cell holds the planned text');
     if (selected.includes(i)) return assert.deepEqual(newSource, Array.isArray(oldSource) ? [] : '', `cell ${i} is exactly empty`);
-    // An emptied imports cell keeps its comments, the user's words, and nothing else.
+    // An emptied imports cell keeps its comments, the user's words, and its magics, and nothing else.
     const joined = (source: unknown) => (Array.isArray(source) ? (source as string[]).join('') : (source as string));
     // (A comment at the end of an import line stays as a line of its own; import lines hold no strings.)
     const comments = joined(oldSource)
       .split(/\r?\n/)
-      .flatMap((line) => (line.trim().startsWith('#') ? [line] : line.includes('#') ? [line.slice(line.indexOf('#')).trimEnd()] : []))
+      .flatMap((line) => (line.trim().startsWith('#') || /^[%!]/.test(line.trim()) ? [line] : line.includes('#') ? [line.slice(line.indexOf('#')).trimEnd()] : []))
       .join('\n');
-    assert.equal(joined(newSource), comments, `imports cell ${i} keeps its comments and nothing else`);
+    assert.equal(joined(newSource), comments, `imports cell ${i} keeps its comments and magics and nothing else`);
     emptied.push(i);
   });
 
