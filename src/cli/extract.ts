@@ -117,7 +117,9 @@ export async function runExtract(args: ExtractArgs, out: (s: string) => void, er
   const cellsLabel = first === last ? `code cell ${first}` : `code cells ${first}-${last}`;
   out(`${relativePath(cwd, notebookPath)}: ${cellsLabel} extracted to ${relativePath(cwd, modulePath)} as ${what.join(' and ')}`);
   for (const k of plan.keptBack) out(`  ${k.name} stays with the rest of the code: ${k.reason}.`);
-  for (const c of plan.importCells ?? []) out(c.emptied ? `  Code cell ${c.codeIndex} (imports) is emptied: ${c.reason}.` : `  Code cell ${c.codeIndex} (imports) stays: ${c.reason}.`);
+  for (const c of plan.importCells ?? []) {
+    out(`  Code cell ${c.codeIndex} (imports) ${c.emptied ? 'is emptied' : c.removed ? 'is trimmed' : 'stays'}: ${c.reason}.`);
+  }
   out(`The ${first === last ? 'cell' : 'first cell (the others are emptied)'} is now:\n${plan.cellText.replace(/^/gm, '    ')}`);
   out(plan.importPathNote);
   return 0;

@@ -117,7 +117,7 @@ export async function runProductionize(args: ProductionizeArgs, out: (s: string)
   for (const s of plan.skipped) list(`keep   ${s}  (exists; not overwritten)`);
   for (const m of plan.modules) list(`${m.importName}: ${m.names.join(', ')}`);
   for (const k of plan.keptBack) list(`stays in the notebook: ${k.name}, because ${k.reason}`);
-  for (const c of plan.importCells) list(c.emptied ? `imports cell ${c.codeIndex} emptied: ${c.reason}` : `imports cell ${c.codeIndex} stays: ${c.reason}`);
+  for (const c of plan.importCells) list(`imports cell ${c.codeIndex} ${c.emptied ? 'emptied' : c.removed ? 'trimmed' : 'stays'}: ${c.reason}`);
   if (showDiff) {
     for (const c of changes) out(unifiedDiff(relativePath(cwd, c.path), c.before, c.after));
     const created = changes.filter((c) => c.before === undefined).length;

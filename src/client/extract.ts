@@ -111,7 +111,7 @@ export async function extractCell(client: LanguageClient, arg?: ExtractCommandAr
   const moved = plan.hoisted?.length ? `Moved ${plan.hoisted.join(', ')} to the module unchanged. ` : '';
   const fn = plan.functionName ? `Extracted into ${plan.functionName}(${plan.parameters.join(', ')})${plan.returns.length ? ` → ${plan.returns.join(', ')}` : ''}.` : '';
   const keptBack = plan.keptBack?.length ? ` Kept with the rest: ${plan.keptBack.map((k) => `${k.name} (${k.reason})`).join('; ')}.` : '';
-  const importCells = (plan.importCells ?? []).map((c) => ` Imports cell ${c.codeIndex} ${c.emptied ? 'emptied' : 'kept'}: ${c.reason}.`).join('');
+  const importCells = (plan.importCells ?? []).map((c) => ` Imports cell ${c.codeIndex} ${c.emptied ? 'emptied' : c.removed ? 'trimmed' : 'kept'}: ${c.reason}.`).join('');
   const summary = `${moved}${fn}${keptBack}${importCells}`.trim();
   void vscode.window.showInformationMessage(`${summary} ${note || plan.importPathNote} A running kernel keeps old modules: restart it (or use %autoreload) before re-running the cell.`);
   return plan;

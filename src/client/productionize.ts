@@ -37,7 +37,7 @@ export async function productionizeNotebook(client: LanguageClient, arg?: Produc
   if (!(await vscode.workspace.applyEdit(edit, { isRefactoring: true }))) return { ...plan, applied: false };
   const modules = plan.modules.map((m) => m.importName).join(', ');
   const kept = plan.keptBack.length ? ` Kept in the notebook: ${plan.keptBack.map((k) => `${k.name} (${k.reason})`).join('; ')}.` : '';
-  const importCells = (plan.importCells ?? []).map((c) => ` Imports cell ${c.codeIndex} ${c.emptied ? 'emptied' : 'kept'}: ${c.reason}.`).join('');
+  const importCells = (plan.importCells ?? []).map((c) => ` Imports cell ${c.codeIndex} ${c.emptied ? 'emptied' : c.removed ? 'trimmed' : 'kept'}: ${c.reason}.`).join('');
   void vscode.window.showInformationMessage(
     `Project created: ${plan.files.length} files${modules ? `, modules ${modules}` : ''}, ${plan.tests} tests${plan.params.length ? `, params ${plan.params.join(', ')}` : ''}.${kept}${importCells} Install it with \`pip install -e .\` and restart the kernel.`,
   );

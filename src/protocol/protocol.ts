@@ -43,7 +43,7 @@ export type ProductionizeResult =
       modules: Array<{ importName: string; names: string[] }>;
       keptBack: Array<{ name: string; reason: string }>;
       /** Imports-only cells sharing a name with the moved definitions: emptied, or kept and why. */
-      importCells?: Array<{ codeIndex: number; emptied: boolean; reason: string }>;
+      importCells?: Array<{ codeIndex: number; emptied: boolean; removed?: string[]; reason: string }>;
       tests: number;
       params: string[];
       skipped: string[];
@@ -75,7 +75,7 @@ export interface ExtractPlanParams extends ExtractTarget {
 }
 
 export type ExtractPlanResult =
-  | { ok: true; edit: unknown; parameters: string[]; returns: string[]; callLine: string; importLine: string; importPathNote: string; hoisted?: string[]; functionName?: string; keptBack?: Array<{ name: string; reason: string }>; importCells?: Array<{ codeIndex: number; emptied: boolean; reason: string }> }
+  | { ok: true; edit: unknown; parameters: string[]; returns: string[]; callLine: string; importLine: string; importPathNote: string; hoisted?: string[]; functionName?: string; keptBack?: Array<{ name: string; reason: string }>; importCells?: Array<{ codeIndex: number; emptied: boolean; removed?: string[]; reason: string }> }
   | { ok: false; reason: string };
 
 export const Notifications = {

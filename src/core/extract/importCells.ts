@@ -23,10 +23,14 @@ export interface ImportsCellOutcome {
   codeIndex: number;
   /** The names the cell binds, in order. */
   names: string[];
-  /** True when the edit empties the cell; false when it stays (see `reason`). */
+  /** True when the edit empties the cell; false when it stays (see `reason`), whole or trimmed. */
   emptied: boolean;
   /** Why the cell stays, or what moving it means; a sentence fragment without final period. */
   reason: string;
+  /** The names whose import statements the edit removes from a cell that stays (read only by moved code). */
+  removed?: string[];
+  /** The cell's text after the edit, when the edit changes it (emptied or trimmed). */
+  text?: string;
 }
 
 /**
@@ -129,14 +133,31 @@ export function settleImportCells(input: {
     const stay = (reason: string) => outcomes.push({ codeIndex, names, emptied: false, reason });
     if (unknowable >= 0) return stay(`cell ${unknowable} may read its names in ways that cannot be known (a star import, \`%run\`, a lookup through \`globals()\`, \`eval\` or \`exec\`, or non-Python code)`);
     const readers = remainingReaders(after, names, new Set([codeIndex]));
-    if (readers.size) return stay(`the notebook still reads ${readersText(readers)}`);
+    if (readers.size) {
+      // The statements whose every name went with the moved code go too; the ones still read stay.
+      const dead = importStatements(source).filter(
+        (st) => st.ownLines && st.bindings.every((b) => !readers.has(b.name) && (movedReads.has(b.name) || movedEarlier(codeIndex, bindings, b.name)) && moduleImports.some((m) => sameImport(m, b))),
+      );
+      const reason = `the notebook still reads ${readersText(readers)}`;
+      if (!dead.length) return stay(reason);
+      const removed = dead.flatMap((st) => st.bindings.map((b) => b.name));
+      outcomes.push({
+        codeIndex,
+        names,
+        emptied: false,
+        removed,
+        text: withoutRows(source, new Set(dead.flatMap((st) => rowsOf(st)))),
+        reason: `${reason}; ${removed.map((n) => `\`${n}\``).join(', ')} went with the moved code, which the module now imports`,
+      });
+      return;
+    }
     const unread = names.filter((n) => !movedReads.has(n) && !movedEarlier(codeIndex, bindings, n));
     if (unread.length) {
       return stay(`nothing reads ${unread.map((n) => `\`${n}\``).join(', ')}, which may be imported for its side effect, so the notebook keeps it`);
     }
     const different = bindings.find((b) => !moduleImports.some((m) => sameImport(m, b)));
     if (different) return stay(`the module does not import \`${different.name}\` as \`${different.statement}\``);
-    outcomes.push({ codeIndex, names, emptied: true, reason: `only the moved code read ${names.map((n) => `\`${n}\``).join(', ')}, which the module now imports` });
+    outcomes.push({ codeIndex, names, emptied: true, text: keptAfterEmptying(source), reason: `only the moved code read ${names.map((n) => `\`${n}\``).join(', ')}, which the module now imports` });
   });
   return outcomes;
 }
@@ -146,7 +167,7 @@ export function settleImportCells(input: {
  * nowhere else (the module gets the import statements alone), and the magics and `del` statements at
  * its top or bottom, which run in the notebook; '' when it has none.
  */
-export function keptAfterEmptying(source: string): string {
+function keptAfterEmptying(source: string): string {
   const lines = source.split(/\r?\n/);
   const blanked = withoutKeptRows(lines.join('\n')).split('\n');
   // A kept row is one the blanking emptied: a magic (continuation lines included) or a `del`. A comment
@@ -177,6 +198,35 @@ function withoutKeptRows(source: string): string {
 function looksUpNames(call: { callee: string; args: unknown[]; keywordArgs: string[] }): boolean {
   if (!NAMESPACE_BUILTINS.has(call.callee)) return false;
   return !['dir', 'vars', 'locals'].includes(call.callee) || call.args.length + call.keywordArgs.length === 0;
+}
+
+/** The import statements of an imports cell (magic rows blanked), with their rows and whether they stand alone on them. */
+function importStatements(source: string): Array<{ line: number; endLine: number; ownLines: boolean; bindings: ImportBinding[] }> {
+  const text = withoutKeptRows(source);
+  return withCellSyntax(text, (syntax) =>
+    syntax.statements.flatMap((st) => {
+      if (!st.imports) return [];
+      const lineStart = text.lastIndexOf('\n', st.start - 1) + 1;
+      const lineEnd = text.indexOf('\n', st.end);
+      const after = text.slice(st.end, lineEnd < 0 ? undefined : lineEnd).trim();
+      const ownLines = !text.slice(lineStart, st.start).trim() && (!after || after.startsWith('#'));
+      return [{ line: st.line, endLine: st.endLine, ownLines, bindings: st.imports }];
+    }),
+  );
+}
+
+const rowsOf = (st: { line: number; endLine: number }): number[] => Array.from({ length: st.endLine - st.line + 1 }, (_, i) => st.line + i);
+
+/** The cell without the given rows; a comment at the end of a removed row stays as a line of its own. */
+function withoutRows(source: string, rows: Set<number>): string {
+  return source
+    .split(/\r?\n/)
+    .flatMap((line, row) => {
+      if (!rows.has(row)) return [line];
+      const comment = trailingComment(line);
+      return comment ? [comment] : [];
+    })
+    .join('\n');
 }
 
 /** The import bindings at the top level of a module's text. */

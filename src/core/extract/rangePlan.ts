@@ -18,7 +18,7 @@ import { readTextFile, type FileSystem } from '../fs/fileSystem';
 import { basename, relativePath } from '../fs/paths';
 import { LineIndex } from '../text/lineIndex';
 import { planHoisting, withEvidentAnnotations, withoutHoistedRows, type HoistCell, type HoistedDefinition } from './hoist';
-import { keptAfterEmptying, moduleImportBindings, readersText, remainingReaders, settleImportCells, type ImportsCellOutcome } from './importCells';
+import { moduleImportBindings, readersText, remainingReaders, settleImportCells, type ImportsCellOutcome } from './importCells';
 import { cellSourceEdit, readNotebookForEdit, type LocatedCell } from './ipynbText';
 import { keptInCell, type KeptInCell } from './keptInCell';
 import { locateModule } from './naming';
@@ -131,10 +131,11 @@ async function withImportCells(fs: FileSystem, req: ExtractRequest, plan: Extrac
   const outcomes = settleImportCells({ after, changed, movedReads, moduleImports: moduleImportBindings(plan.moduleText), ...(receivingModule ? { receivingModule } : {}) });
   const operations = [...plan.edit.operations];
   const ipynbEdit = [...plan.ipynbEdit];
-  for (const o of outcomes.filter((o) => o.emptied)) {
+  for (const o of outcomes) {
+    if (o.text === undefined) continue;
     const target = fileCodeCells[o.codeIndex]!;
     const original = rawSources[o.codeIndex]!;
-    const kept = keptAfterEmptying(original);
+    const kept = o.text;
     operations.push({ kind: 'cellEdit', path: req.notebookPath, cell: target.cellIndex, edits: [{ range: new LineIndex(original).rangeOf(0, original.length), newText: kept }] });
     const edit = cellSourceEdit(notebook.text, target, kept);
     if (!edit) return refuse(`Code cell ${o.codeIndex} has no "source" field in ${basename(req.notebookPath)}; save the notebook from Jupyter or VS Code first.`);

@@ -17,7 +17,7 @@ import { maskMagics, type MagicSpan } from '../analysis/magics';
 import type { EditOperation, TextEdit } from '../diagnostics';
 import type { PythonEnvironment } from '../environment/installedDistributions';
 import { planHoisting, withEvidentAnnotations, withoutHoisted, type HoistCell, type HoistedDefinition } from '../extract/hoist';
-import { cellList, keptAfterEmptying, settleImportCells, type ImportsCellOutcome } from '../extract/importCells';
+import { cellList, settleImportCells, type ImportsCellOutcome } from '../extract/importCells';
 import { cellSourceEdit, readNotebookForEdit } from '../extract/ipynbText';
 import { keptInCell } from '../extract/keptInCell';
 import { isValidIdentifier, toSnakeCase } from '../extract/naming';
@@ -319,7 +319,7 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
     movedReads: new Set(hoist.hoisted.flatMap(readsOf)),
     moduleImports,
   });
-  for (const o of importCells) if (o.emptied) newCellText.set(o.codeIndex, keptAfterEmptying(codeInfos.find((c) => c.codeIndex === o.codeIndex)!.source));
+  for (const o of importCells) if (o.text !== undefined) newCellText.set(o.codeIndex, o.text);
 
   // --- The pipeline: the notebook's remaining steps as `main()`, for DVC to run.
   const steps: string[] = [];

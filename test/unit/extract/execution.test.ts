@@ -120,6 +120,27 @@ const importsEmptied = (before: string, after: string) =>
       .flatMap((l) => (l.trim().startsWith('#') || /^[%!]/.test(l.trim()) ? [l] : l.includes('#') ? [l.slice(l.indexOf('#')).trimEnd()] : []))
       .join('\n');
 
+/** An imports cell trimmed by an extraction: some import lines are gone (a comment at the end of one stays as a line), the rest as it was, some imports left. */
+const importsTrimmed = (before: string, after: string) => {
+  if (!isImportsOnly(before) || after === before) return false;
+  const kept = after.split('\n');
+  let k = 0;
+  let removed = 0;
+  for (const line of before.split('\n')) {
+    if (kept[k] === line) {
+      k++;
+      continue;
+    }
+    if (!/^(import|from)\s/.test(line.trim())) return false;
+    removed++;
+    if (line.includes('#')) {
+      if (kept[k] !== line.slice(line.indexOf('#')).trimEnd()) return false;
+      k++;
+    }
+  }
+  return k === kept.length && removed > 0 && kept.some((l) => /^(import|from)\s/.test(l.trim()));
+};
+
 /** The names an imports-only cell binds: `import a.b as c` → c, `import a.b` → a, `from m import x as y, z` → y, z. */
 function importedNames(source: string): string[] {
   return source.split('\n').flatMap((line) => {
@@ -132,20 +153,23 @@ function importedNames(source: string): string[] {
 
 /**
  * The other cells of the notebook are unchanged, as parsed JSON (the byte-level check is a unit test),
- * except imports-only cells the extraction emptied (their readers all moved); returns their code indices.
+ * except imports-only cells the extraction emptied (their readers all moved) or trimmed (some of their
+ * imports had no reader left); returns their code indices.
  */
-function assertOnlyCellChanged(before: NotebookJson, afterwards: NotebookJson, changedCodeCell: number, label: string): number[] {
+function assertOnlyCellChanged(before: NotebookJson, afterwards: NotebookJson, changedCodeCell: number, label: string): { emptied: number[]; trimmed: number[] } {
   assert.equal(afterwards.cells.length, before.cells.length, `${label}: cell count changed`);
   let codeIndex = -1;
   const emptied: number[] = [];
+  const trimmed: number[] = [];
   before.cells.forEach((cell, i) => {
     if (cell.cell_type === 'code') codeIndex++;
-    if (cell.cell_type === 'code' && (codeIndex === changedCodeCell || importsEmptied(sourceOf(cell), sourceOf(afterwards.cells[i]!)))) {
+    const [was, now] = [sourceOf(cell), sourceOf(afterwards.cells[i]!)];
+    if (cell.cell_type === 'code' && (codeIndex === changedCodeCell || importsEmptied(was, now) || importsTrimmed(was, now))) {
       assert.deepEqual({ ...afterwards.cells[i], source: undefined }, { ...cell, source: undefined }, `${label}: only the source of the cell may change`);
-      if (codeIndex !== changedCodeCell) emptied.push(codeIndex);
+      if (codeIndex !== changedCodeCell) (importsEmptied(was, now) ? emptied : trimmed).push(codeIndex);
     } else assert.deepEqual(afterwards.cells[i], cell, `${label}: cell ${i} changed`);
   });
-  return emptied;
+  return { emptied, trimmed };
 }
 
 /** "Line 3 reads `x`, which ..." → "Line N reads `…`, which ...": groups refusals by kind for the summary. */
@@ -214,7 +238,7 @@ const MUST_REFUSE: Record<string, Record<number, RegExp>> = {
 
 describe('extract cell to module: execution equivalence', { skip: !python && 'python3 is not available' }, () => {
   let scratch: string;
-  const counts = { extracted: 0, refused: 0, rangesExtracted: 0, rangesRefused: 0, importCellsEmptied: 0, rangeImportCellsEmptied: 0, inTurnMoved: 0, inTurnCells: 0 };
+  const counts = { extracted: 0, refused: 0, rangesExtracted: 0, rangesRefused: 0, importCellsEmptied: 0, rangeImportCellsEmptied: 0, importCellsTrimmed: 0, rangeImportCellsTrimmed: 0, inTurnMoved: 0, inTurnCells: 0 };
   const inTurnStayed: string[] = [];
   const refusedByKind = new Map<string, number>();
   const perNotebook: string[] = [];
@@ -227,7 +251,7 @@ describe('extract cell to module: execution equivalence', { skip: !python && 'py
     const lines = [
       `extract execution test: ${counts.extracted} cells extracted and equivalent, ${counts.refused} refused, 0 wrong (a wrong one fails the test)`,
       `  ranges of 2 and 3 cells: ${counts.rangesExtracted} extracted and equivalent, ${counts.rangesRefused} refused`,
-      `  imports-only cells emptied because only moved code read them: ${counts.importCellsEmptied} by single cells, ${counts.rangeImportCellsEmptied} by ranges`,
+      `  imports-only cells emptied because only moved code read them: ${counts.importCellsEmptied} by single cells, ${counts.rangeImportCellsEmptied} by ranges; trimmed of imports only moved code read: ${counts.importCellsTrimmed} by single cells, ${counts.rangeImportCellsTrimmed} by ranges`,
       `  every cell in turn (the notebook moved cell by cell): ${counts.inTurnMoved} of ${counts.inTurnCells} cells moved to the package (extracted, or an imports-only cell emptied when its last reader moved); stayed: ${inTurnStayed.join(', ') || 'none'}`,
       ...perNotebook.map((l) => `  ${l}`),
       '  refusals by reason:',
@@ -267,9 +291,10 @@ describe('extract cell to module: execution equivalence', { skip: !python && 'py
         }
         assert.equal(result.code, 0, `${label}: unexpected exit ${result.code}: ${result.message}`);
         assert.ok(!(i in (MUST_REFUSE[notebookFile] ?? {})), `${label} must be refused (${MUST_REFUSE[notebookFile]?.[i]}) but was extracted`);
-        const emptied = assertOnlyCellChanged(originalNotebook, readNotebook(path.join(dir, 'notebooks', notebookFile)), i, label);
+        const { emptied, trimmed } = assertOnlyCellChanged(originalNotebook, readNotebook(path.join(dir, 'notebooks', notebookFile)), i, label);
         assert.deepEqual(emptied, MUST_EMPTY_IMPORTS[notebookFile]?.[i] ?? [], `${label}: imports cells emptied`);
         counts.importCellsEmptied += emptied.length;
+        counts.importCellsTrimmed += trimmed.length;
         const transformed = runNotebook(dir, notebookFile, [functionName, `${functionName}_output`]);
         assertSameBehaviour(original, transformed, label);
         extracted++;
@@ -305,6 +330,7 @@ describe('extract cell to module: execution equivalence', { skip: !python && 'py
           for (let j = 0; j < cells.length; j++) {
             if (j > first && j <= last) assert.equal(codeAfter[j]!.source, '', `${label}: cell ${j} is emptied`);
             else if (j !== first && importsEmptied(cells[j]!.source, codeAfter[j]!.source)) counts.rangeImportCellsEmptied++;
+            else if (j !== first && importsTrimmed(cells[j]!.source, codeAfter[j]!.source)) counts.rangeImportCellsTrimmed++;
             else if (j !== first) assert.equal(codeAfter[j]!.source, cells[j]!.source, `${label}: cell ${j} changed`);
           }
           assertSameBehaviour(original, runNotebook(dir, notebookFile, [functionName, `${functionName}_output`]), label);
@@ -340,7 +366,7 @@ describe('extract cell to module: execution equivalence', { skip: !python && 'py
         else inTurnStayed.push(`${notebookFile.replace(/\.ipynb$/, '')}#${i}`);
         // An imports cell left standing must still have a reader: nothing dead is left behind.
         if (isImportsOnly(cell.source) && !emptied) {
-          const names = importedNames(cell.source);
+          const names = importedNames(after[i]!.source);
           const readers = after.filter((other, j) => j !== i && names.some((n) => new RegExp(`\\b${n}\\b`).test(other.source)));
           assert.ok(readers.length > 0, `${notebookFile}: imports cell ${i} (${names.join(', ')}) stayed though no cell reads it any more`);
         }

@@ -176,7 +176,7 @@ describe('imports-only cells follow the code that reads them', () => {
 
   test('extracting the only cell that reads the imports empties the imports cell in the same edit', async () => {
     const p = ok(await plan(['import textwrap\nfrom statistics import mean', 'text = "a b c"', 'wrapped = textwrap.fill(text, width=3)\nprint(wrapped, mean([1, 2]))'], 2));
-    assert.deepEqual(p.importCells, [{ codeIndex: 0, names: ['textwrap', 'mean'], emptied: true, reason: 'only the moved code read `textwrap`, `mean`, which the module now imports' }]);
+    assert.deepEqual(p.importCells, [{ codeIndex: 0, names: ['textwrap', 'mean'], emptied: true, text: '', reason: 'only the moved code read `textwrap`, `mean`, which the module now imports' }]);
     assert.deepEqual(cellSources(p).map((c) => c.cell).sort(), [0, 2]);
     assert.equal(cellSources(p).find((c) => c.cell === 0)!.text, '');
     assert.match(p.moduleText, /\nimport textwrap\nfrom statistics import mean\n/);
@@ -193,6 +193,26 @@ describe('imports-only cells follow the code that reads them', () => {
     const p = ok(await plan(['import textwrap\nimport math', 'text = "a b c"', 'print(textwrap.fill(text, width=3), math.pi)', 'print(math.e)\nprint(textwrap.dedent(text))', 'print(math.tau)'], 2));
     assert.deepEqual(p.importCells, [{ codeIndex: 0, names: ['textwrap', 'math'], emptied: false, reason: 'the notebook still reads `textwrap` in cell 3, `math` in cells 3 and 4' }]);
     assert.deepEqual(cellSources(p).map((c) => c.cell), [2]);
+  });
+
+  test('an imports cell another cell still reads loses only the statements the moved code alone read', async () => {
+    const sources = ['import csv  # the export format\nfrom statistics import mean\nimport math', 'rows = list(csv.reader(["1,2"]))\nprint(rows, math.pi)', 'print(mean([1, 2]))'];
+    const p = ok(await plan(sources, 1));
+    assert.deepEqual(p.importCells, [
+      {
+        codeIndex: 0,
+        names: ['csv', 'mean', 'math'],
+        emptied: false,
+        removed: ['csv', 'math'],
+        text: '# the export format\nfrom statistics import mean',
+        reason: 'the notebook still reads `mean` in cell 2; `csv`, `math` went with the moved code, which the module now imports',
+      },
+    ]);
+    assert.equal(cellSources(p).find((c) => c.cell === 0)!.text, '# the export format\nfrom statistics import mean');
+    assert.equal(p.ipynbEdit.length, 2);
+    // A statement binding a name still read stays whole, even if its other name went.
+    const shared = ok(await plan(['from statistics import mean, median', 'print(median([1, 2, 3]))', 'print(mean([1, 2]))'], 1));
+    assert.deepEqual(shared.importCells?.map((c) => [c.emptied, c.removed, c.text]), [[false, undefined, undefined]]);
   });
 
   test('an import nothing reads keeps its cell (it may be there for its side effect)', async () => {
@@ -221,7 +241,7 @@ describe('imports-only cells follow the code that reads them', () => {
 
     test('the last reader moving empties the imports cell, counting readers an earlier extraction moved', async () => {
       const p = ok(await plan(['import csv\nimport statistics', 'from churn.steps import MIN_ROWS, load\nrows = load()', 'sizes = [len(r) for r in rows if len(rows) >= MIN_ROWS]\nprint(statistics.mean(sizes))'], 2, 2, module));
-      assert.deepEqual(p.importCells, [{ codeIndex: 0, names: ['csv', 'statistics'], emptied: true, reason: 'only the moved code read `csv`, `statistics`, which the module now imports' }]);
+      assert.deepEqual(p.importCells, [{ codeIndex: 0, names: ['csv', 'statistics'], emptied: true, text: '', reason: 'only the moved code read `csv`, `statistics`, which the module now imports' }]);
       assert.equal(cellSources(p).find((c) => c.cell === 0)?.text, '');
     });
 

@@ -122,6 +122,14 @@ const IMPORT_FAMILIES: ReadonlyArray<{ imports: Snippet; uses: readonly Snippet[
     ],
   },
   {
+    // Two statements read by different cells: moving one reader trims the cell of its import.
+    imports: { source: 'import csv  # exports\nimport json', reads: [], importsOnly: ['csv', 'json'] },
+    uses: [
+      { source: 'rows = list(csv.reader(["a,1", "b,2"]))\nprint(rows)', reads: ['csv'] },
+      { source: 'print(json.dumps({"n": 2}))', reads: ['json'] },
+    ],
+  },
+  {
     imports: { source: 'from pathlib import Path', reads: [], importsOnly: ['Path'] },
     uses: [
       { source: 'report = Path("reports") / "summary.txt"\nprint(report.name)', reads: ['Path'] },
@@ -544,7 +552,9 @@ type CellsOkPlan = Extract<CellsExtractPlan, { ok: true }>;
  *   imports-only, one edit per cell, and every byte outside those values is unchanged;
  * - the result parses with the notebook's metadata and every other cell deep-equal; each changed cell
  *   keeps every other key and its list-or-string form; the first selected cell holds the planned text,
- *   the other selected cells and every changed imports-only cell are exactly empty (`""` or `[]`);
+ *   the other selected cells are exactly empty (`""` or `[]`); a changed imports-only cell is exactly its
+ *   comments and magics (emptied), or itself without some import lines (trimmed), whose names nothing
+ *   left reads and the module imports;
  * - no cell left in the notebook reads a name an emptied cell imported (by the generator's own record
  *   of which cell reads what), the planned cell text does not mention it, and the module imports it;
  * - an imports-only cell whose names only the selected cells read, which they do not bind themselves
@@ -552,6 +562,15 @@ type CellsOkPlan = Extract<CellsExtractPlan, { ok: true }>;
  * Returns the cell indices emptied because nothing left reads their imports, and those that stayed
  * although the moved code read one of their names.
  */
+/** The names an import line binds: `import a.b as c` → c, `import a.b` → a, `from m import x as y, z` → y, z. */
+function namesOnImportLine(line: string): string[] {
+  const code = line.replace(/#.*$/, '').trim();
+  const plain = /^import\s+(.+)$/.exec(code);
+  const from = /^from\s+\S+\s+import\s+\(?([^)]+)\)?$/.exec(code);
+  const parts = (plain?.[1] ?? from?.[1] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  return parts.map((p) => (p.includes(' as ') ? p.split(/\s+as\s+/)[1]! : plain ? p.split('.')[0]! : p));
+}
+
 function checkCellsNotebookEdit(
   text: string,
   spans: Array<{ start: number; end: number }>,
@@ -559,7 +578,7 @@ function checkCellsNotebookEdit(
   first: number,
   last: number,
   plan: CellsOkPlan,
-): { emptied: number[]; kept: number[] } {
+): { emptied: number[]; kept: number[]; trimmed: number[] } {
   const code = cells.flatMap((c, i) => (c.cell_type === 'code' ? [i] : []));
   const selected = code.slice(first, last + 1);
   const mayChange = (i: number) => selected.includes(i) || cells[i]!.importsOnly !== undefined;
@@ -594,6 +613,7 @@ function checkCellsNotebookEdit(
   assert.equal(afterCells.length, beforeCells.length);
   const edited = new Set(edits.map((e) => e.cell));
   const emptied: number[] = [];
+  const trimmed = new Map<number, string[]>();
   afterCells.forEach((c, i) => {
     if (!edited.has(i) && !selected.includes(i)) return assert.deepEqual(c, beforeCells[i], `cell ${i} is unchanged`);
     const { source: newSource, ...rest } = c;
@@ -609,9 +629,34 @@ function checkCellsNotebookEdit(
       .split(/\r?\n/)
       .flatMap((line) => (line.trim().startsWith('#') || /^[%!]/.test(line.trim()) ? [line] : line.includes('#') ? [line.slice(line.indexOf('#')).trimEnd()] : []))
       .join('\n');
-    assert.equal(joined(newSource), comments, `imports cell ${i} keeps its comments and magics and nothing else`);
-    emptied.push(i);
+    if (joined(newSource) === comments) return emptied.push(i);
+    // Trimmed: some import lines went (a comment at their end stays as a line), the rest as it was.
+    const kept = joined(newSource).split('\n');
+    let k = 0;
+    const removedNames: string[] = [];
+    for (const line of joined(oldSource).split(/\r?\n/)) {
+      if (kept[k] === line) {
+        k++;
+        continue;
+      }
+      assert.match(line.trim(), /^(import|from)\s/, `imports cell ${i}: only import lines may go, not ${JSON.stringify(line)}`);
+      removedNames.push(...namesOnImportLine(line));
+      if (line.includes('#')) assert.equal(kept[k++], line.slice(line.indexOf('#')).trimEnd(), `imports cell ${i}: the comment of a removed line stays`);
+    }
+    assert.equal(k, kept.length, `imports cell ${i} (${JSON.stringify(joined(oldSource))}) became ${JSON.stringify(joined(newSource))}: neither emptied nor trimmed`);
+    assert.ok(removedNames.length > 0 && kept.some((l) => /^(import|from)\s/.test(l.trim())), `imports cell ${i}: a trimmed cell keeps some imports`);
+    trimmed.set(i, removedNames);
   });
+  // What a trimmed cell lost, nothing left in the notebook reads, and the module imports.
+  const remainingAfterTrim = code.filter((i) => !selected.includes(i) && !emptied.includes(i));
+  for (const [t, names] of trimmed) {
+    for (const name of names) {
+      const reader = remainingAfterTrim.find((i) => i !== t && cells[i]!.reads.includes(name));
+      assert.equal(reader, undefined, `cell ${t} lost \`${name}\`, but cell ${reader} still reads it`);
+      assert.ok(!mentions(plan.cellText, name), `cell ${t} lost \`${name}\`, but the new cell text mentions it`);
+      assert.ok(namesImportedBy(plan.moduleText).has(name), `cell ${t} lost \`${name}\`, but the module does not import it`);
+    }
+  }
 
   const remaining = code.filter((i) => !selected.includes(i) && !emptied.includes(i));
   for (const e of emptied) {
@@ -628,7 +673,7 @@ function checkCellsNotebookEdit(
   const kept: number[] = [];
   for (const c of code) {
     const names = cells[c]!.importsOnly;
-    if (!names || selected.includes(c) || emptied.includes(c) || !names.some((n) => movedReads.has(n))) continue;
+    if (!names || selected.includes(c) || emptied.includes(c) || trimmed.has(c) || !names.some((n) => movedReads.has(n))) continue;
     kept.push(c);
     // Code that only calls and displays stays in the cell (after hoisting): it still reads the names there.
     const onlyTheMovedCodeReadsThem =
@@ -636,7 +681,7 @@ function checkCellsNotebookEdit(
       !code.some((i) => !selected.includes(i) && names.some((n) => cells[i]!.reads.includes(n)));
     assert.ok(!onlyTheMovedCodeReadsThem, `cell ${c} (${JSON.stringify(cells[c]!.source)}) stays although only the moved code read ${names.join(', ')}`);
   }
-  return { emptied, kept };
+  return { emptied, kept, trimmed: [...trimmed.keys()] };
 }
 
 /** "One undoable edit": the plan's one WorkspaceEdit changes each changed cell once, as the `.ipynb` edit does. */
@@ -723,9 +768,11 @@ interface ImportsCounts {
   emptiedCells: number;
   /** Plans that moved a reader of an imports-only cell whose imports stayed (another reader, an unread name). */
   keptPlans: number;
+  /** Plans that trimmed an imports-only cell of the imports only the moved code read. */
+  trimmedPlans: number;
 }
 
-const newImportsCounts = (): ImportsCounts => ({ ok: 0, refused: 0, emptiedPlans: 0, emptiedCells: 0, keptPlans: 0 });
+const newImportsCounts = (): ImportsCounts => ({ ok: 0, refused: 0, emptiedPlans: 0, emptiedCells: 0, keptPlans: 0, trimmedPlans: 0 });
 
 function countImportCells(counts: ImportsCounts, outcome: { emptied: number[]; kept: number[] }): void {
   if (outcome.emptied.length) counts.emptiedPlans++;
@@ -771,10 +818,12 @@ async function importsPlanProperty(seed: number, numRuns: number): Promise<Impor
       assert.equal(plan.cellIndex, code[first]);
       const outcome = checkCellsNotebookEdit(rawText, sourceSpans, cells, first, last, plan);
       countImportCells(counts, outcome);
-      const changed = [...code.slice(first, last + 1), ...outcome.emptied];
+      const changed = [...code.slice(first, last + 1), ...outcome.emptied, ...outcome.trimmed];
       checkCellEditsAgreeWithFile(req, rawText, sources, cells, plan, changed);
       // What the plan tells the user matches what the edit does.
       assert.deepEqual((plan.importCells ?? []).filter((c) => c.emptied).map((c) => code[c.codeIndex]).sort((a, b) => a! - b!), outcome.emptied, 'the plan reports the cells it empties');
+      assert.deepEqual((plan.importCells ?? []).filter((c) => c.removed).map((c) => code[c.codeIndex]).sort((a, b) => a! - b!), outcome.trimmed.sort((a, b) => a - b), 'and the cells it trims');
+      counts.trimmedPlans += outcome.trimmed.length ? 1 : 0;
       const tree: Tree = {
         exists: async (p) => (await fs.lstat(p)) !== undefined,
         isFile: async (p) => (await fs.lstat(p))?.kind === 'file',
@@ -783,7 +832,7 @@ async function importsPlanProperty(seed: number, numRuns: number): Promise<Impor
     }),
     { seed, numRuns },
   );
-  console.log(`extract-safety (cells plans around imports-only cells): ok=${counts.ok} refused=${counts.refused}; imports-only cells emptied by ${counts.emptiedPlans} plans (${counts.emptiedCells} cells), kept by ${counts.keptPlans} plans that moved a reader`);
+  console.log(`extract-safety (cells plans around imports-only cells): ok=${counts.ok} refused=${counts.refused}; imports-only cells emptied by ${counts.emptiedPlans} plans (${counts.emptiedCells} cells), trimmed by ${counts.trimmedPlans}, kept by ${counts.keptPlans} plans that moved a reader`);
   return counts;
 }
 
@@ -791,6 +840,7 @@ test('Extract cells empties an imports-only cell only when nothing left reads it
   const counts = await importsPlanProperty(20261203, 300);
   assert.ok(counts.ok >= 50, `only ${counts.ok} plans were ok: the property barely ran`);
   assert.ok(counts.emptiedPlans > 0, 'no plan emptied an imports-only cell: the property no longer covers it');
+  assert.ok(counts.trimmedPlans > 0, 'no plan trimmed an imports-only cell: the property no longer covers it');
   assert.ok(counts.keptPlans > 0, 'no plan kept an imports-only cell whose names the moved code read: the property no longer covers it');
 });
 
