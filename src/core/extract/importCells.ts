@@ -16,7 +16,7 @@ import type { CellAnalysis } from '../analysis/cellAnalysis';
 // once per text, however many imports-only cells are weighed against them.
 import { analyzeCellCached as analyzeCell } from '../rules/notebooks/context';
 import { keptInCell } from './keptInCell';
-import { NAMESPACE_BUILTINS, sameImport, withCellSyntax, type ImportBinding } from './pySyntax';
+import { looksUpNames, sameImport, withCellSyntax, type ImportBinding } from './pySyntax';
 
 export interface ImportsCellOutcome {
   /** 0-based index among code cells. */
@@ -192,12 +192,6 @@ function withoutKeptRows(source: string): string {
   const normalised = source.replace(/\r\n?/g, '\n');
   const kept = keptInCell(normalised);
   return kept && !('refusal' in kept) ? kept.blanked : normalised;
-}
-
-/** A call that reads names of the namespace it runs in: `globals()`, `eval(...)`, `exec(...)`, or `dir()`/`vars()`/`locals()` without an argument. */
-function looksUpNames(call: { callee: string; args: unknown[]; keywordArgs: string[] }): boolean {
-  if (!NAMESPACE_BUILTINS.has(call.callee)) return false;
-  return !['dir', 'vars', 'locals'].includes(call.callee) || call.args.length + call.keywordArgs.length === 0;
 }
 
 /** The import statements of an imports cell (magic rows blanked), with their rows and whether they stand alone on them. */

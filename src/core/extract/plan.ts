@@ -25,7 +25,7 @@ import { generatorsOutlivingStatement, lambdasCalledOnlyWhileRunning, mentionsNa
 import { cellSourceEdit, readNotebookForEdit, type LocatedCell } from './ipynbText';
 import { isValidIdentifier, locateModule, hasBuildSystem, type ModuleLocation } from './naming';
 import {
-  NAMESPACE_BUILTINS,
+  looksUpNames,
   definitelyBoundAfter,
   displayedExpression,
   evidentType,
@@ -179,7 +179,7 @@ export async function planExtraction(fs: FileSystem, req: ExtractRequest): Promi
     if (MODULE_DUNDERS.has(r.name)) return refuse(`Line ${lineOf(source, r.start)} reads \`${r.name}\`, whose value in a module differs from the notebook's.`);
   }
   for (const c of a.calls) {
-    if (NAMESPACE_BUILTINS.has(c.callee) && !cells.some((other) => other.writes.has(c.callee))) {
+    if (looksUpNames(c) && !cells.some((other) => other.writes.has(c.callee))) {
       return refuse(`Line ${lineOf(source, c.start)} calls \`${c.callee}()\`, which inspects the namespace it runs in; inside a function that is the function's locals, not the notebook's globals.`);
     }
   }
@@ -232,7 +232,7 @@ function globalWriterOutOfReach(cells: CodeCell[], k: number, name: string): boo
     writers.push(...own);
   }
   if (!writers.length) return false;
-  if (cells.some((c) => !c.analysis.parsed || c.analysis.magics.length || c.analysis.calls.some((call) => NAMESPACE_BUILTINS.has(call.callee)))) return false;
+  if (cells.some((c) => !c.analysis.parsed || c.analysis.magics.length || c.analysis.calls.some(looksUpNames))) return false;
   return writers.every(
     (writer) =>
       !mentionsName(cells[k]!.source, writer) &&

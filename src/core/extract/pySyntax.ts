@@ -14,7 +14,15 @@ import { stringPieces } from '../analysis/stringLiterals';
  * Builtins that look names up in the namespace they run in: what code calling them reads cannot be
  * known from its text, and inside a function they see the function's locals, not the notebook's globals.
  */
-export const NAMESPACE_BUILTINS: ReadonlySet<string> = new Set(['globals', 'locals', 'vars', 'dir', 'eval', 'exec', 'breakpoint']);
+const NAMESPACE_BUILTINS: ReadonlySet<string> = new Set(['globals', 'locals', 'vars', 'dir', 'eval', 'exec', 'breakpoint']);
+/** These look at an object when given one (`dir(df)`, `vars(row)`): only without arguments do they read the namespace. */
+const NAMESPACE_WITHOUT_ARGUMENTS: ReadonlySet<string> = new Set(['dir', 'vars', 'locals']);
+
+/** A call that reads the names of the namespace it runs in: `globals()`, `eval(...)`, `exec(...)`, `breakpoint()`, or argument-less `dir()`/`vars()`/`locals()`. */
+export function looksUpNames(call: { callee: string; args: unknown[]; keywordArgs: string[] }): boolean {
+  if (!NAMESPACE_BUILTINS.has(call.callee)) return false;
+  return !NAMESPACE_WITHOUT_ARGUMENTS.has(call.callee) || call.args.length + call.keywordArgs.length === 0;
+}
 
 export interface ImportBinding {
   /** The name bound in the namespace: `pd` for `import pandas as pd`, `os` for `import os.path`. */

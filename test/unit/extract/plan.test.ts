@@ -187,6 +187,7 @@ describe('refusals name the construct and the line', () => {
     ['display() outside IPython', [code('x = 1'), code('display(x)')], 1, /Line 1 uses `display`, which only exists in an IPython session/],
     ['__name__', [code('print(__name__)')], 0, /Line 1 reads `__name__`/],
     ['globals()', [code('x = 1'), code('y = globals()["x"]')], 1, /Line 1 calls `globals\(\)`/],
+    ['dir() without an argument', [code('x = 1'), code('names = dir()')], 1, /Line 1 calls `dir\(\)`/],
     ['hidden state', [code('print(later)'), code('later = 1')], 0, /Line 1 reads `later`, which no earlier cell defines \(cell 1, further down, does: hidden state\)/],
     ['rebinding a global an earlier function reads', [code('k = 1\ndef f():\n    return k'), code('k = 2\nprint(f())')], 1, /The cell rebinds `k`, which `f` \(cell 0\) reads when called/],
     ['a function of an earlier cell rebinds a global the cell uses', [code('c = 0\ndef bump():\n    global c\n    c += 1'), code('bump()\nprint(c)')], 1, /A function from cell 0 rebinds the notebook global `c`/],
@@ -198,6 +199,11 @@ describe('refusals name the construct and the line', () => {
       assert.match(refused(await plan(cells, index)), expected);
     });
   }
+
+  test('dir(obj) and vars(obj) look at an object, not the namespace: the cell moves', async () => {
+    const p = ok(await plan([code('class Row:\n    pass\nrow = Row()\nrow.a = 1'), code('fields = vars(row)\nprint(len(dir(row)) > 0, fields)')], 1));
+    assert.deepEqual(p.parameters, ['row']);
+  });
 
   test('a lambda called only while the cell runs reads like the rest of the cell', async () => {
     // A later cell rebinds `t`; the key function is gone by then.
