@@ -33,22 +33,38 @@ export interface ImportsCellOutcome {
   text?: string;
 }
 
+interface ImportStatement {
+  /** 0-based first and last row in the cell. */
+  line: number;
+  endLine: number;
+  /** Nothing else shares its rows (a comment at the end aside): the rows can go with it. */
+  ownLines: boolean;
+  bindings: ImportBinding[];
+}
+
 /**
- * The bindings of a cell made only of plain, absolute, top-level import statements (comments and blank
- * lines allowed), else undefined: a star or relative import, a magic, anything else.
+ * A cell made only of plain, absolute, top-level import statements (comments and blank lines allowed,
+ * and the magics and `del` rows that stay in a cell when its code moves, keptInCell.ts), with its
+ * statements; else undefined: a star or relative import, a magic among the imports, anything else.
  */
-export function importsOnlyBindings(source: string): ImportBinding[] | undefined {
+function importsCellOf(source: string): { bindings: ImportBinding[]; statements: ImportStatement[] } | undefined {
   if (!source.trim()) return undefined;
-  // Magics and `del` at the top or bottom of the cell stay when its imports go (keptInCell.ts).
-  source = withoutKeptRows(source);
-  if (!source.trim()) return undefined;
-  const analysis = analyzeCell(source);
+  const normalised = source.replace(/\r\n?/g, '\n');
+  const kept = keptInCell(normalised);
+  const text = kept && !('refusal' in kept) ? kept.blanked : normalised;
+  if (!text.trim()) return undefined;
+  const analysis = analyzeCell(text);
   if (!analysis.parsed || analysis.magics.length || analysis.syntaxErrors.length) return undefined;
-  return withCellSyntax(source, (syntax) => {
-    if (syntax.hasError || !syntax.statements.length) return undefined;
-    if (!syntax.statements.every((s) => s.imports && !s.starImport)) return undefined;
-    const bindings = syntax.statements.flatMap((s) => s.imports!);
-    return bindings.some((b) => b.module.startsWith('.')) ? undefined : bindings;
+  return withCellSyntax(text, (syntax) => {
+    if (syntax.hasError || !syntax.statements.length || !syntax.statements.every((st) => st.imports && !st.starImport)) return undefined;
+    const statements = syntax.statements.map((st) => {
+      const lineStart = text.lastIndexOf('\n', st.start - 1) + 1;
+      const lineEnd = text.indexOf('\n', st.end);
+      const after = text.slice(st.end, lineEnd < 0 ? undefined : lineEnd).trim();
+      return { line: st.line, endLine: st.endLine, ownLines: !text.slice(lineStart, st.start).trim() && (!after || after.startsWith('#')), bindings: st.imports! };
+    });
+    const bindings = statements.flatMap((st) => st.bindings);
+    return bindings.some((b) => b.module.startsWith('.')) ? undefined : { bindings, statements };
   });
 }
 
@@ -126,8 +142,9 @@ export function settleImportCells(input: {
   const outcomes: ImportsCellOutcome[] = [];
   after.forEach((source, codeIndex) => {
     if (changed.has(codeIndex)) return;
-    const bindings = importsOnlyBindings(source);
-    if (!bindings) return;
+    const cell = importsCellOf(source);
+    if (!cell) return;
+    const { bindings } = cell;
     const names = [...new Set(bindings.map((b) => b.name))];
     if (!names.some((n) => movedReads.has(n))) return;
     const stay = (reason: string) => outcomes.push({ codeIndex, names, emptied: false, reason });
@@ -135,7 +152,7 @@ export function settleImportCells(input: {
     const readers = remainingReaders(after, names, new Set([codeIndex]));
     if (readers.size) {
       // The statements whose every name went with the moved code go too; the ones still read stay.
-      const dead = importStatements(source).filter(
+      const dead = cell.statements.filter(
         (st) => st.ownLines && st.bindings.every((b) => !readers.has(b.name) && (movedReads.has(b.name) || movedEarlier(codeIndex, bindings, b.name)) && moduleImports.some((m) => sameImport(m, b))),
       );
       const reason = `the notebook still reads ${readersText(readers)}`;
@@ -157,56 +174,21 @@ export function settleImportCells(input: {
     }
     const different = bindings.find((b) => !moduleImports.some((m) => sameImport(m, b)));
     if (different) return stay(`the module does not import \`${different.name}\` as \`${different.statement}\``);
-    outcomes.push({ codeIndex, names, emptied: true, text: keptAfterEmptying(source), reason: `only the moved code read ${names.map((n) => `\`${n}\``).join(', ')}, which the module now imports` });
+    // Emptied, the cell keeps its comments (the user's words, which went nowhere else) and the magics
+    // around the imports, which run in the notebook; its blank lines go.
+    const text = withoutRows(source, new Set(cell.statements.flatMap(rowsOf)))
+      .split('\n')
+      .filter((line) => line.trim())
+      .join('\n');
+    outcomes.push({ codeIndex, names, emptied: true, text, reason: `only the moved code read ${names.map((n) => `\`${n}\``).join(', ')}, which the module now imports` });
   });
   return outcomes;
-}
-
-/**
- * What an emptied imports-only cell keeps: its comment lines, which are the user's words and went
- * nowhere else (the module gets the import statements alone), and the magics and `del` statements at
- * its top or bottom, which run in the notebook; '' when it has none.
- */
-function keptAfterEmptying(source: string): string {
-  const lines = source.split(/\r?\n/);
-  const blanked = withoutKeptRows(lines.join('\n')).split('\n');
-  // A kept row is one the blanking emptied: a magic (continuation lines included) or a `del`. A comment
-  // at the end of an import line (`import math  # for sqrt`) stays as a line of its own.
-  return lines
-    .flatMap((line, i) => {
-      if (line.trim().startsWith('#') || (line.trim() !== '' && blanked[i] === '')) return [line];
-      const comment = trailingComment(line);
-      return comment ? [comment] : [];
-    })
-    .join('\n');
 }
 
 /** The `# ...` at the end of an import line: import statements hold no string literals, so the first `#` starts it. */
 function trailingComment(line: string): string | undefined {
   const at = line.indexOf('#');
   return at >= 0 ? line.slice(at).trimEnd() : undefined;
-}
-
-/** The cell with the rows that stay when its code moves (magics, `del`) blanked, else as it is. */
-function withoutKeptRows(source: string): string {
-  const normalised = source.replace(/\r\n?/g, '\n');
-  const kept = keptInCell(normalised);
-  return kept && !('refusal' in kept) ? kept.blanked : normalised;
-}
-
-/** The import statements of an imports cell (magic rows blanked), with their rows and whether they stand alone on them. */
-function importStatements(source: string): Array<{ line: number; endLine: number; ownLines: boolean; bindings: ImportBinding[] }> {
-  const text = withoutKeptRows(source);
-  return withCellSyntax(text, (syntax) =>
-    syntax.statements.flatMap((st) => {
-      if (!st.imports) return [];
-      const lineStart = text.lastIndexOf('\n', st.start - 1) + 1;
-      const lineEnd = text.indexOf('\n', st.end);
-      const after = text.slice(st.end, lineEnd < 0 ? undefined : lineEnd).trim();
-      const ownLines = !text.slice(lineStart, st.start).trim() && (!after || after.startsWith('#'));
-      return [{ line: st.line, endLine: st.endLine, ownLines, bindings: st.imports }];
-    }),
-  );
 }
 
 const rowsOf = (st: { line: number; endLine: number }): number[] => Array.from({ length: st.endLine - st.line + 1 }, (_, i) => st.line + i);
