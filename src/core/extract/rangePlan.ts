@@ -67,20 +67,21 @@ export async function planCellsExtraction(fs: FileSystem, req: ExtractRequest): 
   // Magics and `del` at the top of the first selected cell and at the bottom of the last stay in the notebook.
   const selected = inRange ? rawSources.slice(first, last + 1).map(normalise) : [];
   const top = inRange ? keptInCell(selected[0]!, { top: true, bottom: first === last, after: selected.slice(1).join('\n') }) : undefined;
+  if (top && 'refusal' in top) return refuse(top.refusal);
   const bottom = inRange && first !== last ? keptInCell(selected[selected.length - 1]!, { top: false, bottom: true, before: selected.slice(0, -1).join('\n') }) : undefined;
-  for (const k of [top, bottom]) if (k && 'refusal' in k) return refuse(k.refusal);
-  const kept = [top, bottom].filter((k): k is KeptInCell => k !== undefined && !('refusal' in k));
+  if (bottom && 'refusal' in bottom) return refuse(bottom.refusal);
+  const kept = [top, bottom].filter((k): k is KeptInCell => k !== undefined);
   if (!kept.length) {
     const plan = await planSelection(fs, read);
     return plan.ok ? withImportCells(fs, read, plan) : plan;
   }
-  const blanked = rawSources.map((s, j) => (j === first && top && !('refusal' in top) ? top.blanked : j === last && bottom && !('refusal' in bottom) ? bottom.blanked : s));
-  const boundAbove = top && !('refusal' in top) ? top.boundAbove : [];
+  const blanked = rawSources.map((s, j) => (j === first && top ? top.blanked : j === last && bottom ? bottom.blanked : s));
+  const boundAbove = top?.boundAbove ?? [];
   const readBelow = kept.flatMap((k) => k.readBelow);
   const planned = await planSelection(
     fs,
     { ...read, cells: blanked, ...(boundAbove.length ? { boundAbove } : {}), ...(readBelow.length ? { readBelow } : {}) },
-    top && !('refusal' in top) && top.top ? top.what : undefined,
+    top?.top ? top.what : undefined,
   );
   if (!planned.ok) return planned;
   const around = { top: kept.map((k) => k.top).filter(Boolean).join('\n'), bottom: kept.map((k) => k.bottom).filter(Boolean).join('\n') };
