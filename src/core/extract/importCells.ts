@@ -150,37 +150,38 @@ export function settleImportCells(input: {
     const stay = (reason: string) => outcomes.push({ codeIndex, names, emptied: false, reason });
     if (unknowable >= 0) return stay(`cell ${unknowable} may read its names in ways that cannot be known (a star import, \`%run\`, a lookup through \`globals()\`, \`eval\` or \`exec\`, or non-Python code)`);
     const readers = remainingReaders(after, names, new Set([codeIndex]));
-    if (readers.size) {
-      // The statements whose every name went with the moved code go too; the ones still read stay.
-      const dead = cell.statements.filter(
-        (st) => st.ownLines && st.bindings.every((b) => !readers.has(b.name) && (movedReads.has(b.name) || movedEarlier(codeIndex, bindings, b.name)) && moduleImports.some((m) => sameImport(m, b))),
-      );
-      const reason = `the notebook still reads ${readersText(readers)}`;
-      if (!dead.length) return stay(reason);
-      const removed = dead.flatMap((st) => st.bindings.map((b) => b.name));
-      outcomes.push({
-        codeIndex,
-        names,
-        emptied: false,
-        removed,
-        text: withoutRows(source, new Set(dead.flatMap((st) => rowsOf(st)))),
-        reason: `${reason}; ${removed.map((n) => `\`${n}\``).join(', ')} went with the moved code, which the module now imports`,
-      });
-      return;
+    // An import no code reads may be there for its side effect (a plugin registering itself): it stays.
+    const unread = names.filter((n) => !readers.has(n) && !movedReads.has(n) && !movedEarlier(codeIndex, bindings, n));
+    const different = bindings.find((b) => !readers.has(b.name) && !unread.includes(b.name) && !moduleImports.some((m) => sameImport(m, b)));
+    const goes = (b: ImportBinding) => !readers.has(b.name) && !unread.includes(b.name) && moduleImports.some((m) => sameImport(m, b));
+    const reason = [
+      readers.size ? `the notebook still reads ${readersText(readers)}` : '',
+      unread.length ? `nothing reads ${unread.map((n) => `\`${n}\``).join(', ')}, which may be imported for its side effect, so the notebook keeps it` : '',
+      different ? `the module does not import \`${different.name}\` as \`${different.statement}\`` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
+    if (bindings.every(goes)) {
+      // Emptied, the cell keeps its comments (the user's words, which went nowhere else) and the magics
+      // around the imports, which run in the notebook; its blank lines go.
+      const text = withoutRows(source, new Set(cell.statements.flatMap(rowsOf)))
+        .split('\n')
+        .filter((line) => line.trim())
+        .join('\n');
+      return void outcomes.push({ codeIndex, names, emptied: true, text, reason: `only the moved code read ${names.map((n) => `\`${n}\``).join(', ')}, which the module now imports` });
     }
-    const unread = names.filter((n) => !movedReads.has(n) && !movedEarlier(codeIndex, bindings, n));
-    if (unread.length) {
-      return stay(`nothing reads ${unread.map((n) => `\`${n}\``).join(', ')}, which may be imported for its side effect, so the notebook keeps it`);
-    }
-    const different = bindings.find((b) => !moduleImports.some((m) => sameImport(m, b)));
-    if (different) return stay(`the module does not import \`${different.name}\` as \`${different.statement}\``);
-    // Emptied, the cell keeps its comments (the user's words, which went nowhere else) and the magics
-    // around the imports, which run in the notebook; its blank lines go.
-    const text = withoutRows(source, new Set(cell.statements.flatMap(rowsOf)))
-      .split('\n')
-      .filter((line) => line.trim())
-      .join('\n');
-    outcomes.push({ codeIndex, names, emptied: true, text, reason: `only the moved code read ${names.map((n) => `\`${n}\``).join(', ')}, which the module now imports` });
+    // The statements whose every name went with the moved code go too; the others stay.
+    const dead = cell.statements.filter((st) => st.ownLines && st.bindings.every(goes));
+    if (!dead.length) return stay(reason);
+    const removed = dead.flatMap((st) => st.bindings.map((b) => b.name));
+    outcomes.push({
+      codeIndex,
+      names,
+      emptied: false,
+      removed,
+      text: withoutRows(source, new Set(dead.flatMap(rowsOf))),
+      reason: `${reason}; ${removed.map((n) => `\`${n}\``).join(', ')} went with the moved code, which the module now imports`,
+    });
   });
   return outcomes;
 }

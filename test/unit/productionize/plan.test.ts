@@ -71,7 +71,10 @@ describe('turn notebook into project: the plan', () => {
     assert.deepEqual(cellEdits.map((o) => (o.kind === 'cellEdit' ? o.edits[0]!.newText : '')), [
       'from churn_lab.helpers import area',
       'from churn_lab.params import EPOCHS\nhistory = [area(e) for e in range(EPOCHS)]\nprint(history[-1])',
+      // The imports cell: `math` went with `area`; nothing reads `yaml`, which may be there for its side effect.
+      'import yaml',
     ]);
+    assert.deepEqual(p.importCells.map((c) => [c.codeIndex, c.emptied, c.removed]), [[0, false, ['math']]]);
   });
 
   test('without an environment (untrusted workspace) nothing is pinned or guessed', async () => {

@@ -39,6 +39,7 @@ import { DiskFileSystem } from '../../../src/core/fs/diskFileSystem';
 import { MemoryFileSystem } from '../../../src/core/fs/memoryFileSystem';
 import { dirname, normalizePath } from '../../../src/core/fs/paths';
 import { LineIndex } from '../../../src/core/text/lineIndex';
+import { emptiedImportsCell, namesOnImportLine, trimmedImportsCell } from '../../helpers/importLines';
 
 // ---------------------------------------------------------------------------------------------------
 // Notebooks
@@ -562,15 +563,6 @@ type CellsOkPlan = Extract<CellsExtractPlan, { ok: true }>;
  * Returns the cell indices emptied because nothing left reads their imports, and those that stayed
  * although the moved code read one of their names.
  */
-/** The names an import line binds: `import a.b as c` → c, `import a.b` → a, `from m import x as y, z` → y, z. */
-function namesOnImportLine(line: string): string[] {
-  const code = line.replace(/#.*$/, '').trim();
-  const plain = /^import\s+(.+)$/.exec(code);
-  const from = /^from\s+\S+\s+import\s+\(?([^)]+)\)?$/.exec(code);
-  const parts = (plain?.[1] ?? from?.[1] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
-  return parts.map((p) => (p.includes(' as ') ? p.split(/\s+as\s+/)[1]! : plain ? p.split('.')[0]! : p));
-}
-
 function checkCellsNotebookEdit(
   text: string,
   spans: Array<{ start: number; end: number }>,
@@ -622,29 +614,12 @@ function checkCellsNotebookEdit(
     assert.equal(Array.isArray(newSource), Array.isArray(oldSource), `cell ${i} keeps its list-or-string form`);
     if (i === selected[0]) return assert.equal(Array.isArray(newSource) ? (newSource as string[]).join('') : newSource, plan.cellText, 'the first selected cell holds the planned text');
     if (selected.includes(i)) return assert.deepEqual(newSource, Array.isArray(oldSource) ? [] : '', `cell ${i} is exactly empty`);
-    // An emptied imports cell keeps its comments, the user's words, and its magics, and nothing else.
+    // An emptied imports cell keeps its comments, the user's words, and its magics, and nothing else;
+    // a trimmed one lost some import lines (a removed line's end comment stays as a line), the rest as it was.
     const joined = (source: unknown) => (Array.isArray(source) ? (source as string[]).join('') : (source as string));
-    // (A comment at the end of an import line stays as a line of its own; import lines hold no strings.)
-    const comments = joined(oldSource)
-      .split(/\r?\n/)
-      .flatMap((line) => (line.trim().startsWith('#') || /^[%!]/.test(line.trim()) ? [line] : line.includes('#') ? [line.slice(line.indexOf('#')).trimEnd()] : []))
-      .join('\n');
-    if (joined(newSource) === comments) return emptied.push(i);
-    // Trimmed: some import lines went (a comment at their end stays as a line), the rest as it was.
-    const kept = joined(newSource).split('\n');
-    let k = 0;
-    const removedNames: string[] = [];
-    for (const line of joined(oldSource).split(/\r?\n/)) {
-      if (kept[k] === line) {
-        k++;
-        continue;
-      }
-      assert.match(line.trim(), /^(import|from)\s/, `imports cell ${i}: only import lines may go, not ${JSON.stringify(line)}`);
-      removedNames.push(...namesOnImportLine(line));
-      if (line.includes('#')) assert.equal(kept[k++], line.slice(line.indexOf('#')).trimEnd(), `imports cell ${i}: the comment of a removed line stays`);
-    }
-    assert.equal(k, kept.length, `imports cell ${i} (${JSON.stringify(joined(oldSource))}) became ${JSON.stringify(joined(newSource))}: neither emptied nor trimmed`);
-    assert.ok(removedNames.length > 0 && kept.some((l) => /^(import|from)\s/.test(l.trim())), `imports cell ${i}: a trimmed cell keeps some imports`);
+    if (joined(newSource) === emptiedImportsCell(joined(oldSource))) return emptied.push(i);
+    const removedNames = trimmedImportsCell(joined(oldSource), joined(newSource));
+    assert.ok(removedNames, `imports cell ${i} (${JSON.stringify(joined(oldSource))}) became ${JSON.stringify(joined(newSource))}: neither emptied nor trimmed`);
     trimmed.set(i, removedNames);
   });
   // What a trimmed cell lost, nothing left in the notebook reads, and the module imports.
@@ -680,6 +655,17 @@ function checkCellsNotebookEdit(
       names.every((n) => movedReads.has(n) && !boundBySelection.has(n) && !mentions(plan.cellText, n)) &&
       !code.some((i) => !selected.includes(i) && names.some((n) => cells[i]!.reads.includes(n)));
     assert.ok(!onlyTheMovedCodeReadsThem, `cell ${c} (${JSON.stringify(cells[c]!.source)}) stays although only the moved code read ${names.join(', ')}`);
+  }
+  // Statement by statement: an import line whose every name only the moved code read goes, even when the cell stays.
+  const onlyMovedCodeReads = (n: string) =>
+    movedReads.has(n) && !boundBySelection.has(n) && !mentions(plan.cellText, n) && !code.some((i) => !selected.includes(i) && cells[i]!.reads.includes(n));
+  for (const c of code) {
+    if (!cells[c]!.importsOnly || selected.includes(c) || emptied.includes(c)) continue;
+    for (const line of cells[c]!.source.split('\n')) {
+      const names = namesOnImportLine(line);
+      if (!names.length || !names.every(onlyMovedCodeReads)) continue;
+      assert.ok(names.every((n) => trimmed.get(c)?.includes(n)), `cell ${c} keeps \`${line.trim()}\` although only the moved code read ${names.join(', ')}`);
+    }
   }
   return { emptied, kept, trimmed: [...trimmed.keys()] };
 }
