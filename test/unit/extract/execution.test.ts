@@ -18,7 +18,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { python, RUNNER, type RunResult } from './notebookRunner';
+import { emptiedImportsCell, isImportsCell, namesOnImportLine, trimmedImportsCell } from '../../helpers/importLines';
+
+const namesOnImportLines = (source: string): string[] => source.split('\n').flatMap(namesOnImportLine);
+/** Every name a cell reads: when it runs, when its functions are called, and through `del`. */
+const readNames = (source: string): Set<string> => {
+  const a = analyzeCell(source);
+  return new Set([...a.reads, ...a.lateReads, ...a.deletes].map((r) => r.name));
+};
 import { runExtract } from '../../../src/cli/extract';
+import { analyzeCell } from '../../../src/core/analysis/cellAnalysis';
 import { suggestFunctionName } from '../../../src/core/extract/naming';
 
 const FIXTURE_PROJECT = path.resolve(__dirname, '../../extract/project');
@@ -105,51 +114,10 @@ function assertSameBehaviour(original: RunResult, transformed: RunResult, label:
   }
 }
 
-/** A cell of import statements, with comments and IPython magics around them at most (the one kind of cell outside the selection an extraction may empty). */
-const isImportsOnly = (source: string) => {
-  const lines = source.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#') && !/^[%!]/.test(l.trim()));
-  return lines.length > 0 && lines.every((l) => /^(import|from)\s/.test(l));
-};
-
 /** An imports cell emptied by an extraction: its import lines are gone; its comments and magics (and nothing else) stay. */
-const importsEmptied = (before: string, after: string) =>
-  isImportsOnly(before) &&
-  after ===
-    before
-      .split('\n')
-      .flatMap((l) => (l.trim().startsWith('#') || /^[%!]/.test(l.trim()) ? [l] : l.includes('#') ? [l.slice(l.indexOf('#')).trimEnd()] : []))
-      .join('\n');
-
-/** An imports cell trimmed by an extraction: some import lines are gone (a comment at the end of one stays as a line), the rest as it was, some imports left. */
-const importsTrimmed = (before: string, after: string) => {
-  if (!isImportsOnly(before) || after === before) return false;
-  const kept = after.split('\n');
-  let k = 0;
-  let removed = 0;
-  for (const line of before.split('\n')) {
-    if (kept[k] === line) {
-      k++;
-      continue;
-    }
-    if (!/^(import|from)\s/.test(line.trim())) return false;
-    removed++;
-    if (line.includes('#')) {
-      if (kept[k] !== line.slice(line.indexOf('#')).trimEnd()) return false;
-      k++;
-    }
-  }
-  return k === kept.length && removed > 0 && kept.some((l) => /^(import|from)\s/.test(l.trim()));
-};
-
-/** The names an imports-only cell binds: `import a.b as c` → c, `import a.b` → a, `from m import x as y, z` → y, z. */
-function importedNames(source: string): string[] {
-  return source.split('\n').flatMap((line) => {
-    const plain = /^import\s+(.+)$/.exec(line.trim());
-    const from = /^from\s+\S+\s+import\s+\(?([^)]+)\)?$/.exec(line.trim());
-    const parts = (plain?.[1] ?? from?.[1] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
-    return parts.map((p) => (p.includes(' as ') ? p.split(/\s+as\s+/)[1]! : plain ? p.split('.')[0]! : p));
-  });
-}
+const importsEmptied = (before: string, after: string) => isImportsCell(before) && after === emptiedImportsCell(before);
+/** An imports cell trimmed by an extraction: some import lines are gone, the rest as it was. */
+const importsTrimmed = (before: string, after: string) => trimmedImportsCell(before, after) !== undefined;
 
 /**
  * The other cells of the notebook are unchanged, as parsed JSON (the byte-level check is a unit test),
@@ -217,6 +185,18 @@ const MUST_EXTRACT: Record<string, Record<number, string>> = {
 /** Imports-only cells an extraction must empty (code index of the extracted cell → emptied cells). */
 const MUST_EMPTY_IMPORTS: Record<string, Record<number, number[]>> = {
   '07_feature_summary.ipynb': { 2: [0] },
+};
+/**
+ * Imports cells an extraction must trim (code index of the extracted cell → trimmed cells): the cell
+ * alone read some of their imports, other cells still read the rest.
+ */
+const MUST_TRIM_IMPORTS: Record<string, Record<number, number[]>> = {
+  '01_clean_sales.ipynb': { 1: [0], 2: [0], 6: [0] },
+  '03_text_stats.ipynb': { 2: [0], 3: [0], 6: [0] },
+  '04_config_grid.ipynb': { 3: [0] },
+  '05_scores_report.ipynb': { 7: [0] },
+  '06_pipeline_funcs.ipynb': { 5: [0] },
+  '08_sensor_magics.ipynb': { 2: [0] },
 };
 /** Cells the extraction must refuse, because moving them would change behaviour, and why. */
 const MUST_REFUSE: Record<string, Record<number, RegExp>> = {
@@ -294,6 +274,7 @@ describe('extract cell to module: execution equivalence', { skip: !python && 'py
         const { emptied, trimmed } = assertOnlyCellChanged(originalNotebook, readNotebook(path.join(dir, 'notebooks', notebookFile)), i, label);
         assert.deepEqual(emptied, MUST_EMPTY_IMPORTS[notebookFile]?.[i] ?? [], `${label}: imports cells emptied`);
         counts.importCellsEmptied += emptied.length;
+        assert.deepEqual(trimmed, MUST_TRIM_IMPORTS[notebookFile]?.[i] ?? [], `${label}: imports cells trimmed`);
         counts.importCellsTrimmed += trimmed.length;
         const transformed = runNotebook(dir, notebookFile, [functionName, `${functionName}_output`]);
         assertSameBehaviour(original, transformed, label);
@@ -364,13 +345,20 @@ describe('extract cell to module: execution equivalence', { skip: !python && 'py
         const emptied = (after[i]!.source === '' && cell.source.trim() !== '') || importsEmptied(cell.source, after[i]!.source);
         if (extractedInTurn.has(i) || emptied) counts.inTurnMoved++;
         else inTurnStayed.push(`${notebookFile.replace(/\.ipynb$/, '')}#${i}`);
-        // An imports cell left standing must still have a reader: nothing dead is left behind.
-        if (isImportsOnly(cell.source) && !emptied) {
-          const names = importedNames(after[i]!.source);
-          const readers = after.filter((other, j) => j !== i && names.some((n) => new RegExp(`\\b${n}\\b`).test(other.source)));
-          assert.ok(readers.length > 0, `${notebookFile}: imports cell ${i} (${names.join(', ')}) stayed though no cell reads it any more`);
+        // Every import left standing must still have a reader (the cell analysis's reads, so a word in a
+        // string or comment does not count): nothing dead is left behind.
+        if (isImportsCell(cell.source) && !emptied) {
+          const reads = new Set(after.flatMap((other, j) => (j === i ? [] : [...readNames(other.source)])));
+          for (const name of namesOnImportLines(after[i]!.source)) {
+            assert.ok(reads.has(name), `${notebookFile}: imports cell ${i} keeps \`${name}\` though no cell reads it any more`);
+          }
         }
       });
     });
   }
+
+  test('the runs of cells covered emptying and trimming imports cells', () => {
+    assert.ok(counts.rangeImportCellsEmptied > 0, 'no range emptied an imports cell: the suite no longer covers it');
+    assert.ok(counts.rangeImportCellsTrimmed > 0, 'no range trimmed an imports cell: the suite no longer covers it');
+  });
 });
