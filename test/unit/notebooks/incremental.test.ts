@@ -178,7 +178,9 @@ test('a one-cell edit derives the facts of that cell only; a new import re-deriv
   passes = cellFactsStats.fullPasses.MLH203!;
   before = counts();
   await live.checkNotebook(EXPLORE, synced(nb), true);
-  for (const [rule, n] of Object.entries(delta(before))) assert.equal(n, 1, `${rule} derived ${n} cells' facts for a comment`);
+  const commentEdit = delta(before);
+  assert.deepEqual(Object.keys(commentEdit).sort(), Object.keys(oneCell).sort(), 'a comment edit derives the same facts as any one-cell edit');
+  for (const [rule, n] of Object.entries(commentEdit)) assert.equal(n, 1, `${rule} derived ${n} cells' facts for a comment`);
   assert.equal(cellFactsStats.fullPasses.MLH203, passes);
 
   // The same notebook again: nothing to derive.
@@ -192,10 +194,12 @@ test('a one-cell edit derives the facts of that cell only; a new import re-deriv
   before = counts();
   const { ctx } = await live.checkNotebook(EXPLORE, synced(nb), true);
   const importEdit = delta(before);
+  assert.deepEqual(Object.keys(importEdit).sort(), Object.keys(oneCell).sort(), 'an import edit derives every kind of fact');
   // Cells with the same text share their facts.
   const distinctSources = new Set(ctx.cells.map((c) => c.cell.source)).size;
   for (const [rule, n] of Object.entries(importEdit)) assert.equal(n, rule === 'MLH209' || rule === 'MLH211' ? distinctSources : 1, `${rule} derived ${n} cells' facts`);
   assert.equal(importEdit.MLH209, distinctSources);
+  assert.equal(importEdit.MLH211, distinctSources);
 });
 
 test('edits that change only what a cell may bind unseen (%run, a star import) or a run count are judged like a cold check', async () => {

@@ -10,12 +10,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { REPO_ROOT } from '../../helpers/repoSnapshot';
 
-const REPO = path.resolve(__dirname, '..', '..', '..');
 
 const SCRIPT = `
-const { parseModule } = require(${JSON.stringify(path.join(REPO, 'src/core/python/parser.ts'))});
-const { analyzeCell } = require(${JSON.stringify(path.join(REPO, 'src/core/analysis/cellAnalysis.ts'))});
+const { parseModule } = require(${JSON.stringify(path.join(REPO_ROOT, 'src/core/python/parser.ts'))});
+const { analyzeCell } = require(${JSON.stringify(path.join(REPO_ROOT, 'src/core/analysis/cellAnalysis.ts'))});
 const shapes = {
   'a + a + ...': (n) => 'x = ' + Array(n).fill('a').join(' + '),
   'await a + await a + ...': (n) => 'async def f():\\n    x = ' + Array(n).fill('await a').join(' + '),
@@ -41,10 +41,11 @@ console.log(JSON.stringify(out));
 `;
 
 test('at the nesting cap every shape is parsed and analysed on a default-size main-thread stack', { timeout: 120_000 }, () => {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', SCRIPT], { cwd: REPO, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', SCRIPT], { cwd: REPO_ROOT, encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
   const result = JSON.parse(run.stdout) as Record<string, { deepest: number; analysed: string; beyond: string | null }>;
   console.log(Object.entries(result).map(([shape, r]) => `${shape}: ${r.deepest}`).join('; '));
+  assert.equal(Object.keys(result).length, 10, 'every shape reported');
   for (const [shape, r] of Object.entries(result)) {
     assert.ok(r.deepest >= 990 && r.deepest <= 1000, `${shape}: deepest accepted ${r.deepest}`);
     assert.equal(r.analysed, 'ok', `${shape} at ${r.deepest}`);

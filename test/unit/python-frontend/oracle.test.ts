@@ -19,8 +19,8 @@ import { codeCells } from '../analysis/oracleHarness';
 import { CORPUS_ROOT } from '../../helpers/corpus';
 import { compareWithCPythonParallel, oracleAvailable, oracleVersion, type Agreement } from './oracleHarness';
 import { machineStdlib } from '../../helpers/stdlib';
+import { REPO_ROOT } from '../../helpers/repoSnapshot';
 
-const REPO = path.resolve(__dirname, '..', '..', '..');
 
 function walk(dir: string, keep: (file: string) => boolean, out: string[] = []): string[] {
   for (const name of readdirSync(dir).sort()) {
@@ -61,11 +61,11 @@ function report(label: string, r: Agreement, extra = ''): void {
 const skip = oracleAvailable() ? false : 'no python3 on this machine';
 
 test('fixtures: every .py file and notebook cell parses exactly as CPython parses it', { skip }, async () => {
-  const roots = [path.join(REPO, 'test', 'fixtures'), path.join(REPO, 'test', 'unit', 'analysis', 'fixtures')];
+  const roots = [path.join(REPO_ROOT, 'test', 'fixtures'), path.join(REPO_ROOT, 'test', 'unit', 'analysis', 'fixtures')];
   const py = roots.flatMap((r) => walk(r, (f) => f.endsWith('.py')));
   const nb = roots.flatMap((r) => walk(r, (f) => f.endsWith('.ipynb')));
-  const cells = notebookItems(nb, REPO);
-  const items = [...py.map((f) => ({ id: path.relative(REPO, f), source: readFileSync(f, 'utf8') })), ...cells.items];
+  const cells = notebookItems(nb, REPO_ROOT);
+  const items = [...py.map((f) => ({ id: path.relative(REPO_ROOT, f), source: readFileSync(f, 'utf8') })), ...cells.items];
   const r = await compareWithCPythonParallel(items);
   report('fixtures', r, `; ${cells.opaque} opaque cells skipped`);
   assert.ok(items.length > 50, `only ${items.length} fixture sources found`);

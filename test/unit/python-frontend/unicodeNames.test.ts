@@ -19,8 +19,8 @@ import * as esbuild from 'esbuild';
 import { lookupUnicodeName } from '../../../src/core/python/unicodeNames';
 import { unicodeNameTable } from '../../../src/core/python/unicodeNameTable';
 import { compareWithCPythonParallel, oracleVersion, runPython313 } from './oracleHarness';
+import { REPO_ROOT } from '../../helpers/repoSnapshot';
 
-const REPO = path.resolve(__dirname, '..', '..', '..');
 
 const NEAR_MISSES = [
   'LATIN SMALL LETTER A ', ' LATIN SMALL LETTER A', 'LATIN  SMALL LETTER A', 'latin_small_letter_a', 'LATIN SMALL LETTER',
@@ -105,11 +105,11 @@ test('strings and f-strings with \\N{...} escapes parse to CPython\'s trees, unk
 test('the shipped parser loads the name table from beside itself, and keeps the escape as written without it', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mlh-unicode-names-'));
   try {
-    const { lazyUnicodeNameTable, unicodeNameTableModule } = await import(path.join(REPO, 'scripts', 'unicode-name-table.mjs'));
+    const { lazyUnicodeNameTable, unicodeNameTableModule } = await import(path.join(REPO_ROOT, 'scripts', 'unicode-name-table.mjs'));
     for (const where of ['with', 'without']) {
       const out = path.join(dir, where);
       await esbuild.build({
-        entryPoints: [path.join(REPO, 'src', 'core', 'python', 'parser.ts')],
+        entryPoints: [path.join(REPO_ROOT, 'src', 'core', 'python', 'parser.ts')],
         outfile: path.join(out, 'parser.js'),
         bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning',
         plugins: [lazyUnicodeNameTable],
@@ -146,7 +146,7 @@ console.log(JSON.stringify([show('x = "\\\\N{BULLET} \\\\N{LF}"\\n'), show('x = 
   }
 });
 
-const BUILT_TABLE = path.join(REPO, 'dist', 'unicodeNameTable.js');
+const BUILT_TABLE = path.join(REPO_ROOT, 'dist', 'unicodeNameTable.js');
 test('dist/unicodeNameTable.js holds exactly the table the sources compute', { skip: existsSync(BUILT_TABLE) ? false : 'not built (npm run build)' }, () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const built = (require(BUILT_TABLE) as { unicodeNameTable(): Map<string, number> }).unicodeNameTable();

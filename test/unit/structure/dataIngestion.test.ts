@@ -481,6 +481,7 @@ test('MLH423: bad input never crashes or hangs: an elif chain a thousand long, l
 test('MLH423 property: cutting and splicing Python tokens into the fixture modules never throws, and every finding covers a reader call of the text', () => {
   const pieces = [LOADERS, VALIDATED];
   const tokens = ['(', ')', ':', '\n    ', 'return ', 'def f(p):\n    ', 'pd.read_csv(p)', 'for x in ', 'if x:\n', 'else:\n', 'yield ', '"', '\\', 'lambda: ', '[', ']', '{', '}', ' = ', '*', '@pa.check_types\n'];
+  let findings = 0;
   fc.assert(
     fc.property(
       fc.constantFrom(...pieces),
@@ -493,12 +494,16 @@ test('MLH423 property: cutting and splicing Python tokens into the fixture modul
         }
         for (const read of unvalidatedReads(text)) {
           assert.ok(read.start >= 0 && read.end <= text.length && read.start < read.end);
-          assert.ok(text.slice(read.start, read.end).endsWith(')'), text.slice(read.start, read.end));
+          const span = text.slice(read.start, read.end);
+          // The span is the call of the callee it names, as written, and nothing before it.
+          assert.ok(span.startsWith(read.callee) && span.endsWith(')'), `${read.callee}: ${span}`);
+          findings++;
         }
       },
     ),
     { seed: 423, numRuns: 300 },
   );
+  assert.ok(findings > 0, 'no spliced module had a finding: the property no longer checks one');
 });
 
 /**
