@@ -348,7 +348,8 @@ export async function planProductionize(fs: FileSystem, req: ProductionizeReques
       for (const w of analyzeCell([kept.top, kept.bottom].join('\n')).writes) notebookOnly.add(w.name);
       text = kept.blanked.replace(/^\n+/, '').replace(/\n+$/, '');
     }
-    const facts = analyzeCell(text);
+    // Most steps are their cell as written, whose analysis the plan already has.
+    const facts = text === c.source ? c.analysis : analyzeCell(text);
     const missing = [...facts.reads, ...facts.lateReads].find((r) => notebookOnly.has(r.name));
     if (missing) {
       onlyInNotebook(c.codeIndex, newCellText.get(c.codeIndex) ?? c.source, `reads \`${missing.name}\`, which only the notebook has,`);
