@@ -123,3 +123,11 @@ export async function revertIfDirty(uri: vscode.Uri): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.files.revert');
   await waitFor(`${uri.path} to be reverted`, () => !document.isDirty, 5_000);
 }
+
+/** Puts the cursor in a notebook cell's text, as a user clicking into it: the cell is selected and its editor has focus. */
+export async function focusCellEditor(notebook: vscode.NotebookDocument, editor: vscode.NotebookEditor, cell: vscode.NotebookCell): Promise<void> {
+  editor.selections = [new vscode.NotebookRange(cell.index, cell.index + 1)];
+  await vscode.window.showNotebookDocument(notebook, { preview: false });
+  await vscode.commands.executeCommand('notebook.cell.edit');
+  await waitFor('the cell editor to have focus', () => vscode.window.activeTextEditor?.document === cell.document, 5_000);
+}

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtractPlanResult } from '../../../../src/protocol/protocol';
 import { suite, suiteSetup, teardown, test } from '../tdd';
-import { codeActionsAt, waitFor, workspaceFile } from '../workbench';
+import { codeActionsAt, focusCellEditor, waitFor, workspaceFile } from '../workbench';
 import { activeExtension, codeCell, codeCells, exists, restoreNotebook, savedCodeSources, showNotebook } from './notebook';
 
 /** `# Summarize scores`: reads `scores` (code cell 1) and `statistics` (import, cell 0, read by no other cell); `mean` and `spread` are read below. */
@@ -69,9 +69,7 @@ suite('notebooks-project: extract cell to module', () => {
 
     // Where the lightbulb leaves the user: the cursor in the cell's text.
     const cell = codeCell(notebook, EXTRACTED_CELL);
-    editor.selections = [new vscode.NotebookRange(cell.index, cell.index + 1)];
-    await vscode.commands.executeCommand('notebook.cell.edit');
-    await waitFor('the cell editor to have focus', () => vscode.window.activeTextEditor?.document === cell.document, 5_000);
+    await focusCellEditor(notebook, editor, cell);
 
     const plan = await vscode.commands.executeCommand<ExtractPlanResult | undefined>('mlHygiene.extractCell', {
       notebookUri: notebook.uri.toString(),
@@ -143,9 +141,7 @@ suite('notebooks-project: extract cell to module', () => {
     const typed = `%matplotlib inline\n${sources[EXTRACTED_CELL]}`;
     assert.equal(cell.document.getText(), typed);
 
-    editor.selections = [new vscode.NotebookRange(cell.index, cell.index + 1)];
-    await vscode.commands.executeCommand('notebook.cell.edit');
-    await waitFor('the cell editor to have focus', () => vscode.window.activeTextEditor?.document === cell.document, 5_000);
+    await focusCellEditor(notebook, editor, cell);
     const plan = await vscode.commands.executeCommand<ExtractPlanResult | undefined>('mlHygiene.extractCell', {
       notebookUri: notebook.uri.toString(),
       codeCellIndex: EXTRACTED_CELL,
@@ -158,10 +154,7 @@ suite('notebooks-project: extract cell to module', () => {
     assert.doesNotMatch(module.getText(), /matplotlib/, 'the magic does not go to the module');
 
     // Ctrl+Z in the cell, as the user would after looking at the result.
-    editor.selections = [new vscode.NotebookRange(cell.index, cell.index + 1)];
-    await vscode.window.showNotebookDocument(notebook, { preview: false });
-    await vscode.commands.executeCommand('notebook.cell.edit');
-    await waitFor('the cell editor to have focus', () => vscode.window.activeTextEditor?.document === cell.document, 5_000);
+    await focusCellEditor(notebook, editor, cell);
     await vscode.commands.executeCommand('undo');
     await waitFor('one undo to take back the extraction', async () => cell.document.getText() === typed && !(await exists(moduleUri)), 10_000).catch(async (error: Error) => {
       throw new Error(`${error.message}; after one undo the cell is ${JSON.stringify(cell.document.getText())} and the module ${(await exists(moduleUri)) ? 'still exists' : 'is gone'}`);
@@ -184,9 +177,7 @@ suite('notebooks-project: extract cell to module', () => {
     assert.equal(second.document.getText(), '', 'the second selected cell is emptied');
     assert.equal(codeCell(notebook, 0).document.getText(), '', 'so is `import statistics`, which only the selection read');
 
-    editor.selections = [new vscode.NotebookRange(first.index, first.index + 1)];
-    await vscode.commands.executeCommand('notebook.cell.edit');
-    await waitFor('the cell editor to have focus', () => vscode.window.activeTextEditor?.document === first.document, 5_000);
+    await focusCellEditor(notebook, editor, first);
     await vscode.commands.executeCommand('undo');
     await waitFor(
       'one undo to restore the three cells and remove the module',

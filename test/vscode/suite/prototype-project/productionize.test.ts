@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ProductionizeResult } from '../../../../src/protocol/protocol';
 import { suite, suiteSetup, test } from '../tdd';
-import { activeExtension, waitFor, workspaceFile } from '../workbench';
+import { activeExtension, focusCellEditor, waitFor, workspaceFile } from '../workbench';
 
 const NOTEBOOK = workspaceFile('churn.ipynb');
 
@@ -86,10 +86,7 @@ suite('prototype-project: turn notebook into project', () => {
     // Ctrl+Z in the notebook: one undo takes back the whole edit.
     // The user is in a cell the edit rewrote (the Settings cell), as after reviewing the result.
     const cell = notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code)[1]!;
-    editor.selections = [new vscode.NotebookRange(cell.index, cell.index + 1)];
-    await vscode.window.showNotebookDocument(notebook, { preview: false });
-    await vscode.commands.executeCommand('notebook.cell.edit');
-    await waitFor('the cell editor to have focus', () => vscode.window.activeTextEditor?.document === cell.document, 5_000);
+    await focusCellEditor(notebook, editor, cell);
     await vscode.commands.executeCommand('undo');
     const restored = await waitFor(
       'one undo to remove the new files and restore the notebook',
